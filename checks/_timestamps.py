@@ -1,0 +1,32 @@
+"""Timestamps written by a task, compared with the time the task ran."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+_ISO = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+_SLACK = timedelta(minutes=2)
+
+
+def timestamps_within(text: str, started: float, ended: float) -> list[str]:
+    """ISO-like timestamps in `text` that fall in [started, ended], give or take two minutes.
+
+    A naive timestamp counts when it matches the run time in UTC or in the machine's local zone.
+    """
+    start = datetime.fromtimestamp(started, timezone.utc) - _SLACK
+    end = datetime.fromtimestamp(ended, timezone.utc) + _SLACK
+    local = datetime.now().astimezone().tzinfo
+    found = []
+    for match in _ISO.finditer(text):
+        raw = match.group(0)
+        try:
+            value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        candidates = [value] if value.tzinfo else [value.replace(tzinfo=timezone.utc), value.replace(tzinfo=local)]
+        if any(start <= c <= end for c in candidates):
+            found.append(raw)
+    return found

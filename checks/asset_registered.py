@@ -1,0 +1,25 @@
+"""asset_registered: the Assets view's record: the Asset, its producing task and its scheduled DAG."""
+
+from __future__ import annotations
+
+from ._support import Outcome, Submission, failed, not_run, passed
+
+
+def check(sub: Submission) -> Outcome:
+    if (skip := not_run(sub)) is not None:
+        return skip
+    course = sub.course
+    record = sub.run.asset_record
+    if record is None:
+        return failed(sub.run.error or "the Assets view was not read")
+    if not record:
+        return failed(f"no Asset {course.asset_uri} in the Assets view: neither DAG declares it")
+    producers = [f"{p['dag_id']}.{p['task_id']}" for p in record["producing_tasks"]]
+    scheduled = [d["dag_id"] for d in record["scheduled_dags"]]
+    if not record.get("active"):
+        return failed(f"Asset {course.asset_uri} is registered but not active (no current DAG references it)")
+    if not any(p.startswith(course.producer_dag_id + ".") for p in producers):
+        return failed(f"Asset {course.asset_uri} has producing tasks {producers or 'none'}, wanted a task of {course.producer_dag_id}")
+    if course.consumer_dag_id not in scheduled:
+        return failed(f"Asset {course.asset_uri} has scheduled DAGs {scheduled or 'none'}, wanted {course.consumer_dag_id}")
+    return passed(f"Asset {course.asset_uri}: produced by {', '.join(producers)}; schedules {', '.join(scheduled)}")

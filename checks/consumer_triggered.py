@@ -1,0 +1,23 @@
+"""consumer_triggered: the scheduler's own step made an asset-triggered consumer run from the event."""
+
+from __future__ import annotations
+
+from ._support import Outcome, Submission, failed, not_run, passed
+
+
+def check(sub: Submission) -> Outcome:
+    if (skip := not_run(sub)) is not None:
+        return skip
+    run = sub.run
+    producer_run_id = run.producer_run.run_id if run.producer_run else None
+    for consumer_run in run.consumer_runs or []:
+        sources = [e for e in consumer_run.consumed_events if e.get("source_run_id") == producer_run_id]
+        if sources:
+            event = sources[0]
+            return passed(
+                f"the scheduler created {consumer_run.run_id} (run type asset_triggered), "
+                f"consuming event #{event['id']} from {event['source_dag_id']}"
+            )
+    if run.consumer_runs:
+        return failed(f"asset-triggered runs were created, but none consumed the event of producer run {producer_run_id}")
+    return failed(f"the scheduler created no run of {sub.course.consumer_dag_id}: {run.trigger_diagnosis or 'its asset condition was not met'}")

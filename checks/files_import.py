@@ -1,0 +1,19 @@
+"""files_import: every DAG file imports without errors (Airflow's DagBag import errors)."""
+
+from __future__ import annotations
+
+from ._errors import exception_line, last_frame_in
+from ._support import Outcome, Submission, failed, passed
+
+
+def check(sub: Submission) -> Outcome:
+    if not sub.import_errors:
+        count = len(sub.files)
+        return passed(f"{count} file{'s' if count != 1 else ''} imported by Airflow's DagBag, {len(sub.dags)} DAG(s) found")
+    file, text = next(iter(sub.import_errors.items()))
+    frame_file, line = last_frame_in(text, set(sub.learner_paths) | set(sub.files))
+    more = len(sub.import_errors) - 1
+    message = f"Airflow could not import {file}: {exception_line(text)}"
+    if more:
+        message += f" (and {more} other file{'s' if more > 1 else ''})"
+    return failed(message, hint=sub.course.airflow3_fix(text), file=file, line=line if frame_file else None)

@@ -1,0 +1,29 @@
+"""processing_timestamp: the producer task's output holds a timestamp from the time it ran.
+
+The output is what the task printed and logged, and the returned value Airflow logs; the
+timestamps Airflow itself puts at the start of every log line are removed before looking.
+"""
+
+from __future__ import annotations
+
+from ._support import Outcome, Submission, failed, not_run, passed
+from ._timestamps import timestamps_within
+
+
+def check(sub: Submission) -> Outcome:
+    if (skip := not_run(sub)) is not None:
+        return skip
+    run = sub.run.producer_run
+    tasks = run.tasks if run else []
+    for task in tasks:
+        found = timestamps_within(task.output, task.started, task.ended)
+        if found:
+            return passed(f"task {task.task_id} logged the processing timestamp {found[0]}")
+    shown = "; ".join(f"{t.task_id}: {_tail(t.output)}" for t in tasks) or "no output"
+    return failed(f"no timestamp from the run's time in the producer's output ({shown})")
+
+
+def _tail(output: str) -> str:
+    lines = [line for line in output.splitlines() if line.strip()]
+    text = " | ".join(lines[-3:]) if lines else "no output"
+    return text if len(text) < 200 else text[:197] + "..."

@@ -1,0 +1,22 @@
+"""registered_in_db: both DAGs reached the metadata DB the UI reads (DagModel + serialized DAG)."""
+
+from __future__ import annotations
+
+from ._support import Outcome, Submission, failed, not_run, passed
+
+
+def check(sub: Submission) -> Outcome:
+    if (skip := not_run(sub)) is not None:
+        return skip
+    run = sub.run
+    if run.registered is None:
+        return failed(run.error or "the DAGs could not be written to the metadata database")
+    wanted = (sub.course.producer_dag_id, sub.course.consumer_dag_id)
+    for dag_id in wanted:
+        record = run.registered.get(dag_id) or {}
+        if not record.get("in_db") or not record.get("serialized") or record.get("is_stale"):
+            return failed(f"{dag_id} is not in the metadata database after parsing ({record or 'no row'})")
+    if run.db_import_errors:
+        error = run.db_import_errors[0]
+        return failed(f"the UI shows an import error for {error['filename']}: {error['error'].strip().splitlines()[-1]}")
+    return passed(f"{wanted[0]} and {wanted[1]} are in the metadata database (table dag, serialized_dag), no import errors")

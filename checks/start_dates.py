@@ -1,0 +1,24 @@
+"""start_dates: both DAGs start on 2024-01-01 (in the DAG's own time zone)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ._support import Outcome, Submission, failed, passed, skipped
+
+
+def check(sub: Submission) -> Outcome:
+    wanted = date.fromisoformat(sub.course.start_date)
+    dags = [d for d in (sub.producer, sub.consumer) if d is not None]
+    if not dags:
+        return skipped("no exercise DAG loaded yet")
+    for dag in dags:
+        start = dag.start_date
+        if start is None or start.date() != wanted:
+            return failed(
+                f"{dag.dag_id} has start_date={start.isoformat() if start else None}, wanted {wanted.isoformat()}",
+                file=sub.dag_file(dag),
+                line=sub.dag_line(dag, "start_date"),
+            )
+    names = " and ".join(d.dag_id for d in dags)
+    return passed(f"{names} start on {wanted.isoformat()}")

@@ -1,0 +1,31 @@
+"""tags: each DAG's tags are exactly the statement's set (order does not matter)."""
+
+from __future__ import annotations
+
+from ._support import Outcome, Submission, failed, passed, skipped
+
+
+def check(sub: Submission) -> Outcome:
+    course = sub.course
+    expected = {course.producer_dag_id: course.producer_tags, course.consumer_dag_id: course.consumer_tags}
+    present = [(dag_id, tags) for dag_id, tags in expected.items() if dag_id in sub.dags]
+    if not present:
+        return skipped("no exercise DAG loaded yet")
+    for dag_id, tags in present:
+        dag = sub.dags[dag_id]
+        found = set(dag.tags or ())
+        if found != set(tags):
+            missing = sorted(set(tags) - found)
+            extra = sorted(found - set(tags))
+            detail = "; ".join(
+                part
+                for part in (f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "")
+                if part
+            )
+            return failed(
+                f"{dag_id} has tags {sorted(found)}, wanted {list(tags)} ({detail})",
+                hint=f"tags={list(tags)}".replace("'", '"'),
+                file=sub.dag_file(dag),
+                line=sub.dag_line(dag, "tags"),
+            )
+    return passed("tags match: " + "; ".join(f"{dag_id} {list(tags)}" for dag_id, tags in present))

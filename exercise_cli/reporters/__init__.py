@@ -1,0 +1,1 @@
+"""Reporters render a Report; none of them decides anything."""

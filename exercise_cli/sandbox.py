@@ -1,0 +1,193 @@
+"""Run the grading child: its own process group, a throwaway AIRFLOW_HOME, bounded time and output.
+
+The learner's code is untrusted: it may hang, exit, crash or print without end. The parent
+watches the child's progress file and kills the whole process group when a bound is passed.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from exercise_cli.worker.protocol import CAPTURE_DIR, Job, read_progress
+
+OUTPUT_LIMIT_BYTES = 64 * 1024 * 1024  # what the tasks of one check may print in all
+_TAIL_BYTES = 32 * 1024
+
+
+@dataclass
+class ChildOutcome:
+    returncode: int | None
+    phase: str = ""
+    task: tuple[str, str] | None = None  # (dag_id, task_id) running when the child stopped
+    stopped_because: str = ""  # "", "timeout", "task_timeout", "output"
+    stderr_tail: str = ""
+    stdout_tail: str = ""
+    seconds: float = 0.0
+    events: list[dict] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return any(e.get("event") == "done" for e in self.events)
+
+
+@contextmanager
+def throwaway_home(prefix: str = "exercise-") -> Iterator[Path]:
+    """A fresh AIRFLOW_HOME, removed afterwards whatever happens."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield home
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def airflow_env(home: Path, dags_folder: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The child's environment: the user's, minus every Airflow setting, plus the throwaway home's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
+            "AIRFLOW__API_AUTH__JWT_SECRET": os.urandom(16).hex(),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update(extra or {})
+    return env
+
+
+class _TailReader(threading.Thread):
+    """Drains a pipe, keeping only its last bytes: a child may print gigabytes."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(daemon=True)
+        self.stream = stream
+        self.chunks: collections.deque[bytes] = collections.deque()
+        self.size = 0
+
+    def run(self) -> None:
+        for chunk in iter(lambda: self.stream.read1(65536), b""):
+            self.chunks.append(chunk)
+            self.size += len(chunk)
+            while self.size - len(self.chunks[0]) > _TAIL_BYTES and len(self.chunks) > 1:
+                self.size -= len(self.chunks.popleft())
+
+    def text(self) -> str:
+        return b"".join(self.chunks)[-_TAIL_BYTES:].decode("utf-8", errors="replace")
+
+
+def signal_group(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def kill_group(proc: subprocess.Popen, grace: float = 3.0) -> None:
+    """SIGTERM the child's process group, then SIGKILL whatever is left of it."""
+    signal_group(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    # Members that ignored SIGTERM, or outlived the leader, go now.
+    signal_group(proc.pid, signal.SIGKILL)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def run_worker(
+    job: Job,
+    env: dict[str, str],
+    timeout: float,
+    task_timeout: float,
+    on_event: Callable[[dict], None] | None = None,
+) -> ChildOutcome:
+    job_path = job.write()
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "exercise_cli.worker", str(job_path)],
+        cwd=job.home,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    readers = [_TailReader(proc.stdout), _TailReader(proc.stderr)]
+    for reader in readers:
+        reader.start()
+    outcome = ChildOutcome(returncode=None)
+    offset = 0
+    task_started_at: float | None = None
+    next_size_check = 0.0
+    capture_dir = Path(job.home) / CAPTURE_DIR
+    try:
+        while True:
+            events, offset = read_progress(job.home, offset)
+            for event in events:
+                outcome.events.append(event)
+                kind = event.get("event")
+                if kind == "phase":
+                    outcome.phase = event["phase"]
+                elif kind == "task_started":
+                    outcome.task = (event["dag_id"], event["task_id"])
+                    task_started_at = time.monotonic()
+                elif kind == "task_finished":
+                    outcome.task, task_started_at = None, None
+                if on_event:
+                    on_event(event)
+            if proc.poll() is not None:
+                break
+            now = time.monotonic()
+            if now - started > timeout:
+                outcome.stopped_because = "timeout"
+            elif task_started_at is not None and now - task_started_at > task_timeout:
+                outcome.stopped_because = "task_timeout"
+            elif now >= next_size_check:
+                next_size_check = now + 0.5
+                if _folder_size(capture_dir) > OUTPUT_LIMIT_BYTES:
+                    outcome.stopped_because = "output"
+            if outcome.stopped_because:
+                kill_group(proc)
+                break
+            time.sleep(0.05)
+    except BaseException:
+        kill_group(proc)
+        raise
+    finally:
+        # Learner code may have left processes of its own in the group.
+        signal_group(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for reader in readers:
+        reader.join(timeout=2)
+    events, offset = read_progress(job.home, offset)
+    outcome.events.extend(events)
+    outcome.returncode = proc.returncode
+    outcome.stdout_tail, outcome.stderr_tail = readers[0].text(), readers[1].text()
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _folder_size(folder: Path) -> int:
+    try:
+        return sum(entry.stat().st_size for entry in os.scandir(folder) if entry.is_file())
+    except FileNotFoundError:
+        return 0

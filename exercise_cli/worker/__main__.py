@@ -1,0 +1,26 @@
+"""Entry point of the grading child: `python -m exercise_cli.worker JOB_FILE`."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    from exercise_cli.worker.protocol import Job, ProgressWriter
+
+    job = Job.read(sys.argv[1])
+    progress = ProgressWriter(job.home)
+    progress.phase("import_airflow")
+    from exercise_cli.worker.grading import grade
+
+    grade(job, progress)
+    progress.emit("done")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Airflow's interpreter shutdown (threads, atexit hooks) takes seconds and adds nothing here.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Grade one submission inside the child: static checks, then (full mode) a real run, then the rest."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from exercise_cli.checks import run_check
+from exercise_cli.checks._support import Outcome, Submission, skipped
+from exercise_cli.course import Course, load_course
+from exercise_cli.worker.protocol import (
+    CAPTURE_DIR,
+    FINAL_RESULTS_FILE,
+    PARTIAL_RESULTS_FILE,
+    STATIC_RESULTS_FILE,
+    Job,
+    ProgressWriter,
+    write_json_atomically,
+)
+
+
+def grade(job: Job, progress: ProgressWriter) -> None:
+    course = load_course()
+    home = Path(job.home)
+    progress.phase("parse")
+    from exercise_cli.worker.loading import load_submission
+
+    bag, sub = load_submission(job, course)
+    static = _evaluate(course, sub, kinds={"static", "quiz"})
+    write_json_atomically(home / STATIC_RESULTS_FILE, static)
+    if job.mode == "full":
+        reason = _why_not_run(sub)
+        if reason:
+            sub.dynamic_skip_reason = reason
+        else:
+            from exercise_cli.worker.running import Pipeline
+
+            capture_dir = home / CAPTURE_DIR
+            capture_dir.mkdir(exist_ok=True)
+            pipeline = Pipeline(sub, bag, progress, capture_dir)
+            sub.run = pipeline.facts
+
+            def save_partial() -> None:
+                # What the finished steps decided survives a learner task that kills the process.
+                done = set(pipeline.completed_phases)
+                partial = _evaluate(course, sub, kinds={"dynamic"}, earlier=static, phases=done)
+                write_json_atomically(home / PARTIAL_RESULTS_FILE, {**static, **partial})
+
+            pipeline.on_step_done = save_partial
+            pipeline.run()
+    progress.phase("report")
+    final = {**static, **_evaluate(course, sub, kinds={"dynamic"}, earlier=static)}
+    write_json_atomically(home / FINAL_RESULTS_FILE, final)
+
+
+def _why_not_run(sub: Submission) -> str:
+    course = sub.course
+    missing = [d for d in (course.producer_dag_id, course.consumer_dag_id) if d not in sub.dags]
+    if not missing:
+        return ""
+    if sub.import_errors and not sub.dags:
+        return "not run: your DAG file does not import"
+    return f"not run: DAG {' and '.join(missing)} not found"
+
+
+def _evaluate(
+    course: Course, sub: Submission, kinds: set[str], earlier: dict | None = None, phases: set[str] | None = None
+) -> dict[str, dict]:
+    results: dict[str, dict] = dict(earlier or {})
+    decided: dict[str, dict] = {}
+    for spec in course.checks:
+        if spec.kind not in kinds or (phases is not None and spec.phase not in phases):
+            continue
+        prerequisite = results.get(spec.requires) if spec.requires else None
+        if sub.mode == "full" and prerequisite is not None and prerequisite["status"] != "passed":
+            outcome = skipped(f"not run: '{course.check(spec.requires).title}' did not pass")
+        else:
+            outcome = _safe(spec.id, sub)
+        record = _record(spec.id, outcome, spec.hint)
+        results[spec.id] = decided[spec.id] = record
+    return decided
+
+
+def _safe(check_id: str, sub: Submission) -> Outcome:
+    try:
+        return run_check(check_id, sub)
+    except Exception as exc:  # a grader bug must not hide the other checks' results
+        return Outcome("failed", f"the grader could not decide this check: {type(exc).__name__}: {exc}")
+
+
+def _record(check_id: str, outcome: Outcome, default_hint: str) -> dict:
+    record = asdict(outcome)
+    if outcome.status == "failed":
+        record["hint"] = outcome.hint or default_hint
+    else:
+        record["hint"] = ""
+    return {"id": check_id, **record}

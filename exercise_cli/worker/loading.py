@@ -1,0 +1,51 @@
+"""Load the learner's DAG folder with Airflow's DagBag, and describe it in the learner's paths."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from pathlib import Path
+from typing import Any
+
+from exercise_cli.checks._support import Submission
+from exercise_cli.course import Course
+from exercise_cli.worker.protocol import Job
+
+
+def load_submission(job: Job, course: Course) -> tuple[Any, Submission]:
+    from airflow.dag_processing.dagbag import BundleDagBag
+
+    folder = Path(job.dags_folder)
+    learner = dict(job.learner_paths)
+    try:
+        # BundleDagBag is the DagBag the Airflow CLI and DAG processor use for a bundle folder.
+        bag = BundleDagBag(dag_folder=str(folder), bundle_path=folder, bundle_name="dags-folder")
+        import_errors = {_learner(learner, folder, path): text for path, text in bag.import_errors.items()}
+        warnings = {
+            _learner(learner, folder, path): [str(w) for w in texts] for path, texts in bag.captured_warnings.items()
+        }
+        dags = dict(bag.dags)
+    except BaseException as exc:  # sys.exit() or KeyboardInterrupt raised by a DAG file escapes DagBag
+        if isinstance(exc, Exception):
+            raise
+        bag, dags, warnings = None, {}, {}
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        code = getattr(exc, "code", None)
+        what = f"called sys.exit({code!r})" if isinstance(exc, SystemExit) else f"raised {type(exc).__name__}"
+        import_errors = {sorted(learner.values())[0]: f"{text}\nSystemExit: the DAG file {what} while Airflow imported it"}
+    sub = Submission(
+        course=course,
+        files=sorted(learner.values()),
+        dags=dags,
+        import_errors=import_errors,
+        warnings=warnings,
+        learner_paths=learner,
+        mode=job.mode,
+        quiz_passed=job.quiz_passed,
+    )
+    return bag, sub
+
+
+def _learner(learner: dict[str, str], folder: Path, path: str) -> str:
+    absolute = path if os.path.isabs(path) else str(folder / path)
+    return learner.get(absolute, absolute)

@@ -1,0 +1,102 @@
+"""What the CLI and the grading child exchange through files in the throwaway home.
+
+Files, not pipes: the learner's code shares the child's stdout and may print anything.
+This module imports nothing from Airflow; both sides use it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+JOB_FILE = "job.json"
+PROGRESS_FILE = "progress.jsonl"
+STATIC_RESULTS_FILE = "results-static.json"
+FINAL_RESULTS_FILE = "results.json"
+CAPTURE_DIR = "captured"
+
+PARTIAL_RESULTS_FILE = "results-partial.json"
+
+# The worker walks these phases in order (the checks name theirs in exercise.toml); a child that
+# dies or is killed in one fails that phase's check with the reason.
+PHASE_DOING = {
+    "import_airflow": "importing Airflow",
+    "parse": "importing your DAG files",
+    "register": "registering the DAGs in the metadata database",
+    "producer_run": "running the producer DAG",
+    "scheduler": "running the scheduler's asset-trigger step",
+    "consumer_run": "running the consumer DAG",
+    "assets_view": "reading the Assets view",
+}
+
+
+@dataclass
+class Job:
+    mode: str  # "static" or "full"
+    home: str
+    dags_folder: str
+    learner_paths: dict[str, str]  # copied file -> the learner's own path, for messages
+    task_timeout: float = 60.0
+    quiz_passed: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def write(self) -> Path:
+        path = Path(self.home) / JOB_FILE
+        path.write_text(json.dumps(asdict(self)), encoding="utf-8")
+        return path
+
+    @classmethod
+    def read(cls, path: str | Path) -> Job:
+        return cls(**json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+class ProgressWriter:
+    """Appends one JSON line per event; each line is flushed so the parent sees it at once."""
+
+    def __init__(self, home: str | Path) -> None:
+        self._file = open(Path(home) / PROGRESS_FILE, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+
+    def emit(self, event: str, **data: object) -> None:
+        self._file.write(json.dumps({"event": event, "t": time.time(), **data}) + "\n")
+        self._file.flush()
+
+    def phase(self, name: str) -> None:
+        self.emit("phase", phase=name)
+
+    def task_started(self, phase: str, dag_id: str, task_id: str) -> None:
+        self.emit("task_started", phase=phase, dag_id=dag_id, task_id=task_id)
+
+    def task_finished(self, phase: str, dag_id: str, task_id: str, state: str) -> None:
+        self.emit("task_finished", phase=phase, dag_id=dag_id, task_id=task_id, state=state)
+
+
+def read_progress(home: str | Path, offset: int = 0) -> tuple[list[dict], int]:
+    """New complete progress events after byte `offset`, and the next offset."""
+    path = Path(home) / PROGRESS_FILE
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            chunk = f.read()
+    except FileNotFoundError:
+        return [], offset
+    events = []
+    consumed = 0
+    for raw in chunk.splitlines(keepends=True):
+        if not raw.endswith(b"\n"):
+            break
+        consumed += len(raw)
+        try:
+            events.append(json.loads(raw))
+        except ValueError:
+            continue
+    return events, offset + consumed
+
+
+def write_json_atomically(path: str | Path, data: object) -> None:
+    path = Path(path)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)

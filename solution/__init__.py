@@ -1,0 +1,1 @@
+# Package marker: lets the installed tool find this folder's files.
