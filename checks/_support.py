@@ -88,6 +88,7 @@ class Submission:
     quiz_passed: bool = False
     run: RunFacts | None = None
     dynamic_skip_reason: str = ""  # why the run was not attempted
+    duplicate_dag_ids: dict[str, list[str]] = field(default_factory=dict)  # dag_id -> files defining it
 
     def learner_path(self, path: str | None) -> str | None:
         if path is None:
@@ -212,3 +213,17 @@ def not_run(sub: Submission) -> Outcome | None:
     if sub.run is None:
         return skipped(sub.dynamic_skip_reason or "your DAGs were not run")
     return None
+
+
+def describe_schedule(schedule: Any) -> str:
+    """A schedule as the learner wrote it, with Assets shown by URI rather than their full repr."""
+    if isinstance(schedule, (list, tuple)):
+        return "[" + ", ".join(describe_schedule(item) for item in schedule) + "]"
+    uri = getattr(schedule, "uri", None)
+    if uri is not None:
+        return f"Asset({uri!r})"
+    objects = getattr(schedule, "objects", None)
+    if objects is not None:
+        joiner = " | " if type(schedule).__name__ == "AssetAny" else " & "
+        return "(" + joiner.join(describe_schedule(o) for o in objects) + ")"
+    return repr(schedule)

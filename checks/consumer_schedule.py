@@ -7,7 +7,7 @@ scheduler runs to decide whether queued asset events make a run.
 from __future__ import annotations
 
 from ._airflow import condition_satisfied_by, outlet_assets, scheduler_view, serialized_key
-from ._support import Outcome, Submission, did_you_mean, failed, passed, skipped
+from ._support import Outcome, Submission, describe_schedule, did_you_mean, failed, passed, skipped
 
 
 def check(sub: Submission) -> Outcome:
@@ -21,7 +21,7 @@ def check(sub: Submission) -> Outcome:
     if condition is None or not getattr(timetable, "asset_condition", None) or "Asset" not in type(timetable).__name__:
         summary = getattr(timetable, "summary", "")
         return failed(
-            f"{dag.dag_id} has schedule={dag.schedule!r} ({summary}), wanted schedule=[processed_data], the Asset {wanted!r}",
+            f"{dag.dag_id} has schedule={describe_schedule(dag.schedule)} ({summary}), wanted schedule=[processed_data], the Asset {wanted!r}",
             file=file,
             line=line,
         )

@@ -8,6 +8,16 @@ from ._support import Outcome, Submission, did_you_mean, failed, first_todo_line
 def check(sub: Submission) -> Outcome:
     course = sub.course
     wanted = (course.producer_dag_id, course.consumer_dag_id)
+    for dag_id, files in sub.duplicate_dag_ids.items():
+        lines = _definition_lines(sub, dag_id)
+        where = f"lines {', '.join(map(str, lines))}" if len(lines) > 1 else ", ".join(files)
+        times = max(len(lines), len(files))
+        return failed(
+            f"DAG id {dag_id!r} is defined {times} times ({where}); Airflow keeps only one of them",
+            hint=f"Give each DAG its own id: dag_id=\"{course.producer_dag_id}\" and dag_id=\"{course.consumer_dag_id}\".",
+            file=files[0],
+            line=lines[1] if len(lines) > 1 else None,
+        )
     for file, text in sub.import_errors.items():
         if "AirflowDagDuplicatedIdException" in text or "DAG ID" in text and "already" in text:
             return failed(f"a DAG id is defined twice: {text.strip().splitlines()[-1]}", file=file)
@@ -39,3 +49,18 @@ def check(sub: Submission) -> Outcome:
             )
         parts.append(dag_id)
     return failed(f"missing DAG id(s) {', '.join(parts)}; found {', '.join(found)}")
+
+
+def _definition_lines(sub: Submission, dag_id: str) -> list[int]:
+    import ast
+
+    lines = []
+    for copied, shown in sub.learner_paths.items():
+        try:
+            tree = ast.parse(open(copied, encoding="utf-8").read())
+        except (OSError, SyntaxError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.keyword) and node.arg == "dag_id" and getattr(node.value, "value", None) == dag_id:
+                lines.append(node.value.lineno)
+    return sorted(lines)

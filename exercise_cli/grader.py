@@ -10,7 +10,7 @@ from typing import Callable
 
 from exercise_cli.course import load_course
 from exercise_cli.results import CheckResult, Report, build_report
-from exercise_cli.sandbox import ChildOutcome, airflow_env, run_worker, throwaway_home
+from exercise_cli.sandbox import ChildOutcome, airflow_env, install_local_settings, run_worker, throwaway_home
 from exercise_cli.submission import copy_into, find_submission
 from exercise_cli.template_db import airflow_version, copy_template_into
 from exercise_cli.worker.protocol import (
@@ -47,6 +47,7 @@ def grade(
         dags = home / "dags"
         dags.mkdir()
         learner_paths = copy_into(files, dags)
+        install_local_settings(home)
         if not static:
             copy_template_into(home)
         job = Job(mode=mode, home=str(home), dags_folder=str(dags), learner_paths=learner_paths,
@@ -56,7 +57,7 @@ def grade(
         results = _read_results(home)
     by_id = {cid: CheckResult(**record) for cid, record in results.items()}
     if not child.finished:
-        _explain_stop(child, by_id, timeout, task_timeout)
+        _explain_stop(child, by_id, timeout, task_timeout, list(learner_paths.values()))
     report = build_report(course, mode, by_id)  # type: ignore[arg-type]
     report.submission = str(path)
     report.seconds = time.monotonic() - started
@@ -72,7 +73,9 @@ def _read_results(home: Path) -> dict[str, dict]:
     return {}
 
 
-def _explain_stop(child: ChildOutcome, by_id: dict[str, CheckResult], timeout: float, task_timeout: float) -> None:
+def _explain_stop(
+    child: ChildOutcome, by_id: dict[str, CheckResult], timeout: float, task_timeout: float, learner_files: list[str]
+) -> None:
     """The child stopped before reporting: fail the check of the phase it was in, skip the rest."""
     course = load_course()
     phase = child.phase or "import_airflow"
@@ -85,6 +88,9 @@ def _explain_stop(child: ChildOutcome, by_id: dict[str, CheckResult], timeout: f
     elif child.stopped_because == "timeout":
         reason = f"timed out after {timeout:g} s while {doing}; all its processes were killed"
         hint = "Look for code that never returns (at import time or in a task); the whole check may take --timeout seconds."
+        if phase == "parse":
+            hint = ("Look for an endless loop or a long wait at the top level of your file, or a crash in C code "
+                    "(a segfault makes Airflow's import handler loop); --timeout sets the limit.")
     elif child.stopped_because == "output":
         reason = f"stopped while {doing}: the tasks printed more than 64 MiB"
         hint = "Print less: a loop that prints without end?"
@@ -98,7 +104,9 @@ def _explain_stop(child: ChildOutcome, by_id: dict[str, CheckResult], timeout: f
         if last:
             reason += f"; last output: {last}"
         hint = course.check(check_id).hint
-    by_id[check_id] = CheckResult(check_id, "failed", reason, hint)
+    files = sorted(set(learner_files))
+    file = files[0] if phase == "parse" and len(files) == 1 else None
+    by_id[check_id] = CheckResult(check_id, "failed", reason, hint, file=file)
     stopped_title = course.check(check_id).title
     for spec in course.checks:
         if spec.id not in by_id:

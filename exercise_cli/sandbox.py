@@ -49,7 +49,17 @@ def throwaway_home(prefix: str = "exercise-") -> Iterator[Path]:
     try:
         yield home
     finally:
-        shutil.rmtree(home, ignore_errors=True)
+        if os.environ.get("EXERCISE_KEEP_HOME"):  # for debugging the grader itself
+            print(f"kept {home}", file=sys.stderr)
+        else:
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def install_local_settings(home: Path) -> None:
+    """Airflow imports $AIRFLOW_HOME/config/airflow_local_settings.py: the grader's cluster policy."""
+    config = home / "config"
+    config.mkdir(exist_ok=True)
+    shutil.copyfile(Path(__file__).parent / "worker" / "airflow_local_settings.py", config / "airflow_local_settings.py")
 
 
 def airflow_env(home: Path, dags_folder: Path, extra: dict[str, str] | None = None) -> dict[str, str]:

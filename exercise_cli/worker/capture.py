@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Iterator
 
 # Airflow's console log line: "2026-11-23T22:07:52.444280Z [info     ] message [logger] loc=x.py:1 k=v"
-_LOG_LINE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}T[\d:.]+Z? \[\s*(?P<level>\w+)\s*\] (?P<event>.*?)"
-    r"(?: \[(?P<logger>[\w.<>-]+)\])?(?: loc=\S+)?(?P<rest> .*)?$"
-)
+_LOG_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}T[\d:.]+Z? \[\s*\w+\s*\] ")
+# After the prefix: the event, then the logger in brackets, then "loc=..." and key=value pairs.
+# The event may hold brackets of its own, so the logger is the last bracket before loc=.
+_LOG_BODY = re.compile(r"^(?P<event>.*)\s+\[(?P<logger>[^\]\s]+)\](?= .*\bloc=\S+)")
 # Loggers whose lines are Airflow's bookkeeping, not the task's own output.
 _AIRFLOW_OWN = ("airflow.api_fastapi", "airflow.models", "airflow.serialization", "airflow.sdk.definitions",
                 "airflow.dag_processing", "airflow.executors", "airflow.jobs", "airflow.sdk.execution_time")
@@ -52,11 +52,16 @@ def task_output(raw: str) -> str:
     """The task's own lines: prints as they are, log lines without Airflow's prefix and suffix."""
     kept = []
     for line in raw.splitlines():
-        match = _LOG_LINE.match(line)
-        if not match:
+        prefix = _LOG_PREFIX.match(line)
+        if not prefix:
             kept.append(line)
-        elif _is_task_own(match["logger"] or "", match["event"]):
-            kept.append(match["event"])
+            continue
+        body = line[prefix.end():]
+        match = _LOG_BODY.match(body)
+        if not match:
+            kept.append(body.strip())
+        elif _is_task_own(match["logger"], match["event"].strip()):
+            kept.append(match["event"].strip())
     return "\n".join(kept)
 
 

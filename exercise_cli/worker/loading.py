@@ -20,16 +20,20 @@ def load_submission(job: Job, course: Course) -> tuple[Any, Submission]:
     try:
         # BundleDagBag is the DagBag the Airflow CLI and DAG processor use for a bundle folder.
         bag = BundleDagBag(dag_folder=str(folder), bundle_path=folder, bundle_name="dags-folder")
-        import_errors = {_learner(learner, folder, path): text for path, text in bag.import_errors.items()}
+        import_errors = {
+            _learner(learner, folder, path): without_home(text, learner) for path, text in bag.import_errors.items()
+        }
         warnings = {
-            _learner(learner, folder, path): [str(w) for w in texts] for path, texts in bag.captured_warnings.items()
+            _learner(learner, folder, path): [without_home(str(w), learner) for w in texts]
+            for path, texts in bag.captured_warnings.items()
         }
         dags = dict(bag.dags)
+        duplicates = _duplicates(learner)
     except BaseException as exc:  # sys.exit() or KeyboardInterrupt raised by a DAG file escapes DagBag
         if isinstance(exc, Exception):
             raise
-        bag, dags, warnings = None, {}, {}
-        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        bag, dags, warnings, duplicates = None, {}, {}, {}
+        text = without_home("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)), learner)
         code = getattr(exc, "code", None)
         what = f"called sys.exit({code!r})" if isinstance(exc, SystemExit) else f"raised {type(exc).__name__}"
         import_errors = {sorted(learner.values())[0]: f"{text}\nSystemExit: the DAG file {what} while Airflow imported it"}
@@ -42,8 +46,28 @@ def load_submission(job: Job, course: Course) -> tuple[Any, Submission]:
         learner_paths=learner,
         mode=job.mode,
         quiz_passed=job.quiz_passed,
+        duplicate_dag_ids=duplicates,
     )
     return bag, sub
+
+
+def _duplicates(learner: dict[str, str]) -> dict[str, list[str]]:
+    """dag_id -> learner files, for ids that Airflow bagged from more than one DAG object."""
+    try:
+        from airflow_local_settings import BAGGED  # the grader's policy, see airflow_local_settings.py
+    except ImportError:
+        return {}
+    objects: dict[str, dict[int, str]] = {}
+    for dag_id, fileloc, object_id in BAGGED:
+        objects.setdefault(dag_id, {})[object_id] = learner.get(fileloc, fileloc)
+    return {dag_id: sorted(files.values()) for dag_id, files in objects.items() if len(files) > 1}
+
+
+def without_home(text: str, learner: dict[str, str]) -> str:
+    """Airflow's texts name the copies in the throwaway home; name the learner's files instead."""
+    for copied, shown in sorted(learner.items(), key=lambda item: -len(item[0])):
+        text = text.replace(copied, shown)
+    return text
 
 
 def _learner(learner: dict[str, str], folder: Path, path: str) -> str:

@@ -1,0 +1,5 @@
+import sys
+
+from airflow.sdk import dag
+
+sys.exit(3)
