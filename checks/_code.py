@@ -19,7 +19,10 @@ def _code_objects(code: types.CodeType) -> Iterator[types.CodeType]:
 
 
 def referenced_names(function: Any, depth: int = 3) -> set[str]:
-    """Strings, names and parameters a function uses, following calls to functions of its own module."""
+    """String constants and parameter names of a function, following calls to functions of its own module.
+
+    Local variable names are left out: `triggering_asset_events = context["x"]` reads key "x".
+    """
     seen: set[int] = set()
     found: set[str] = set()
 
@@ -32,8 +35,8 @@ def referenced_names(function: Any, depth: int = 3) -> set[str]:
         module_globals = getattr(fn, "__globals__", {})
         for obj in _code_objects(code):
             found.update(c for c in obj.co_consts if isinstance(c, str))
-            found.update(obj.co_names)
-            found.update(obj.co_varnames)
+            parameters = obj.co_argcount + obj.co_kwonlyargcount
+            found.update(obj.co_varnames[:parameters])
             if level < depth:
                 for name in obj.co_names:
                     target = module_globals.get(name)

@@ -16,9 +16,9 @@ def check(sub: Submission) -> Outcome:
     run = sub.run.producer_run
     tasks = run.tasks if run else []
     for task in tasks:
-        found = timestamps_within(task.output, task.started, task.ended)
-        if found:
-            return passed(f"task {task.task_id} logged the processing timestamp {found[0]}")
+        for line in task.output.splitlines():
+            if timestamps_within(line, task.started, task.ended):
+                return passed(f"task {task.task_id} logged the processing timestamp: {line.strip()[:160]!r}")
     shown = "; ".join(f"{t.task_id}: {_tail(t.output)}" for t in tasks) or "no output"
     return failed(f"no timestamp from the run's time in the producer's output ({shown})")
 

@@ -1,0 +1,81 @@
+"""Each dynamic fixture's verdict, graded in full mode: real metadata DB, task runner and scheduler code."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import graded, submission
+
+TASK_TIMEOUT = 8.0
+
+CASES: dict[str, dict[str, tuple[str, str]]] = {
+    "fails_consumer_raises": {
+        "consumer_triggered": ("passed", "asset_triggered"),
+        "consumer_run": ("failed", "ValueError: downstream table is locked"),
+        "consumer_message": ("skipped", "did not pass"),
+    },
+    "fails_triggering_dataset_events": {
+        "consumer_run": ("failed", "KeyError: 'triggering_dataset_events'"),
+    },
+    "fails_producer_hangs": {
+        "registered_in_db": ("passed", "metadata database"),
+        "producer_run": ("failed", f"timed out after {TASK_TIMEOUT:g} s: task process_data of exercise_5_1_producer"),
+        "asset_event": ("skipped", "grading stopped"),
+        "consumer_run": ("skipped", "grading stopped"),
+    },
+    "fails_task_os_exit": {
+        "registered_in_db": ("passed", "metadata database"),
+        "producer_run": ("failed", "exited with code 5 while running the producer DAG (task process_data"),
+    },
+    "fails_missing_outlet": {
+        "producer_run": ("passed", "succeeded"),
+        "asset_event": ("failed", "recorded no asset event"),
+        "consumer_triggered": ("skipped", "did not pass"),
+        "asset_registered": ("failed", "producing tasks none"),
+    },
+    "fails_and_condition": {
+        "asset_event": ("passed", "s3://data-lake/processed_data"),
+        "consumer_triggered": ("failed", "is not met by that Asset alone"),
+    },
+    "fails_uri_mismatch": {
+        "consumer_triggered": ("failed", "scheduled on ['s3://data-lake/processed-data']"),
+        "asset_registered": ("failed", "scheduled DAGs none"),
+    },
+    "fails_hardcoded_uri": {
+        "consumer_message": ("passed", "Data is available"),
+        "consumer_names_asset": ("failed", "does not read it from triggering_asset_events"),
+    },
+    "fails_no_timestamp": {
+        "producer_run": ("passed", "succeeded"),
+        "processing_timestamp": ("failed", "no timestamp from the run's time"),
+    },
+    "passes_classic_operators": {
+        "processing_timestamp": ("passed", "processing finished at"),
+        "consumer_names_asset": ("passed", "s3://data-lake/processed_data"),
+    },
+    "passes_multiple_files": {"consumer_names_asset": ("passed", "consume_data")},
+    "passes_extra_dags": {"consumer_run": ("passed", "succeeded")},
+    "passes_or_condition": {"consumer_triggered": ("passed", "asset_triggered")},
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_full_verdict(name: str) -> None:
+    report = graded(submission(name), static=False, task_timeout=TASK_TIMEOUT)
+    for check_id, (status, text) in CASES[name].items():
+        result = report.check(check_id)
+        assert result.status == status, (check_id, result)
+        assert text in result.message, (check_id, result.message)
+    assert report.passed == name.startswith("passes_")
+    assert report.mode == "full"
+
+
+def test_failing_consumer_shows_its_line() -> None:
+    result = graded(submission("fails_consumer_raises"), static=False, task_timeout=TASK_TIMEOUT).check("consumer_run")
+    assert result.file and result.file.endswith("fails_consumer_raises/dags.py")
+    assert result.line == 43
+
+
+def test_airflow2_context_key_gets_the_airflow3_fix() -> None:
+    result = graded(submission("fails_triggering_dataset_events"), static=False, task_timeout=TASK_TIMEOUT).check("consumer_run")
+    assert 'context["triggering_asset_events"]' in result.hint
