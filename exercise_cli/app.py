@@ -30,7 +30,7 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    _console(stderr=True).print(f"[bold red]error:[/] {message}")
+    _console(stderr=True).print(f"[bold red]error:[/] {message}", soft_wrap=True)
     return typer.Exit(code)
 
 
