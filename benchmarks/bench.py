@@ -1,0 +1,120 @@
+"""Benchmarks for `exercise check`, printed as figures (not timed tests).
+
+Measured side by side in one run, each a median of --repeat runs (the manual CLI sequence once):
+  static check of the solution / `python -c "import airflow"`      (target <= 1.6)
+  full check of the solution / `python -c "import airflow"`        (target <= 3.0)
+  full check / the manual Airflow CLI sequence proving the same     (target <= 0.20)
+  peak RSS of the full check (largest process)                      (target <= 450 MB)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SOLUTION = REPO / "solution"
+PRODUCER, CONSUMER = "exercise_5_1_producer", "exercise_5_1_consumer"
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MB of the largest process it started, stdout)."""
+    probe = (
+        "import resource, subprocess, sys, json, time\n"
+        "t = time.perf_counter()\n"
+        "p = subprocess.run(json.loads(sys.argv[1]), capture_output=True, text=True)\n"
+        "dt = time.perf_counter() - t\n"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(json.dumps([dt, rss, p.returncode, p.stdout[-20000:], p.stderr[-2000:]]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, json.dumps(cmd)], env=env, cwd=cwd, capture_output=True, text=True, check=True)
+    seconds, rss, code, stdout, stderr = json.loads(out.stdout)
+    if code not in (0, 1):
+        raise RuntimeError(f"{cmd} exited {code}: {stderr}")
+    return seconds, rss, stdout
+
+
+def airflow_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env.update(AIRFLOW_HOME=str(home), AIRFLOW__CORE__LOAD_EXAMPLES="False", AIRFLOW__CORE__DAGS_FOLDER=str(home / "dags"),
+               )
+    return env
+
+
+def manual_sequence() -> tuple[float, dict[str, float]]:
+    """The honest by-hand proof: migrate, reserialize, unpause, dags test, scheduler, tasks test."""
+    home = Path(tempfile.mkdtemp(prefix="bench-manual-"))
+    shutil.copytree(SOLUTION, home / "dags", ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    env = airflow_env(home)
+    env["AIRFLOW__CORE__PARALLELISM"] = "2"
+    airflow = str(BIN / "airflow")
+    steps: dict[str, float] = {}
+    try:
+        for name, cmd in [
+            ("db migrate", [airflow, "db", "migrate"]),
+            ("dags reserialize", [airflow, "dags", "reserialize"]),
+            ("dags unpause consumer", [airflow, "dags", "unpause", CONSUMER]),
+            ("dags test producer", [airflow, "dags", "test", PRODUCER]),
+            ("scheduler -n 2", [airflow, "scheduler", "-n", "2"]),
+        ]:
+            steps[name] = timed(cmd, env=env, cwd=str(home))[0]
+        with sqlite3.connect(home / "airflow.db") as db:
+            row = db.execute(
+                "select run_id from dag_run where dag_id=? and run_type='asset_triggered' order by id limit 1", (CONSUMER,)
+            ).fetchone()
+        if row is None:
+            raise RuntimeError("the scheduler made no asset-triggered consumer run")
+        steps["tasks test consumer"] = timed([airflow, "tasks", "test", CONSUMER, "consume_data", row[0]], env=env, cwd=str(home))[0]
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return sum(steps.values()), steps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-manual", action="store_true", help="skip the minute-long manual CLI sequence")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-"))
+    env = airflow_env(scratch)
+    exercise = str(BIN / "exercise")
+    # Warm the template DB cache and the OS page cache once, untimed.
+    subprocess.run([exercise, "check", str(SOLUTION), "--json"], capture_output=True, env=env)
+
+    def median(cmd: list[str]) -> tuple[float, float]:
+        runs = [timed(cmd, env=env) for _ in range(args.repeat)]
+        return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+    base, base_rss = median([sys.executable, "-c", "import airflow"])
+    static, static_rss = median([exercise, "check", str(SOLUTION), "--static", "--json"])
+    full, full_rss = median([exercise, "check", str(SOLUTION), "--json"])
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    print(f"python -c 'import airflow'         {base:6.2f} s   peak RSS {base_rss:5.0f} MB")
+    print(f"exercise check --static solution    {static:6.2f} s   peak RSS {static_rss:5.0f} MB")
+    print(f"exercise check solution (full)      {full:6.2f} s   peak RSS {full_rss:5.0f} MB")
+    print(f"static / import airflow             {static / base:6.2f}     (target <= 1.6)")
+    print(f"full / import airflow               {full / base:6.2f}     (target <= 3.0)")
+    print(f"full check peak RSS                 {full_rss:6.0f} MB  (target <= 450)")
+    if not args.skip_manual:
+        manual, steps = manual_sequence()
+        for name, seconds in steps.items():
+            print(f"  manual: airflow {name:<24} {seconds:6.2f} s")
+        print(f"manual CLI sequence                 {manual:6.2f} s")
+        print(f"full / manual CLI sequence          {full / manual:6.2f}     (target <= 0.20)")
+
+
+if __name__ == "__main__":
+    main()
