@@ -109,6 +109,31 @@ def check(
     raise typer.Exit(report.exit_code)
 
 
+@app.command("run-demo")
+def run_demo(
+    dags: Annotated[
+        Optional[Path], typer.Option("--dags", help="Run these DAGs (a .py file or folder) instead of the reference solution.")
+    ] = None,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep Airflow up until Ctrl-C to browse its UI.")] = False,
+    wait: Annotated[float, typer.Option("--wait", min=1, help="Seconds to wait for each run.")] = 120.0,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port for the api-server (0: a free one).")] = 0,
+) -> None:
+    """Show the producer/consumer pattern working end to end on a real Airflow (api-server + scheduler)."""
+    from exercise_cli.demo import Demo
+    from exercise_cli.submission import find_submission
+
+    if dags is not None:
+        try:
+            find_submission(dags)
+        except UsageError as exc:
+            raise _fail(str(exc)) from None
+    try:
+        result = Demo(_console(), dags, wait=wait, keep=keep, port=port).run()
+    except EnvironmentProblem as exc:
+        raise _fail(str(exc)) from None
+    raise typer.Exit(0 if result.ok else EXIT_FAILED)
+
+
 def _emit(report, json_output: bool) -> None:
     from exercise_cli.course import load_course
 

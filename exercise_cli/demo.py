@@ -1,0 +1,249 @@
+"""`exercise run-demo`: the producer/consumer pattern on a real Airflow, step by step, live.
+
+Every step talks to real Airflow components through the REST API v2: the scheduler, not this
+tool, turns the producer's asset event into the consumer's run.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from exercise_cli.course import load_course
+from exercise_cli.errors import EnvironmentProblem
+from exercise_cli.rest import AirflowApi, ApiError
+from exercise_cli.stack import AirflowStack, group_memory_mb, port_in_use
+
+FINISHED = {"success", "failed"}
+_NOISE = ("::group::", "::endgroup::", "DAG bundles loaded", "Filling up the DagBag", "Worker startup parse",
+          "Returned value was: None",
+          "/logs/dag_id=")
+
+
+class StepFailed(Exception):
+    def __init__(self, step: str, detail: str, log: str = "") -> None:
+        super().__init__(f"{step}: {detail}")
+        self.step, self.detail, self.log = step, detail, log
+
+
+@dataclass
+class DemoResult:
+    ok: bool
+    timings: dict[str, float] = field(default_factory=dict)
+    peak_memory_mb: float = 0.0
+    processes: int = 0
+    stop_seconds: float = 0.0
+    port_free: bool = True
+    consumer_run_id: str = ""
+    consumer_run_type: str = ""
+    producer_run_id: str = ""
+    event_id: int | None = None
+
+
+class Demo:
+    def __init__(self, console: Console, dags: Path | None, wait: float, keep: bool, port: int = 0) -> None:
+        self.console = console
+        self.course = load_course()
+        self.stack = AirflowStack(dags=dags, port=port)
+        self.wait = wait
+        self.keep = keep
+        self.t0 = time.monotonic()
+        self.result = DemoResult(ok=False)
+
+    # output
+    def _elapsed(self) -> str:
+        return f"[dim]{time.monotonic() - self.t0:5.1f}s[/]"
+
+    def done(self, message: str) -> None:
+        self.console.print(f"{self._elapsed()} [green]✔[/] {message}")
+
+    def _sample_memory(self) -> None:
+        mb, count = group_memory_mb(self.stack.pids())
+        if mb > self.result.peak_memory_mb:
+            self.result.peak_memory_mb, self.result.processes = mb, count
+
+    def _mark(self, name: str) -> None:
+        self.result.timings[name] = time.monotonic() - self.t0
+
+    # the demo
+    def run(self) -> DemoResult:
+        producer, consumer = self.course.producer_dag_id, self.course.consumer_dag_id
+        console = self.console
+        console.print(f"[bold]exercise run-demo[/]: the producer/consumer pattern on a real Airflow {self._version()}")
+        try:
+            with console.status("Preparing a throwaway Airflow home (template DB, DAG files, `airflow dags reserialize`)..."):
+                self.stack.prepare()
+            self.done(f"Airflow home ready with the {'given DAGs' if self.stack.dags else 'reference solution'}; DAGs serialized into the metadata DB")
+            with console.status(f"Starting `airflow api-server` and `airflow scheduler` on {self.stack.url} ..."):
+                self.stack.start()
+                api = self.stack.wait_healthy()
+            self._mark("healthy")
+            self._sample_memory()
+            self.done(f"Airflow is healthy at {self.stack.url} (api-server pid {self.stack.processes['api-server'].pid}, scheduler pid {self.stack.processes['scheduler'].pid})")
+            self._run_pattern(api, producer, consumer)
+            self.result.ok = True
+            if self.keep:
+                self._keep_up()
+        except StepFailed as exc:
+            console.print(f"{self._elapsed()} [bold red]✘ {exc.step} failed:[/] {exc.detail}")
+            if exc.log:
+                console.print(Panel(exc.log, title="relevant log lines", border_style="red"))
+        except (ApiError, EnvironmentProblem) as exc:
+            console.print(f"{self._elapsed()} [bold red]✘ failed:[/] {exc}")
+            for name in self.stack.processes:
+                tail = self.stack.log_tail(name, 6)
+                if tail:
+                    console.print(Panel(tail, title=f"{name} log", border_style="red"))
+        except KeyboardInterrupt:
+            console.print(f"{self._elapsed()} interrupted")
+        finally:
+            with console.status("Stopping Airflow (SIGTERM, then SIGKILL, per process group) and removing its home..."):
+                port = self.stack.port
+                self.result.stop_seconds = self.stack.stop()
+                self.result.port_free = not port or not port_in_use(port)
+            self.done(
+                f"Stopped every process in {self.result.stop_seconds:.1f} s, removed the home; "
+                f"port {port} {'is free' if self.result.port_free else 'is STILL IN USE'}"
+            )
+        return self.result
+
+    def _version(self) -> str:
+        from exercise_cli.template_db import airflow_version
+
+        return airflow_version()
+
+    def _run_pattern(self, api: AirflowApi, producer: str, consumer: str) -> None:
+        api.set_paused(consumer, False)
+        self.done(f"Unpaused {consumer}: a paused DAG gets no queue entry for asset events")
+        api.set_paused(producer, False)
+        self.done(f"Unpaused {producer}: on an hourly schedule, so the scheduler starts its latest run")
+        scheduled = self._wait_scheduled_run(api, producer)
+        if scheduled is not None:
+            self.console.rule("[bold]1. the producer runs on its schedule")
+            self._cycle(api, producer, consumer, scheduled["dag_run_id"], "scheduled")
+        else:
+            self.done(f"No scheduled run of {producer} is due (no schedule?): on to a manual trigger")
+        self.console.rule("[bold]2. the producer is triggered through the REST API")
+        run = api.trigger(producer)
+        self._mark("triggered")
+        self.done(f"POST /api/v2/dags/{producer}/dagRuns: run {run['dag_run_id']}")
+        consumer_run, event = self._cycle(api, producer, consumer, run["dag_run_id"], "manual")
+        self.result.producer_run_id = run["dag_run_id"]
+        self._show_consumer_output(api, consumer, consumer_run["dag_run_id"])
+        self._show_summary(producer, consumer, run["dag_run_id"], consumer_run, event)
+
+    def _wait_scheduled_run(self, api: AirflowApi, producer: str, seconds: float = 8.0) -> dict | None:
+        deadline = time.monotonic() + seconds
+        with self.console.status("Waiting for the scheduler to start the producer's scheduled run..."):
+            while time.monotonic() < deadline:
+                runs = api.dag_runs(producer, run_type="scheduled")
+                if runs:
+                    return runs[0]
+                time.sleep(0.3)
+        return None
+
+    def _cycle(self, api: AirflowApi, producer: str, consumer: str, run_id: str, kind: str) -> tuple[dict, dict]:
+        """Producer run -> asset event -> the scheduler's asset-triggered consumer run -> its success."""
+        state = self._wait_run(api, producer, run_id, f"{kind} producer run")
+        if state != "success":
+            raise StepFailed(f"{kind} producer run", f"{run_id} ended {state}", self._task_log_tail(api, producer, run_id))
+        self._mark(f"{kind}_producer_success")
+        self.done(f"Producer run {run_id} succeeded")
+        events = api.asset_events(source_dag_id=producer, source_run_id=run_id)
+        if not events:
+            raise StepFailed("asset event", f"producer run {run_id} recorded no asset event (no task with outlets?)")
+        event = events[0]
+        self.result.event_id = event["id"]
+        self.done(f"Asset event #{event['id']}: {event['uri']} from {event['source_dag_id']}.{event['source_task_id']}")
+        consumer_run = self._wait_consumer_run(api, consumer, event["id"])
+        self.result.consumer_run_id = consumer_run["dag_run_id"]
+        self.result.consumer_run_type = consumer_run["run_type"]
+        self._mark(f"{kind}_consumer_created")
+        self.done(
+            f"The scheduler created {consumer} run {consumer_run['dag_run_id']} "
+            f"(run type {consumer_run['run_type']}, triggered by {consumer_run['triggered_by']}) from event #{event['id']}"
+        )
+        state = self._wait_run(api, consumer, consumer_run["dag_run_id"], "consumer run")
+        if state != "success":
+            raise StepFailed("consumer run", f"{consumer_run['dag_run_id']} ended {state}",
+                             self._task_log_tail(api, consumer, consumer_run["dag_run_id"]))
+        self._mark(f"{kind}_consumer_success")
+        self.done(f"Consumer run {consumer_run['dag_run_id']} succeeded")
+        return consumer_run, event
+
+    def _wait_run(self, api: AirflowApi, dag_id: str, run_id: str, what: str) -> str:
+        deadline = time.monotonic() + self.wait
+        state = "queued"
+        with self.console.status(f"Waiting for the {what}: {state}") as status:
+            while time.monotonic() < deadline:
+                state = api.dag_run(dag_id, run_id)["state"]
+                status.update(f"Waiting for the {what} {run_id}: {state}")
+                self._sample_memory()
+                if state in FINISHED:
+                    return state
+                time.sleep(0.3)
+        raise StepFailed(what, f"still {state} after {self.wait:g} s (--wait)", self.stack.log_tail("scheduler"))
+
+    def _wait_consumer_run(self, api: AirflowApi, consumer: str, event_id: int) -> dict:
+        deadline = time.monotonic() + self.wait
+        with self.console.status("Waiting for the scheduler to turn the asset event into a consumer run..."):
+            while time.monotonic() < deadline:
+                for run in api.dag_runs(consumer, run_type="asset_triggered"):
+                    if any(e["id"] == event_id for e in api.upstream_events(consumer, run["dag_run_id"])):
+                        return run
+                self._sample_memory()
+                time.sleep(0.3)
+        raise StepFailed("consumer trigger", f"no asset-triggered run of {consumer} consumed event #{event_id} within {self.wait:g} s",
+                         self.stack.log_tail("scheduler"))
+
+    def _task_lines(self, api: AirflowApi, dag_id: str, run_id: str) -> list[str]:
+        lines = []
+        for ti in api.task_instances(dag_id, run_id):
+            for line in api.task_log(dag_id, run_id, ti["task_id"], max(1, ti.get("try_number") or 1)):
+                if line and not any(noise in line for noise in _NOISE):
+                    lines.append(line)
+        return lines
+
+    def _task_log_tail(self, api: AirflowApi, dag_id: str, run_id: str) -> str:
+        try:
+            return "\n".join(self._task_lines(api, dag_id, run_id)[-15:])
+        except ApiError as exc:
+            return str(exc)
+
+    def _show_consumer_output(self, api: AirflowApi, consumer: str, run_id: str) -> None:
+        lines = self._task_lines(api, consumer, run_id)
+        self.console.print(Panel(Text("\n".join(lines)), title=f"{consumer} task output (from the task log)", border_style="green"))
+
+    def _show_summary(self, producer: str, consumer: str, run_id: str, consumer_run: dict, event: dict) -> None:
+        t = self.result.timings
+        table = Table(title="What happened (times since the start of run-demo)")
+        table.add_column("step")
+        table.add_column("detail")
+        table.add_column("at", justify="right")
+        table.add_row("Airflow healthy", self.stack.url, f"{t['healthy']:.1f} s")
+        if "scheduled_consumer_success" in t:
+            table.add_row("scheduled cycle", "producer run -> asset event -> consumer run", f"{t['scheduled_consumer_success']:.1f} s")
+        table.add_row("producer triggered", f"{producer} · {run_id}", f"{t['triggered']:.1f} s")
+        table.add_row("producer succeeded", "LocalExecutor, Airflow's task runner", f"{t['manual_producer_success']:.1f} s")
+        table.add_row("asset event", f"#{event['id']} {event['uri']}", "")
+        table.add_row("consumer run created", f"{consumer_run['dag_run_id']} · {consumer_run['run_type']}", f"{t['manual_consumer_created']:.1f} s")
+        table.add_row("consumer succeeded", f"{t['manual_consumer_success'] - t['triggered']:.1f} s after the trigger", f"{t['manual_consumer_success']:.1f} s")
+        table.add_row("memory", f"{self.result.peak_memory_mb:.0f} MB PSS at peak, {self.result.processes} processes", "")
+        self.console.print(table)
+        self.console.print(f"DAGs view:   {self.stack.url}/dags")
+        self.console.print(f"Assets view: {self.stack.url}/assets")
+
+    def _keep_up(self) -> None:
+        self.console.print(
+            f"\nAirflow stays up until Ctrl-C. Log in at {self.stack.url} as "
+            f"[bold]admin[/] with password [bold]{self.stack.password}[/]"
+        )
+        while all(p.poll() is None for p in self.stack.processes.values()):
+            time.sleep(0.5)
+        self.console.print("an Airflow process exited; stopping")
