@@ -97,12 +97,25 @@ def check(
         typer.Option("--timeout", min=1, help="Seconds the whole check may take [default: 60 with --static, else 180]."),
     ] = None,
     task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
+    live: Annotated[
+        Optional[str], typer.Option("--live", metavar="URL", help="Grade the DAGs on a running Airflow 3 (REST API v2) instead.")
+    ] = None,
+    token: Annotated[Optional[str], typer.Option("--token", envvar="AIRFLOW_API_TOKEN", help="--live: a bearer token.")] = None,
+    username: Annotated[Optional[str], typer.Option("--username", envvar="AIRFLOW_USERNAME", help="--live: user to log in as.")] = None,
+    password: Annotated[Optional[str], typer.Option("--password", envvar="AIRFLOW_PASSWORD", help="--live: that user's password.")] = None,
+    wait: Annotated[float, typer.Option("--wait", min=1, help="--live: seconds to wait for each run.")] = 120.0,
 ) -> None:
     """Grade your DAGs against every requirement and success criterion of the exercise."""
     from exercise_cli.grader import grade
 
     try:
-        report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout)
+        if live:
+            from exercise_cli.live import LiveGrader, connect
+
+            say = (lambda m: None) if json_output else (lambda m: _console(stderr=True).print(f"[dim]{m}[/]"))
+            report = LiveGrader(connect(live, token, username, password), wait=wait, say=say).grade()
+        else:
+            report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout)
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     _emit(report, json_output)

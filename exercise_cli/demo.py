@@ -21,9 +21,7 @@ from exercise_cli.rest import AirflowApi, ApiError
 from exercise_cli.stack import AirflowStack, group_memory_mb, port_in_use
 
 FINISHED = {"success", "failed"}
-_NOISE = ("::group::", "::endgroup::", "DAG bundles loaded", "Filling up the DagBag", "Worker startup parse",
-          "Returned value was: None",
-          "/logs/dag_id=")
+_NOISE = ("Returned value was: None",)
 
 
 class StepFailed(Exception):

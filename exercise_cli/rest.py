@@ -96,6 +96,9 @@ class AirflowApi:
         return self.get(f"/dags/{quote(dag_id)}/dagRuns/{quote(run_id, safe='')}/taskInstances")["task_instances"]
 
     def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int = 1) -> list[str]:
+        """The lines the task itself wrote (prints, its loggers, its returned value), not Airflow's own."""
+        from exercise_cli.worker.capture import is_task_own
+
         data = self.get(
             f"/dags/{quote(dag_id)}/dagRuns/{quote(run_id, safe='')}/taskInstances/{quote(task_id)}/logs/{try_number}",
             full_content="true",
@@ -103,7 +106,10 @@ class AirflowApi:
         content = data.get("content", [])
         lines = []
         for item in content if isinstance(content, list) else [content]:
-            lines.append(item.get("event", "") if isinstance(item, dict) else str(item))
+            if not isinstance(item, dict):
+                lines.append(str(item))
+            elif item.get("logger") and is_task_own(item["logger"], item.get("event", "")):
+                lines.append(item.get("event", ""))
         return lines
 
     def asset_events(self, **params: Any) -> list[dict]:

@@ -21,7 +21,7 @@ _LOG_BODY = re.compile(r"^(?P<event>.*)\s+\[(?P<logger>[^\]\s]+)\](?= .*\bloc=\S
 # Loggers whose lines are Airflow's bookkeeping, not the task's own output.
 _AIRFLOW_OWN = ("airflow.api_fastapi", "airflow.models", "airflow.serialization", "airflow.sdk.definitions",
                 "airflow.dag_processing", "airflow.executors", "airflow.jobs", "airflow.sdk.execution_time")
-_AIRFLOW_EXACT = ("task", "py.warnings")
+_AIRFLOW_EXACT = ("task", "py.warnings", "airflow.task.hooks")
 # The returned value of a task is logged by Airflow and counts as the task's output.
 _RETURNED = "Done. Returned value was:"
 
@@ -60,12 +60,12 @@ def task_output(raw: str) -> str:
         match = _LOG_BODY.match(body)
         if not match:
             kept.append(body.strip())
-        elif _is_task_own(match["logger"], match["event"].strip()):
+        elif is_task_own(match["logger"], match["event"].strip()):
             kept.append(match["event"].strip())
     return "\n".join(kept)
 
 
-def _is_task_own(logger: str, event: str) -> bool:
+def is_task_own(logger: str, event: str) -> bool:
     if event.startswith(_RETURNED) or logger.startswith("airflow.task"):
         return True
     return logger not in _AIRFLOW_EXACT and not logger.startswith(_AIRFLOW_OWN)
