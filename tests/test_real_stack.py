@@ -1,0 +1,78 @@
+"""End to end on a real Airflow: api-server + scheduler processes, REST API v2, no mocks (slow)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from conftest import submission
+from exercise_cli.app import app
+from exercise_cli.demo import Demo
+from exercise_cli.stack import AirflowStack, group_alive, port_in_use
+
+
+def test_run_demo_shows_an_asset_triggered_consumer_run_and_leaves_nothing_behind() -> None:
+    out = io.StringIO()
+    demo = Demo(Console(file=out, width=120), dags=None, wait=120, keep=False)
+    result = demo.run()
+    text = out.getvalue()
+    assert result.ok, text
+    assert result.consumer_run_type == "asset_triggered"
+    assert result.consumer_run_id.startswith("asset_triggered__")
+    assert f"from event #{result.event_id}" in text
+    assert "Data is available for processing!" in text
+    assert "Triggered by asset: s3://data-lake/processed_data" in text
+    # nothing left: no process of either group, no listener, no home
+    assert result.port_free and not port_in_use(demo.stack.port)
+    assert not any(group_alive(pid) for pid in demo.stack.pids())
+    assert not demo.stack.home.exists()
+
+
+@pytest.fixture(params=["solution", "fails_uri_mismatch"])
+def live_stack(request: pytest.FixtureRequest):
+    dags = None if request.param == "solution" else Path(submission(request.param))
+    stack = AirflowStack(dags=dags)
+    try:
+        stack.prepare()
+        stack.start()
+        stack.wait_healthy()
+        yield request.param, stack
+    finally:
+        stack.stop()
+    assert not any(group_alive(pid) for pid in stack.pids())
+
+
+def test_check_live_against_a_running_airflow(live_stack) -> None:
+    name, stack = live_stack
+    result = CliRunner().invoke(
+        app,
+        ["check", "--live", stack.url, "--username", "admin", "--password", stack.password, "--json", "--wait", "60"],
+        env={"COLUMNS": "100"},
+    )
+    doc = json.loads(result.stdout)
+    assert doc["mode"] == "live"
+    criteria = {c["id"]: c for c in doc["criteria"]}
+    if name == "solution":
+        assert result.exit_code == 0, result.stdout
+        assert doc["passed"] is True
+        checks = {k["id"]: k for k in criteria["auto_trigger"]["checks"]}
+        assert "asset_triggered" in checks["consumer_triggered"]["message"]
+        wrong = CliRunner().invoke(app, ["check", "--live", stack.url, "--username", "admin", "--password", "wrong"])
+        assert wrong.exit_code == 2 and "401" in wrong.output
+    else:
+        assert result.exit_code == 1
+        assert criteria["auto_trigger"]["status"] == "failed"
+        checks = {k["id"]: k for k in criteria["auto_trigger"]["checks"]}
+        assert "the URIs differ" in checks["consumer_schedule"]["message"]
+        assert checks["consumer_triggered"]["status"] == "failed"
+
+
+def test_check_live_unreachable_host_exits_2() -> None:
+    result = CliRunner().invoke(app, ["check", "--live", "http://127.0.0.1:9", "--token", "x"])
+    assert result.exit_code == 2
+    assert "cannot reach Airflow" in result.output
