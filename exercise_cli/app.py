@@ -104,22 +104,67 @@ def check(
     username: Annotated[Optional[str], typer.Option("--username", envvar="AIRFLOW_USERNAME", help="--live: user to log in as.")] = None,
     password: Annotated[Optional[str], typer.Option("--password", envvar="AIRFLOW_PASSWORD", help="--live: that user's password.")] = None,
     wait: Annotated[float, typer.Option("--wait", min=1, help="--live: seconds to wait for each run.")] = 120.0,
+    junit: Annotated[Optional[Path], typer.Option("--junit", metavar="FILE", help="Also write JUnit XML (one testcase per check).")] = None,
+    gradescope: Annotated[Optional[Path], typer.Option("--gradescope", metavar="FILE", help="Also write Gradescope's results.json.")] = None,
+    weight: Annotated[
+        Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Weight of a criterion in the score (default 1 each).")
+    ] = None,
 ) -> None:
     """Grade your DAGs against every requirement and success criterion of the exercise."""
     from exercise_cli.grader import grade
+    from exercise_cli.state import load_state, save_state
 
+    weights = _weights(weight)
+    quiz_passed = bool(load_state(path).get("quiz_passed"))
     try:
         if live:
             from exercise_cli.live import LiveGrader, connect
 
             say = (lambda m: None) if json_output else (lambda m: _console(stderr=True).print(f"[dim]{m}[/]"))
-            report = LiveGrader(connect(live, token, username, password), wait=wait, say=say).grade()
+            report = LiveGrader(connect(live, token, username, password), wait=wait, quiz_passed=quiz_passed, say=say).grade()
         else:
-            report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout)
+            report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout, quiz_passed=quiz_passed)
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
-    _emit(report, json_output)
+    if not live and not static:
+        save_state(path, last_check_passed=report.passed)
+    _write_ci_files(report, junit, gradescope, weights)
+    _emit(report, json_output, weights)
     raise typer.Exit(report.exit_code)
+
+
+def _weights(pairs: list[str] | None) -> dict[str, float]:
+    from exercise_cli.course import load_course
+
+    ids = {c.id for c in load_course().criteria}
+    weights = {}
+    for pair in pairs or []:
+        name, _, value = pair.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if name not in ids or number < 0:
+            raise _fail(f"--weight takes CRITERION=W with CRITERION one of {', '.join(sorted(ids))} and W >= 0; got {pair!r}")
+        weights[name] = number
+    return weights
+
+
+def _write_ci_files(report, junit: Path | None, gradescope: Path | None, weights: dict[str, float]) -> None:
+    from exercise_cli.course import load_course
+
+    titles = {c.id: c.title for c in load_course().checks}
+    try:
+        if junit:
+            from exercise_cli.reporters.junit import render_junit
+
+            junit.write_text(render_junit(report, titles), encoding="utf-8")
+        if gradescope:
+            from exercise_cli.reporters.gradescope import render_gradescope
+
+            gradescope.write_text(render_gradescope(report, titles, weights), encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {exc.filename}: {exc.strerror}") from None
 
 
 @app.command("run-demo")
@@ -147,7 +192,7 @@ def run_demo(
     raise typer.Exit(0 if result.ok else EXIT_FAILED)
 
 
-def _emit(report, json_output: bool) -> None:
+def _emit(report, json_output: bool, weights: dict[str, float] | None = None) -> None:
     from exercise_cli.course import load_course
 
     if json_output:
@@ -158,7 +203,201 @@ def _emit(report, json_output: bool) -> None:
     from exercise_cli.reporters.rich_report import render_checklist
 
     titles = {c.id: c.title for c in load_course().checks}
-    render_checklist(report, _console(), titles)
+    render_checklist(report, _console(), titles, weights=weights)
+
+
+@app.command()
+def hint(
+    number: Annotated[Optional[int], typer.Argument(min=1, help="Show hint N (default: the next one not yet seen).")] = None,
+    dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (progress is kept next to it).")] = Path("dags"),
+) -> None:
+    """Reveal the statement's hints one at a time."""
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
+    from exercise_cli.hints import statement_hints
+    from exercise_cli.state import load_state, save_state
+
+    hints = statement_hints()
+    seen = int(load_state(dags).get("hints_seen", 0))
+    if number is None:
+        if seen >= len(hints):
+            _console().print(f"You have seen all {len(hints)} hints; `exercise hint N` shows hint N again.")
+            return
+        number = seen + 1
+    if number > len(hints):
+        raise _fail(f"there are {len(hints)} hints; hint {number} does not exist")
+    shown = hints[number - 1]
+    _console().print(Panel(Markdown(shown.body), title=f"{shown.title} ({number}/{len(hints)})", border_style="yellow"))
+    save_state(dags, hints_seen=max(seen, number))
+    if number < len(hints):
+        _console().print(f"[dim]{len(hints) - number} more: `exercise hint`[/]")
+
+
+@app.command()
+def quiz(
+    answers: Annotated[
+        Optional[str], typer.Option("--answers", help="Answer without prompts, e.g. b,b,c,a,b (for scripts and tests).")
+    ] = None,
+    dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (the result is kept next to it).")] = Path("dags"),
+) -> None:
+    """A short quiz on the producer/consumer pattern; passing it meets the "understanding" criterion."""
+    from rich.prompt import Prompt
+
+    from exercise_cli.quiz import load_quiz, parse_answers, score
+    from exercise_cli.state import save_state
+
+    questions, pass_mark = load_quiz()
+    console = _console()
+    if answers is not None:
+        try:
+            picks = parse_answers(answers, questions)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+    else:
+        picks = []
+        for number, question in enumerate(questions, start=1):
+            console.print(f"\n[bold]{number}. {question.text}[/]")
+            letters = [chr(ord("a") + i) for i in range(len(question.choices))]
+            for letter, choice in zip(letters, question.choices):
+                console.print(f"   {letter}) {choice}")
+            picks.append(letters.index(Prompt.ask("   your answer", choices=letters, console=console)))
+    for number, (pick, question) in enumerate(zip(picks, questions), start=1):
+        right = pick == question.answer
+        mark = "[green]✔[/]" if right else "[red]✘[/]"
+        console.print(f"{mark} {number}. {question.why}")
+    result = score(picks, questions)
+    passed = result >= pass_mark
+    save_state(dags, quiz_passed=passed, quiz_score=result)
+    console.print(f"\n{'[bold green]PASSED' if passed else '[bold red]NOT YET'}[/] {result}/{len(questions)} (pass mark {pass_mark})")
+    raise typer.Exit(0 if passed else EXIT_FAILED)
+
+
+@app.command()
+def reset(
+    directory: Annotated[Path, typer.Argument(help="Your DAG folder.")] = Path("dags"),
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Restore the starter file, after saving your current one as a timestamped .bak."""
+    from exercise_cli.course import load_course
+    from exercise_cli.workspace import write_starter
+
+    target = directory / load_course().starter
+    if target.exists() and not yes:
+        if not sys.stdin.isatty():
+            raise _fail("reset needs confirmation: run it in a terminal or pass --yes")
+        typer.confirm(f"Replace {target} with the starter (your file is kept as a .bak)?", abort=True)
+    try:
+        written, backup = write_starter(directory, force=True)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    if backup:
+        _console().print(f"Saved your file as [cyan]{backup}[/]")
+    _console().print(f"Restored the starter at [cyan]{written}[/]")
+
+
+@app.command()
+def solution(
+    dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (where your last check's verdict is kept).")] = Path("dags"),
+    force: Annotated[bool, typer.Option("--force", help="Show it even before your check has passed.")] = False,
+) -> None:
+    """Show the reference solution, once your own `exercise check` has passed."""
+    from rich.syntax import Syntax
+
+    from exercise_cli.course import load_course, solution_dir
+    from exercise_cli.state import load_state
+
+    if not force and not load_state(dags).get("last_check_passed"):
+        raise _fail("the solution opens once `exercise check` passes on your DAGs (or use --force)", EXIT_FAILED)
+    path = solution_dir() / load_course().solution
+    _console().print(Syntax(path.read_text(encoding="utf-8"), "python", line_numbers=True))
+
+
+@app.command("grade")
+def grade_class(
+    folder: Annotated[Path, typer.Argument(help="One subfolder or .py file per submission.")],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Submissions graded at once [default: CPU count].")] = os.cpu_count() or 1,
+    static: Annotated[bool, typer.Option("--static", help="Static checks only.")] = False,
+    timeout: Annotated[Optional[float], typer.Option("--timeout", min=1, help="Seconds per submission.")] = None,
+    task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
+    csv_file: Annotated[Optional[Path], typer.Option("--csv", metavar="FILE", help="Write a CSV gradebook.")] = None,
+    json_file: Annotated[Optional[Path], typer.Option("--json", metavar="FILE", help="Write a JSON gradebook.")] = None,
+    weight: Annotated[Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Criterion weight.")] = None,
+) -> None:
+    """Grade every submission in FOLDER (isolated, in parallel) into a gradebook."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from exercise_cli.batch import Gradebook, find_submissions, grade_all
+
+    weights = _weights(weight)
+    try:
+        submissions = find_submissions(folder)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+    console = _console()
+    book = Gradebook(csv_file, json_file)
+    interrupted = False
+    with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
+        bar = progress.add_task("grading", total=len(submissions))
+
+        def on_row(row) -> None:
+            book.add(row)
+            progress.advance(bar)
+
+        try:
+            grade_all(submissions, jobs=jobs, static=static, timeout=timeout, task_timeout=task_timeout,
+                      weights=weights, on_row=on_row)
+        except KeyboardInterrupt:
+            interrupted = True
+        except EnvironmentProblem as exc:
+            raise _fail(str(exc)) from None
+    table = Table(title=f"{len(book.rows)} of {len(submissions)} submissions graded")
+    for column in ("submission", "score", "verdict", "seconds", "note"):
+        table.add_column(column)
+    order = {p.name: i for i, p in enumerate(submissions)}
+    for row in sorted(book.rows, key=lambda r: order.get(r.submission, 0)):
+        verdict = "error" if row.error else "passed" if row.passed else "failed"
+        table.add_row(row.submission, f"{row.score:g}/{row.max_score:g}", verdict, f"{row.seconds:.1f}", row.error[:60])
+    console.print(table)
+    if interrupted:
+        raise _fail("interrupted: the gradebook keeps the rows graded so far", 130)
+
+
+@app.command()
+def watch(
+    path: Annotated[Path, typer.Argument(help="A DAG .py file or a folder of them.")] = Path("dags"),
+    task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
+) -> None:
+    """Re-check your DAGs each time you save a .py file (static first, then the full run). Ctrl-C to stop."""
+    from exercise_cli.grader import grade
+    from exercise_cli.state import load_state
+    from exercise_cli.watch import watch_and_check
+
+    if not path.exists():
+        raise _fail(f"no such file or folder: {path} (run `exercise init` first)")
+    console = _console()
+
+    def check_once() -> None:
+        console.clear()
+        quiz_passed = bool(load_state(path).get("quiz_passed"))
+        try:
+            report = grade(path, static=True, quiz_passed=quiz_passed)
+            _emit(report, False)
+            if all(c.status != "failed" for cr in report.criteria for c in cr.checks):
+                console.print("[dim]running your DAGs in Airflow...[/]")
+                report = grade(path, static=False, task_timeout=task_timeout, quiz_passed=quiz_passed)
+                console.clear()
+                _emit(report, False)
+        except (UsageError, EnvironmentProblem) as exc:
+            console.print(f"[bold red]error:[/] {exc}")
+        console.print(f"[dim]watching {path} for saves; Ctrl-C to stop[/]")
+
+    try:
+        watch_and_check(path, check_once)
+    except KeyboardInterrupt:
+        pass
+    console.print("stopped watching")
 
 
 def main() -> None:

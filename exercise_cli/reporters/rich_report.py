@@ -47,7 +47,13 @@ def _criterion(criterion: CriterionResult, titles: dict[str, str]) -> Group:
     return Group(head, *body)
 
 
-def render_checklist(report: Report, console: Console, titles: dict[str, str], hints_available: bool = True) -> None:
+def render_checklist(
+    report: Report,
+    console: Console,
+    titles: dict[str, str],
+    hints_available: bool = True,
+    weights: dict[str, float] | None = None,
+) -> None:
     console.print(Rule(f"Exercise {report.exercise}: Basic Producer/Consumer", style="blue"))
     console.print(Text(MODE_NOTE.get(report.mode, report.mode), style="dim"))
     console.print()
@@ -58,7 +64,7 @@ def render_checklist(report: Report, console: Console, titles: dict[str, str], h
     for criterion in report.criteria:
         for check in criterion.checks:
             counts[check.status] += 1
-    earned, total = report.score()
+    earned, total = report.score(weights)
     summary = (
         f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped, "
         f"{counts['pending']} pending · score {earned:g}/{total:g} · {report.seconds:.1f} s"

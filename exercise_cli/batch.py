@@ -1,0 +1,107 @@
+"""Grade a class folder: every submission isolated, N at a time, rows kept even when the batch stops."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from exercise_cli.course import load_course
+from exercise_cli.errors import UsageError
+from exercise_cli.grader import grade
+from exercise_cli.template_db import ensure_template
+
+
+@dataclass
+class Row:
+    submission: str
+    score: float = 0.0
+    max_score: float = 0.0
+    passed: bool = False
+    criteria: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str = ""
+
+
+def find_submissions(folder: Path) -> list[Path]:
+    """Each subfolder and each top-level .py file of `folder` is one submission."""
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder of submissions")
+    found = sorted(
+        p for p in folder.iterdir()
+        if not p.name.startswith((".", "_")) and (p.is_dir() or p.suffix == ".py")
+    )
+    if not found:
+        raise UsageError(f"no submissions in {folder}: put one subfolder or .py file per learner there")
+    return found
+
+
+def grade_one(path: Path, static: bool, timeout: float | None, task_timeout: float, weights: dict[str, float]) -> Row:
+    started = time.monotonic()
+    try:
+        report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout)
+    except Exception as exc:  # one submission's trouble is recorded, never the batch's end
+        return Row(path.name, error=f"{type(exc).__name__}: {exc}", seconds=time.monotonic() - started)
+    earned, total = report.score(weights)
+    return Row(
+        path.name, earned, total, report.passed,
+        {c.id: c.status for c in report.criteria}, round(time.monotonic() - started, 2),
+    )
+
+
+def grade_all(
+    submissions: list[Path],
+    *,
+    jobs: int,
+    static: bool = False,
+    timeout: float | None = None,
+    task_timeout: float = 60.0,
+    weights: dict[str, float] | None = None,
+    on_row: Callable[[Row], None] | None = None,
+) -> list[Row]:
+    if not static:
+        ensure_template()  # once, before the workers race to build it
+    rows: list[Row] = []
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        pending = {pool.submit(grade_one, p, static, timeout, task_timeout, weights or {}) for p in submissions}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    row = future.result()
+                    rows.append(row)
+                    if on_row:
+                        on_row(row)
+        except KeyboardInterrupt:
+            for future in pending:
+                future.cancel()
+            raise
+    order = {p.name: i for i, p in enumerate(submissions)}
+    return sorted(rows, key=lambda r: order.get(r.submission, 0))
+
+
+class Gradebook:
+    """CSV and JSON gradebooks, written as rows arrive so an interrupted batch keeps them."""
+
+    def __init__(self, csv_path: Path | None, json_path: Path | None) -> None:
+        self.csv_path, self.json_path = csv_path, json_path
+        self.rows: list[Row] = []
+        self.criteria = [c.id for c in load_course().criteria]
+        if csv_path:
+            with open(csv_path, "w", newline="", encoding="utf-8") as f:
+                csv.writer(f).writerow(["submission", "score", "max_score", "passed", *self.criteria, "seconds", "error"])
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        if self.csv_path:
+            with open(self.csv_path, "a", newline="", encoding="utf-8") as f:
+                csv.writer(f).writerow([
+                    row.submission, row.score, row.max_score, row.passed,
+                    *(row.criteria.get(c, "") for c in self.criteria), row.seconds, row.error,
+                ])
+        if self.json_path:
+            self.json_path.write_text(json.dumps([r.__dict__ for r in self.rows], indent=2), encoding="utf-8")
