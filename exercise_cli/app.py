@@ -242,6 +242,7 @@ def quiz(
     dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (the result is kept next to it).")] = Path("dags"),
 ) -> None:
     """A short quiz on the producer/consumer pattern; passing it meets the "understanding" criterion."""
+    from rich.markup import escape
     from rich.prompt import Prompt
 
     from exercise_cli.quiz import load_quiz, parse_answers, score
@@ -257,15 +258,15 @@ def quiz(
     else:
         picks = []
         for number, question in enumerate(questions, start=1):
-            console.print(f"\n[bold]{number}. {question.text}[/]")
+            console.print(f"\n[bold]{number}. {escape(question.text)}[/]")
             letters = [chr(ord("a") + i) for i in range(len(question.choices))]
             for letter, choice in zip(letters, question.choices):
-                console.print(f"   {letter}) {choice}")
+                console.print(f"   {letter}) {escape(choice)}")
             picks.append(letters.index(Prompt.ask("   your answer", choices=letters, console=console)))
     for number, (pick, question) in enumerate(zip(picks, questions), start=1):
         right = pick == question.answer
         mark = "[green]✔[/]" if right else "[red]✘[/]"
-        console.print(f"{mark} {number}. {question.why}")
+        console.print(f"{mark} {number}. {escape(question.why)}")
     result = score(picks, questions)
     passed = result >= pass_mark
     save_state(dags, quiz_passed=passed, quiz_score=result)

@@ -13,7 +13,7 @@ from exercise_cli.app import app
 from exercise_cli.course import load_course, solution_dir, starter_file
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
-COMMANDS = ["init", "show", "check"]
+COMMANDS = ["init", "show", "check", "run-demo", "hint", "quiz", "reset", "solution", "grade", "watch"]
 
 
 def run(*args: str, **kwargs):
