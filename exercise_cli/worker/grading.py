@@ -33,8 +33,10 @@ def grade(job: Job, progress: ProgressWriter) -> None:
         if reason:
             sub.dynamic_skip_reason = reason
         else:
+            from exercise_cli.worker.execution_api import serve_only_current_version
             from exercise_cli.worker.running import Pipeline
 
+            serve_only_current_version()
             capture_dir = home / CAPTURE_DIR
             capture_dir.mkdir(exist_ok=True)
             pipeline = Pipeline(sub, bag, progress, capture_dir)
