@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -347,8 +348,9 @@ def grade_class(
             progress.advance(bar)
 
         try:
-            grade_all(submissions, jobs=jobs, static=static, timeout=timeout, task_timeout=task_timeout,
-                      weights=weights, on_row=on_row)
+            with _warm_server(console) as server:
+                grade_all(submissions, jobs=jobs, static=static, timeout=timeout, task_timeout=task_timeout,
+                          weights=weights, on_row=on_row, launcher=server.launch if server else None)
         except KeyboardInterrupt:
             interrupted = True
         except EnvironmentProblem as exc:
@@ -379,26 +381,48 @@ def watch(
         raise _fail(f"no such file or folder: {path} (run `exercise init` first)")
     console = _console()
 
-    def check_once() -> None:
-        console.clear()
-        quiz_passed = bool(load_state(path).get("quiz_passed"))
-        try:
-            report = grade(path, static=True, quiz_passed=quiz_passed)
-            _emit(report, False)
-            if all(c.status != "failed" for cr in report.criteria for c in cr.checks):
-                console.print("[dim]running your DAGs in Airflow...[/]")
-                report = grade(path, static=False, task_timeout=task_timeout, quiz_passed=quiz_passed)
-                console.clear()
-                _emit(report, False)
-        except (UsageError, EnvironmentProblem) as exc:
-            console.print(f"[bold red]error:[/] {exc}")
-        console.print(f"[dim]watching {path} for saves; Ctrl-C to stop[/]")
-
     try:
-        watch_and_check(path, check_once)
+        with _warm_server(console) as server:
+            launcher = server.launch if server else None
+
+            def check_once() -> None:
+                console.clear()
+                quiz_passed = bool(load_state(path).get("quiz_passed"))
+                try:
+                    report = grade(path, static=True, quiz_passed=quiz_passed, launcher=launcher)
+                    _emit(report, False)
+                    if all(c.status != "failed" for cr in report.criteria for c in cr.checks):
+                        console.print("[dim]running your DAGs in Airflow...[/]")
+                        report = grade(path, static=False, task_timeout=task_timeout, quiz_passed=quiz_passed,
+                                       launcher=launcher)
+                        console.clear()
+                        _emit(report, False)
+                except (UsageError, EnvironmentProblem) as exc:
+                    console.print(f"[bold red]error:[/] {exc}")
+                console.print(f"[dim]watching {path} for saves; Ctrl-C to stop[/]")
+
+            watch_and_check(path, check_once)
     except KeyboardInterrupt:
         pass
     console.print("stopped watching")
+
+
+@contextmanager
+def _warm_server(console: Console) -> Iterator[object]:
+    """A warm grading process for repeated checks; without one, each check starts its own."""
+    from exercise_cli.forkserver import ForkServer
+
+    try:
+        with console.status("Starting a warm grading process (imports Airflow once)..."):
+            server = ForkServer()
+    except (EnvironmentProblem, OSError) as exc:
+        console.print(f"[dim]no warm grading process ({exc}); each check starts its own[/]")
+        yield None
+        return
+    try:
+        yield server
+    finally:
+        server.close()
 
 
 def main() -> None:

@@ -40,10 +40,12 @@ def find_submissions(folder: Path) -> list[Path]:
     return found
 
 
-def grade_one(path: Path, static: bool, timeout: float | None, task_timeout: float, weights: dict[str, float]) -> Row:
+def grade_one(
+    path: Path, static: bool, timeout: float | None, task_timeout: float, weights: dict[str, float], launcher=None
+) -> Row:
     started = time.monotonic()
     try:
-        report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout)
+        report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout, launcher=launcher)
     except Exception as exc:  # one submission's trouble is recorded, never the batch's end
         return Row(path.name, error=f"{type(exc).__name__}: {exc}", seconds=time.monotonic() - started)
     earned, total = report.score(weights)
@@ -62,12 +64,13 @@ def grade_all(
     task_timeout: float = 60.0,
     weights: dict[str, float] | None = None,
     on_row: Callable[[Row], None] | None = None,
+    launcher: Callable | None = None,
 ) -> list[Row]:
     if not static:
         ensure_template()  # once, before the workers race to build it
     rows: list[Row] = []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        pending = {pool.submit(grade_one, p, static, timeout, task_timeout, weights or {}) for p in submissions}
+        pending = {pool.submit(grade_one, p, static, timeout, task_timeout, weights or {}, launcher) for p in submissions}
         try:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)

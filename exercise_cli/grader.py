@@ -34,6 +34,7 @@ def grade(
     task_timeout: float = DEFAULT_TASK_TIMEOUT,
     quiz_passed: bool = False,
     on_event: Callable[[dict], None] | None = None,
+    launcher: Callable | None = None,
 ) -> Report:
     """Grade the DAG file or folder at `path`. Raises UsageError/EnvironmentProblem for exit code 2."""
     started = time.monotonic()
@@ -53,7 +54,7 @@ def grade(
         job = Job(mode=mode, home=str(home), dags_folder=str(dags), learner_paths=learner_paths,
                   task_timeout=task_timeout, quiz_passed=quiz_passed)
         env = airflow_env(home, dags, {"AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": str(max(1, int(timeout) - 5))})
-        child = run_worker(job, env, timeout=timeout, task_timeout=task_timeout, on_event=on_event)
+        child = run_worker(job, env, timeout=timeout, task_timeout=task_timeout, on_event=on_event, launcher=launcher)
         results = _read_results(home)
     by_id = {cid: CheckResult(**record) for cid, record in results.items()}
     if not child.finished:

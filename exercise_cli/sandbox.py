@@ -23,6 +23,7 @@ from typing import Callable, Iterator
 from exercise_cli.worker.protocol import CAPTURE_DIR, Job, read_progress
 
 OUTPUT_LIMIT_BYTES = 64 * 1024 * 1024  # what the tasks of one check may print in all
+OUTPUT_FILES = ("worker.out", "worker.err")  # a forked child's stdout and stderr
 _TAIL_BYTES = 32 * 1024
 
 
@@ -108,19 +109,49 @@ def signal_group(pid: int, sig: int) -> None:
         pass
 
 
-def kill_group(proc: subprocess.Popen, grace: float = 3.0) -> None:
+class SpawnedChild:
+    """A grading child started as a new Python process (pays Airflow's import itself)."""
+
+    def __init__(self, job_path: Path, home: str, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "exercise_cli.worker", str(job_path)],
+            cwd=home,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        self.pid = self.proc.pid
+        self.readers = [_TailReader(self.proc.stdout), _TailReader(self.proc.stderr)]
+        for reader in self.readers:
+            reader.start()
+
+    def poll(self) -> int | None:
+        return self.proc.poll()
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def tails(self) -> tuple[str, str]:
+        for reader in self.readers:
+            reader.join(timeout=2)
+        return self.readers[0].text(), self.readers[1].text()
+
+
+Launcher = Callable[[Path, str, dict[str, str]], "SpawnedChild"]
+
+
+def kill_group(child, grace: float = 3.0) -> None:
     """SIGTERM the child's process group, then SIGKILL whatever is left of it."""
-    signal_group(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        pass
+    signal_group(child.pid, signal.SIGTERM)
+    child.wait(timeout=grace)
     # Members that ignored SIGTERM, or outlived the leader, go now.
-    signal_group(proc.pid, signal.SIGKILL)
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
+    signal_group(child.pid, signal.SIGKILL)
+    child.wait(timeout=5)
 
 
 def run_worker(
@@ -129,26 +160,16 @@ def run_worker(
     timeout: float,
     task_timeout: float,
     on_event: Callable[[dict], None] | None = None,
+    launcher: Launcher | None = None,
 ) -> ChildOutcome:
     job_path = job.write()
     started = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "exercise_cli.worker", str(job_path)],
-        cwd=job.home,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    readers = [_TailReader(proc.stdout), _TailReader(proc.stderr)]
-    for reader in readers:
-        reader.start()
+    child = (launcher or SpawnedChild)(job_path, job.home, env)
     outcome = ChildOutcome(returncode=None)
     offset = 0
     task_started_at: float | None = None
     next_size_check = 0.0
-    capture_dir = Path(job.home) / CAPTURE_DIR
+    home = Path(job.home)
     try:
         while True:
             events, offset = read_progress(job.home, offset)
@@ -164,7 +185,7 @@ def run_worker(
                     outcome.task, task_started_at = None, None
                 if on_event:
                     on_event(event)
-            if proc.poll() is not None:
+            if child.poll() is not None:
                 break
             now = time.monotonic()
             if now - started > timeout:
@@ -173,31 +194,33 @@ def run_worker(
                 outcome.stopped_because = "task_timeout"
             elif now >= next_size_check:
                 next_size_check = now + 0.5
-                if _folder_size(capture_dir) > OUTPUT_LIMIT_BYTES:
+                if _folder_size(home / CAPTURE_DIR) + _folder_size(home, OUTPUT_FILES) > OUTPUT_LIMIT_BYTES:
                     outcome.stopped_because = "output"
             if outcome.stopped_because:
-                kill_group(proc)
+                kill_group(child)
                 break
-            time.sleep(0.05)
+            time.sleep(0.02)
     except BaseException:
-        kill_group(proc)
+        kill_group(child)
         raise
     finally:
         # Learner code may have left processes of its own in the group.
-        signal_group(proc.pid, signal.SIGKILL)
-    proc.wait()
-    for reader in readers:
-        reader.join(timeout=2)
+        signal_group(child.pid, signal.SIGKILL)
+    child.wait()
     events, offset = read_progress(job.home, offset)
     outcome.events.extend(events)
-    outcome.returncode = proc.returncode
-    outcome.stdout_tail, outcome.stderr_tail = readers[0].text(), readers[1].text()
+    outcome.returncode = child.poll()
+    outcome.stdout_tail, outcome.stderr_tail = child.tails()
     outcome.seconds = time.monotonic() - started
     return outcome
 
 
-def _folder_size(folder: Path) -> int:
+def _folder_size(folder: Path, names: tuple[str, ...] | None = None) -> int:
     try:
-        return sum(entry.stat().st_size for entry in os.scandir(folder) if entry.is_file())
+        return sum(
+            entry.stat().st_size
+            for entry in os.scandir(folder)
+            if entry.is_file() and (names is None or entry.name in names)
+        )
     except FileNotFoundError:
         return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -16,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.sandbox import airflow_env, kill_group
+from exercise_cli.sandbox import airflow_env, signal_group
 
 TEMPLATE_NAME = "airflow.db"
 
@@ -61,7 +62,8 @@ def ensure_template(timeout: float = 300.0) -> Path:
         try:
             output, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            kill_group(proc)
+            signal_group(proc.pid, signal.SIGKILL)
+            proc.wait()
             raise EnvironmentProblem(f"`airflow db migrate` did not finish in {timeout:g} s") from None
         built = home / TEMPLATE_NAME
         if proc.returncode != 0 or not built.exists():

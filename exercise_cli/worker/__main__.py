@@ -7,9 +7,13 @@ import sys
 
 
 def main() -> None:
+    run_job(sys.argv[1])
+
+
+def run_job(job_path: str) -> None:
     from exercise_cli.worker.protocol import Job, ProgressWriter
 
-    job = Job.read(sys.argv[1])
+    job = Job.read(job_path)
     progress = ProgressWriter(job.home)
     progress.phase("import_airflow")
     from exercise_cli.worker.grading import grade

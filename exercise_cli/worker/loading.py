@@ -17,6 +17,7 @@ def load_submission(job: Job, course: Course) -> tuple[Any, Submission]:
 
     folder = Path(job.dags_folder)
     learner = dict(job.learner_paths)
+    _forget_bagged()  # a warm parent process may have parsed other DAGs before forking us
     try:
         # BundleDagBag is the DagBag the Airflow CLI and DAG processor use for a bundle folder.
         bag = BundleDagBag(dag_folder=str(folder), bundle_path=folder, bundle_name="dags-folder")
@@ -49,6 +50,14 @@ def load_submission(job: Job, course: Course) -> tuple[Any, Submission]:
         duplicate_dag_ids=duplicates,
     )
     return bag, sub
+
+
+def _forget_bagged() -> None:
+    try:
+        from airflow_local_settings import BAGGED
+    except ImportError:
+        return
+    BAGGED.clear()
 
 
 def _duplicates(learner: dict[str, str]) -> dict[str, list[str]]:

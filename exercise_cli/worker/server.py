@@ -1,0 +1,131 @@
+"""A warm grading process that forks one child per submission: `python -m exercise_cli.worker.server`.
+
+Importing Airflow and building its in-process Execution API cost seconds; a process that pays
+them once and then forks a child per submission gives each child that head start, while the
+learner's code still runs in a process of its own (its own session, home and database). Used by
+`exercise watch` and `exercise grade`.
+
+Protocol, one JSON object per line: stdin gets {"job": path, "env": {...}}; stdout answers
+{"started": pid} for each job, {"exit": pid, "code": n} when a child ends, {"ready": true} first.
+At fork time this process has no threads and no open database connection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import sys
+
+
+def _warm_up() -> None:
+    import airflow  # noqa: F401
+    import airflow.dag_processing.dagbag  # noqa: F401
+    import airflow.jobs.scheduler_job_runner  # noqa: F401
+    import airflow.models.asset  # noqa: F401
+    import airflow.sdk.execution_time.task_runner  # noqa: F401
+    from airflow import settings
+    from airflow.sdk.execution_time.supervisor import in_process_api_server
+
+    import exercise_cli.worker.grading  # noqa: F401
+    import exercise_cli.worker.running  # noqa: F401
+    from exercise_cli.worker.execution_api import serve_only_current_version
+
+    serve_only_current_version()
+    app = in_process_api_server().app
+    initialize = getattr(app, "_cadwyn_initialize", None)
+    if initialize is not None and not getattr(app, "_cadwyn_initialized", True):
+        initialize()  # the routers a first request would build, built here once for every child
+    for name in ("checks", "checks._airflow", "checks._code"):
+        __import__(f"exercise_cli.{name}")
+    _parse_reference_solution()
+    settings.dispose_orm(do_log=False)
+
+
+def _parse_reference_solution() -> None:
+    """Parse the reference solution once, so the modules a DAG file pulls in are imported here."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    from exercise_cli.course import solution_dir
+    from exercise_cli.checks._airflow import hourly_runs, scheduler_view
+
+    bag = DagBag(dag_folder=str(solution_dir()))
+    for dag in bag.dags.values():
+        scheduler_view(dag)
+        hourly_runs(dag, count=2)
+    scheduler_view.cache_clear()
+
+
+def _child(request: dict) -> None:
+    os.setsid()
+    job_path = request["job"]
+    env = request["env"]
+    home = env["AIRFLOW_HOME"]
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    for fd, name in ((1, "worker.out"), (2, "worker.err")):
+        out = os.open(os.path.join(home, name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(out, fd)
+        os.close(out)
+    os.chdir(home)
+    # This submission's Airflow: its home, database and DAG folder, read again from the environment.
+    for key in [k for k in os.environ if k.startswith("AIRFLOW")]:
+        del os.environ[key]
+    os.environ.update(env)
+    from airflow import settings
+
+    settings.configure_vars()
+    settings.configure_orm()
+    from exercise_cli.worker.__main__ import run_job
+
+    run_job(job_path)
+
+
+def main() -> None:
+    # The protocol gets the real stdout to itself; anything printed (Airflow's logs) goes to stderr.
+    out = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    _warm_up()
+    out.write(json.dumps({"ready": True}) + "\n")
+    out.flush()
+    children: set[int] = set()
+    buffer = b""
+    stdin = sys.stdin.fileno()
+    open_input = True
+    while open_input or children:
+        readable, _, _ = select.select([stdin] if open_input else [], [], [], 0.02)
+        if readable:
+            chunk = os.read(stdin, 65536)
+            if not chunk:
+                open_input = False
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                if not line.strip():
+                    continue
+                request = json.loads(line)
+                pid = os.fork()
+                if pid == 0:
+                    try:
+                        _child(request)
+                    finally:
+                        os._exit(70)
+                children.add(pid)
+                out.write(json.dumps({"started": pid}) + "\n")
+                out.flush()
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                children.clear()
+                break
+            if pid == 0:
+                break
+            children.discard(pid)
+            code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+            out.write(json.dumps({"exit": pid, "code": code}) + "\n")
+            out.flush()
+
+
+if __name__ == "__main__":
+    main()
