@@ -5,6 +5,9 @@ Measured side by side in one run, each a median of --repeat runs (the manual CLI
   full check of the solution / `python -c "import airflow"`        (target <= 3.0)
   full check / the manual Airflow CLI sequence proving the same     (target <= 0.20)
   peak RSS of the full check (largest process)                      (target <= 450 MB)
+  exercise watch: save -> static verdict / import airflow            (target <= 0.25)
+  exercise watch: save -> full verdict / import airflow              (target <= 0.75)
+  exercise grade of 20 copies, --jobs 2 / 20 separate `exercise check` (target <= 0.25)
 """
 
 from __future__ import annotations
@@ -81,10 +84,72 @@ def manual_sequence() -> tuple[float, dict[str, float]]:
     return sum(steps.values()), steps
 
 
+def watch_latencies(repeat: int) -> tuple[float, float]:
+    """Median seconds from saving a DAG file to the static and to the full verdict of `exercise watch`.
+
+    Uses the command's own pieces: a warm grading process and watchfiles on a folder.
+    """
+    import threading
+
+    from exercise_cli.forkserver import ForkServer
+    from exercise_cli.grader import grade
+    from exercise_cli.watch import watch_and_check
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-watch-")) / "dags"
+    folder.mkdir()
+    source = (SOLUTION / "exercise_5_1_producer_consumer.py").read_text()
+    target = folder / "dags.py"
+    target.write_text(source)
+    marks: list[tuple[str, float]] = []
+    stop = threading.Event()
+    static_times, full_times = [], []
+    with ForkServer() as server:
+        def check() -> None:
+            grade(folder, static=True, launcher=server.launch)
+            marks.append(("static", time.perf_counter()))
+            grade(folder, static=False, launcher=server.launch)
+            marks.append(("full", time.perf_counter()))
+
+        thread = threading.Thread(target=watch_and_check, args=(folder, check, stop), daemon=True)
+        thread.start()
+        while len(marks) < 2:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        for i in range(repeat):
+            marks.clear()
+            saved = time.perf_counter()
+            target.write_text(source + f"\n# edit {i}\n")
+            while len(marks) < 2:
+                time.sleep(0.005)
+            static_times.append(marks[0][1] - saved)
+            full_times.append(marks[1][1] - saved)
+            time.sleep(0.5)
+        stop.set()
+        thread.join(timeout=10)
+    shutil.rmtree(folder.parent, ignore_errors=True)
+    return statistics.median(static_times), statistics.median(full_times)
+
+
+def batch_ratio(env: dict[str, str], copies: int = 20) -> tuple[float, float]:
+    """(seconds of `exercise grade` on `copies` solutions with --jobs 2, seconds of as many `exercise check`)."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-class-"))
+    for i in range(copies):
+        shutil.copytree(SOLUTION, folder / f"learner{i:02d}", ignore=shutil.ignore_patterns("__pycache__"))
+    exercise = str(BIN / "exercise")
+    batch = timed([exercise, "grade", str(folder), "--jobs", "2"], env=env)[0]
+    started = time.perf_counter()
+    for sub in sorted(folder.iterdir()):
+        subprocess.run([exercise, "check", str(sub), "--json"], env=env, capture_output=True)
+    one_by_one = time.perf_counter() - started
+    shutil.rmtree(folder, ignore_errors=True)
+    return batch, one_by_one
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-manual", action="store_true", help="skip the minute-long manual CLI sequence")
+    parser.add_argument("--skip-batch", action="store_true", help="skip the 20-submission batch comparison")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -108,6 +173,16 @@ def main() -> None:
     print(f"static / import airflow             {static / base:6.2f}     (target <= 1.6)")
     print(f"full / import airflow               {full / base:6.2f}     (target <= 3.0)")
     print(f"full check peak RSS                 {full_rss:6.0f} MB  (target <= 450)")
+    save_static, save_full = watch_latencies(args.repeat)
+    print(f"watch: save -> static verdict       {save_static:6.2f} s")
+    print(f"watch: save -> full verdict         {save_full:6.2f} s")
+    print(f"save -> static / import airflow     {save_static / base:6.2f}     (target <= 0.25)")
+    print(f"save -> full / import airflow       {save_full / base:6.2f}     (target <= 0.75)")
+    if not args.skip_batch:
+        batch, one_by_one = batch_ratio(env)
+        print(f"grade 20 copies --jobs 2            {batch:6.2f} s")
+        print(f"20 separate `exercise check`        {one_by_one:6.2f} s")
+        print(f"batch / one by one                  {batch / one_by_one:6.2f}     (target <= 0.25)")
     if not args.skip_manual:
         manual, steps = manual_sequence()
         for name, seconds in steps.items():
