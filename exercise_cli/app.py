@@ -124,7 +124,9 @@ def check(
             say = (lambda m: None) if json_output else (lambda m: _console(stderr=True).print(f"[dim]{m}[/]"))
             report = LiveGrader(connect(live, token, username, password), wait=wait, quiz_passed=quiz_passed, say=say).grade()
         else:
-            report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout, quiz_passed=quiz_passed)
+            with _progress(quiet=json_output) as on_event:
+                report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout,
+                               quiz_passed=quiz_passed, on_event=on_event)
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     if not live and not static:
@@ -132,6 +134,26 @@ def check(
     _write_ci_files(report, junit, gradescope, weights)
     _emit(report, json_output, weights)
     raise typer.Exit(report.exit_code)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator:
+    """A spinner on stderr naming the grading step under way (only on a terminal)."""
+    from exercise_cli.worker.protocol import PHASE_DOING
+
+    console = _console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    with console.status("Starting the grading process...") as status:
+
+        def on_event(event: dict) -> None:
+            if event.get("event") == "phase" and event.get("phase") in PHASE_DOING:
+                status.update(PHASE_DOING[event["phase"]].capitalize() + "...")
+            elif event.get("event") == "task_started":
+                status.update(f"Running task {event['task_id']} of {event['dag_id']}...")
+
+        yield on_event
 
 
 def _weights(pairs: list[str] | None) -> dict[str, float]:
