@@ -149,7 +149,8 @@ def _progress(quiet: bool) -> Iterator:
 
         def on_event(event: dict) -> None:
             if event.get("event") == "phase" and event.get("phase") in PHASE_DOING:
-                status.update(PHASE_DOING[event["phase"]].capitalize() + "...")
+                doing = PHASE_DOING[event["phase"]]
+                status.update(doing[0].upper() + doing[1:] + "...")
             elif event.get("event") == "task_started":
                 status.update(f"Running task {event['task_id']} of {event['dag_id']}...")
 
