@@ -11,11 +11,11 @@ def task_callables(task: Any) -> list[Any]:
     return [callable_] if callable_ is not None else []
 
 
-def _code_objects(code: types.CodeType) -> Iterator[types.CodeType]:
+def code_objects(code: types.CodeType) -> Iterator[types.CodeType]:
     yield code
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            yield from _code_objects(const)
+            yield from code_objects(const)
 
 
 def referenced_names(function: Any, depth: int = 3) -> set[str]:
@@ -33,7 +33,7 @@ def referenced_names(function: Any, depth: int = 3) -> set[str]:
             return
         seen.add(id(code))
         module_globals = getattr(fn, "__globals__", {})
-        for obj in _code_objects(code):
+        for obj in code_objects(code):
             found.update(c for c in obj.co_consts if isinstance(c, str))
             parameters = obj.co_argcount + obj.co_kwonlyargcount
             found.update(obj.co_varnames[:parameters])

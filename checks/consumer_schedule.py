@@ -18,7 +18,7 @@ def check(sub: Submission) -> Outcome:
     file, line = sub.dag_file(dag), sub.dag_line(dag, "schedule")
     timetable = scheduler_view(dag).timetable
     condition = getattr(timetable, "asset_condition", None)
-    if condition is None or not getattr(timetable, "asset_condition", None) or "Asset" not in type(timetable).__name__:
+    if condition is None or "Asset" not in type(timetable).__name__:
         summary = getattr(timetable, "summary", "")
         return failed(
             f"{dag.dag_id} has schedule={describe_schedule(dag.schedule)} ({summary}), wanted schedule=[processed_data], the Asset {wanted!r}",

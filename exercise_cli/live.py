@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import time
-import types
 from datetime import datetime
 from typing import Callable
 
@@ -297,17 +296,16 @@ class LiveGrader:
 
 def _compiled_names(source: str) -> set[str]:
     """String constants and imported module names of a DAG file, from its compiled code (never run)."""
+    from exercise_cli.checks._code import code_objects
+
     try:
         code = compile(source, "<dag source>", "exec")
     except (SyntaxError, ValueError):
         return set()
     found: set[str] = set()
-    stack = [code]
-    while stack:
-        obj = stack.pop()
+    for obj in code_objects(code):
         found.update(c for c in obj.co_consts if isinstance(c, str))
         found.update(obj.co_names)
-        stack.extend(c for c in obj.co_consts if isinstance(c, types.CodeType))
     return found
 
 
