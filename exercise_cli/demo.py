@@ -117,6 +117,12 @@ class Demo:
         return airflow_version()
 
     def _run_pattern(self, api: AirflowApi, producer: str, consumer: str) -> None:
+        listed = {d["dag_id"] for d in api.dags()}
+        missing = [d for d in (producer, consumer) if d not in listed]
+        if missing:
+            errors = "\n\n".join(f"{e.get('filename')}:\n{(e.get('stack_trace') or '').strip()[-800:]}" for e in api.import_errors())
+            raise StepFailed("loading the DAGs", f"Airflow lists no {' and '.join(missing)} (found: {', '.join(sorted(listed)) or 'none'})", errors)
+        self.done(f"Airflow lists {producer} and {consumer}")
         api.set_paused(consumer, False)
         self.done(f"Unpaused {consumer}: a paused DAG gets no queue entry for asset events")
         api.set_paused(producer, False)

@@ -27,6 +27,10 @@ CASES: dict[str, dict[str, tuple[str, str]]] = {
         "registered_in_db": ("passed", "metadata database"),
         "producer_run": ("failed", "exited with code 5 while running the producer DAG (task process_data"),
     },
+    "fails_task_prints_forever": {
+        "producer_run": ("failed", "the tasks printed more than 64 MiB"),
+        "consumer_run": ("skipped", "grading stopped"),
+    },
     "fails_missing_outlet": {
         "producer_run": ("passed", "succeeded"),
         "asset_event": ("failed", "recorded no asset event"),
