@@ -76,10 +76,11 @@ class LiveGrader:
         producer_id, consumer_id = c.producer_dag_id, c.consumer_dag_id
         errors = self.api.import_errors()
         if errors:
-            first = errors[0]
-            last = (first.get("stack_trace") or "").strip().splitlines()[-1:] or ["?"]
-            self.result("files_import", "failed", f"the deployment shows {len(errors)} import error(s); {first.get('filename')}: {last[0]}",
-                        hint=c.airflow3_fix(first.get("stack_trace") or ""))
+            listed = "; ".join(
+                f"{e.get('filename')}: {((e.get('stack_trace') or '').strip().splitlines() or ['?'])[-1]}" for e in errors
+            )
+            self.result("files_import", "failed", f"the deployment shows {len(errors)} import error(s): {listed}",
+                        hint=c.airflow3_fix(errors[0].get("stack_trace") or ""))
         else:
             self.result("files_import", "passed", "no import errors in the deployment")
         all_ids = [d["dag_id"] for d in self.api.dags()]
