@@ -55,7 +55,7 @@ def _definition_lines(sub: Submission, dag_id: str) -> list[int]:
     import ast
 
     lines = []
-    for copied, shown in sub.learner_paths.items():
+    for copied in sub.learner_paths:
         try:
             tree = ast.parse(open(copied, encoding="utf-8").read())
         except (OSError, SyntaxError):
