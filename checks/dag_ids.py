@@ -53,11 +53,12 @@ def check(sub: Submission) -> Outcome:
 
 def _definition_lines(sub: Submission, dag_id: str) -> list[int]:
     import ast
+    from pathlib import Path
 
     lines = []
     for copied in sub.learner_paths:
         try:
-            tree = ast.parse(open(copied, encoding="utf-8").read())
+            tree = ast.parse(Path(copied).read_text(encoding="utf-8"))
         except (OSError, SyntaxError):
             continue
         for node in ast.walk(tree):
