@@ -189,7 +189,13 @@ class LiveGrader:
             if api.dag_details(dag_id).get("is_paused"):
                 api.set_paused(dag_id, False)
                 self.say(f"unpaused {dag_id} (it was paused)")
+                if dag_id == producer:
+                    # Unpausing lets the scheduler start the latest scheduled run at once.
+                    self._wait_first_run(producer, seconds=8)
+        # Our event must not land while another producer event is being turned into a consumer
+        # run: the scheduler can then lose our queue entry (seen on SQLite). Let those settle first.
         self._wait_idle(producer)
+        self._wait_queue_empty(consumer)
         run = api.trigger(producer)
         run_id = run["dag_run_id"]
         self.say(f"triggered {producer}: {run_id}")
@@ -266,6 +272,25 @@ class LiveGrader:
         while time.monotonic() < deadline:
             active = [r for r in self.api.dag_runs(dag_id) if r["state"] in ("queued", "running")]
             if not active:
+                return
+            time.sleep(0.5)
+
+    def _wait_first_run(self, dag_id: str, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not self.api.dag_runs(dag_id):
+            time.sleep(0.3)
+
+    def _wait_queue_empty(self, consumer: str) -> None:
+        deadline = time.monotonic() + self.wait
+        while time.monotonic() < deadline:
+            try:
+                queued = self.api.get(f"/dags/{consumer}/assets/queuedEvents").get("total_entries", 0)
+            except ApiError as exc:
+                if exc.status != 404:  # 404: nothing queued
+                    raise
+                queued = 0
+            active = [r for r in self.api.dag_runs(consumer) if r["state"] in ("queued", "running")]
+            if not queued and not active:
                 return
             time.sleep(0.5)
 
