@@ -17,6 +17,7 @@ from rich.text import Text
 
 from exercise_cli.course import load_course
 from exercise_cli.errors import EnvironmentProblem
+from exercise_cli.live import scheduled_run_due
 from exercise_cli.rest import AirflowApi, ApiError
 from exercise_cli.stack import AirflowStack, group_memory_mb, port_in_use
 
@@ -125,9 +126,10 @@ class Demo:
         self.done(f"Airflow lists {producer} and {consumer}")
         api.set_paused(consumer, False)
         self.done(f"Unpaused {consumer}: a paused DAG gets no queue entry for asset events")
+        due = scheduled_run_due(api.dag_details(producer))
         api.set_paused(producer, False)
-        self.done(f"Unpaused {producer}: on an hourly schedule, so the scheduler starts its latest run")
-        scheduled = self._wait_scheduled_run(api, producer)
+        self.done(f"Unpaused {producer}" + (": a scheduled run is due, so the scheduler starts it" if due else ""))
+        scheduled = self._wait_scheduled_run(api, producer) if due else None
         if scheduled is not None:
             self.console.rule("[bold]1. the producer runs on its schedule")
             self._cycle(api, producer, consumer, scheduled["dag_run_id"], "scheduled")
@@ -142,8 +144,8 @@ class Demo:
         self._show_consumer_output(api, consumer, consumer_run["dag_run_id"])
         self._show_summary(producer, consumer, run["dag_run_id"], consumer_run, event)
 
-    def _wait_scheduled_run(self, api: AirflowApi, producer: str, seconds: float = 8.0) -> dict | None:
-        deadline = time.monotonic() + seconds
+    def _wait_scheduled_run(self, api: AirflowApi, producer: str) -> dict | None:
+        deadline = time.monotonic() + self.wait
         with self.console.status("Waiting for the scheduler to start the producer's scheduled run..."):
             while time.monotonic() < deadline:
                 runs = api.dag_runs(producer, run_type="scheduled")

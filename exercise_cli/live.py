@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Callable
 
 from exercise_cli.course import Course, load_course
@@ -189,9 +189,9 @@ class LiveGrader:
             if api.dag_details(dag_id).get("is_paused"):
                 api.set_paused(dag_id, False)
                 self.say(f"unpaused {dag_id} (it was paused)")
-                if dag_id == producer:
-                    # Unpausing lets the scheduler start the latest scheduled run at once.
-                    self._wait_first_run(producer, seconds=8)
+                if dag_id == producer and scheduled_run_due(api.dag_details(producer)):
+                    # Unpausing lets the scheduler start the due scheduled run at once.
+                    self._wait_first_run(producer, seconds=self.wait)
         # Our event must not land while another producer event is being turned into a consumer
         # run: the scheduler can then lose our queue entry (seen on SQLite). Let those settle first.
         self._wait_idle(producer)
@@ -345,6 +345,12 @@ def _satisfied(expression: object, uri: str) -> bool:
         if "asset" in expression:
             return expression["asset"].get("uri") == uri
     return False
+
+
+def scheduled_run_due(details: dict) -> bool:
+    """Whether the scheduler will start a scheduled run as soon as the DAG is unpaused."""
+    due = _parse(details.get("next_dagrun_run_after"))
+    return due is not None and due <= datetime.now(timezone.utc)
 
 
 def _uris(expression: object) -> set[str]:
