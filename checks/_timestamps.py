@@ -30,3 +30,8 @@ def timestamps_within(text: str, started: float, ended: float) -> list[str]:
         if any(start <= c <= end for c in candidates):
             found.append(raw)
     return found
+
+
+def first_stamped_line(lines: list[str], started: float, ended: float) -> str | None:
+    """The first output line that holds a timestamp from the time the task ran."""
+    return next((line for line in lines if timestamps_within(line, started, ended)), None)

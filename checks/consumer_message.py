@@ -11,6 +11,11 @@ def _normalized(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+def says(text: str, message: str) -> bool:
+    """Whether `text` contains `message`, case and spacing ignored."""
+    return _normalized(message) in _normalized(text)
+
+
 def check(sub: Submission) -> Outcome:
     if (skip := not_run(sub)) is not None:
         return skip
@@ -18,7 +23,7 @@ def check(sub: Submission) -> Outcome:
     run = sub.run.consumer_run
     tasks = run.tasks if run else []
     for task in tasks:
-        if _normalized(wanted) in _normalized(task.output):
+        if says(task.output, wanted):
             return passed(f"task {task.task_id} printed {wanted!r}")
     found = "; ".join(f"{t.task_id}: {(t.output.strip().splitlines() or ['no output'])[0][:120]!r}" for t in tasks)
     return failed(f"the consumer's output does not contain {wanted!r} (found {found or 'no output'})")

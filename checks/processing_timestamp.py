@@ -7,7 +7,7 @@ timestamps Airflow itself puts at the start of every log line are removed before
 from __future__ import annotations
 
 from ._support import Outcome, Submission, failed, not_run, passed
-from ._timestamps import timestamps_within
+from ._timestamps import first_stamped_line
 
 
 def check(sub: Submission) -> Outcome:
@@ -16,9 +16,9 @@ def check(sub: Submission) -> Outcome:
     run = sub.run.producer_run
     tasks = run.tasks if run else []
     for task in tasks:
-        for line in task.output.splitlines():
-            if timestamps_within(line, task.started, task.ended):
-                return passed(f"task {task.task_id} logged the processing timestamp: {line.strip()[:160]!r}")
+        line = first_stamped_line(task.output.splitlines(), task.started, task.ended)
+        if line is not None:
+            return passed(f"task {task.task_id} logged the processing timestamp: {line.strip()[:160]!r}")
     shown = "; ".join(f"{t.task_id}: {_tail(t.output)}" for t in tasks) or "no output"
     return failed(f"no timestamp from the run's time in the producer's output ({shown})")
 

@@ -17,11 +17,9 @@ from rich.text import Text
 
 from exercise_cli.course import load_course
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.live import scheduled_run_due
-from exercise_cli.rest import AirflowApi, ApiError
+from exercise_cli.rest import FINISHED, AirflowApi, ApiError, scheduled_run_due
 from exercise_cli.stack import AirflowStack, group_memory_mb, port_in_use
 
-FINISHED = {"success", "failed"}
 _NOISE = ("Returned value was: None",)
 
 
@@ -184,37 +182,27 @@ class Demo:
         return consumer_run, event
 
     def _wait_run(self, api: AirflowApi, dag_id: str, run_id: str, what: str) -> str:
-        deadline = time.monotonic() + self.wait
-        state = "queued"
-        with self.console.status(f"Waiting for the {what}: {state}") as status:
-            while time.monotonic() < deadline:
-                state = api.dag_run(dag_id, run_id)["state"]
-                status.update(f"Waiting for the {what} {run_id}: {state}")
+        with self.console.status(f"Waiting for the {what}: queued") as status:
+
+            def show(run: dict) -> None:
+                status.update(f"Waiting for the {what} {run_id}: {run['state']}")
                 self._sample_memory()
-                if state in FINISHED:
-                    return state
-                time.sleep(0.3)
+
+            state = api.wait_for_run(dag_id, run_id, self.wait, on_poll=show)["state"]
+        if state in FINISHED:
+            return state
         raise StepFailed(what, f"still {state} after {self.wait:g} s (--wait)", self.stack.log_tail("scheduler"))
 
     def _wait_consumer_run(self, api: AirflowApi, consumer: str, event_id: int) -> dict:
-        deadline = time.monotonic() + self.wait
         with self.console.status("Waiting for the scheduler to turn the asset event into a consumer run..."):
-            while time.monotonic() < deadline:
-                for run in api.dag_runs(consumer, run_type="asset_triggered"):
-                    if any(e["id"] == event_id for e in api.upstream_events(consumer, run["dag_run_id"])):
-                        return run
-                self._sample_memory()
-                time.sleep(0.3)
-        raise StepFailed("consumer trigger", f"no asset-triggered run of {consumer} consumed event #{event_id} within {self.wait:g} s",
-                         self.stack.log_tail("scheduler"))
+            run = api.find_triggered_run(consumer, event_id, self.wait, on_poll=self._sample_memory)
+        if run is None:
+            raise StepFailed("consumer trigger", f"no asset-triggered run of {consumer} consumed event #{event_id} within {self.wait:g} s",
+                             self.stack.log_tail("scheduler"))
+        return run
 
     def _task_lines(self, api: AirflowApi, dag_id: str, run_id: str) -> list[str]:
-        lines = []
-        for ti in api.task_instances(dag_id, run_id):
-            for line in api.task_log(dag_id, run_id, ti["task_id"], max(1, ti.get("try_number") or 1)):
-                if line and not any(noise in line for noise in _NOISE):
-                    lines.append(line)
-        return lines
+        return [line for line in api.run_log_lines(dag_id, run_id) if line and not any(n in line for n in _NOISE)]
 
     def _task_log_tail(self, api: AirflowApi, dag_id: str, run_id: str) -> str:
         try:

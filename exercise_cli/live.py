@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import difflib
 import time
-from datetime import datetime, timezone
 from typing import Callable
 
 from exercise_cli.course import Course, load_course
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.rest import AirflowApi, ApiError
+from exercise_cli.rest import FINISHED, AirflowApi, ApiError, parse_time, scheduled_run_due
 from exercise_cli.results import CheckResult, Report, build_report
 
 HOURLY = {"@hourly", "0 * * * *"}
@@ -205,11 +204,11 @@ class LiveGrader:
             self._skip_after("producer_run")
             return
         self.result("producer_run", "passed", f"run {run_id} succeeded")
-        lines = self._log_lines(producer, run_id)
-        start, end = _parse(details.get("start_date")), _parse(details.get("end_date"))
-        from exercise_cli.checks._timestamps import timestamps_within
+        lines = api.run_log_lines(producer, run_id)
+        start, end = parse_time(details.get("start_date")), parse_time(details.get("end_date"))
+        from exercise_cli.checks._timestamps import first_stamped_line
 
-        stamped = next((line for line in lines if start and end and timestamps_within(line, start.timestamp(), end.timestamp())), None)
+        stamped = first_stamped_line(lines, start.timestamp(), end.timestamp()) if start and end else None
         self.result("processing_timestamp", "passed" if stamped else "failed",
                     f"logged: {stamped!r}" if stamped else "no timestamp from the run's time in the producer's task log")
         events = [e for e in api.asset_events(source_dag_id=producer, source_run_id=run_id) if e["uri"] == self.course.asset_uri]
@@ -223,7 +222,7 @@ class LiveGrader:
         # When the deployment says the condition cannot be met by this event, a short wait proves it.
         hopeless = self.results.get("consumer_schedule") and self.results["consumer_schedule"].status == "failed"
         patience = min(self.wait, 10.0) if hopeless else self.wait
-        consumer_run = self._wait_consumer_run(consumer, event["id"], patience)
+        consumer_run = api.find_triggered_run(consumer, event["id"], patience, interval=0.5)
         if consumer_run is None:
             self.result("consumer_triggered", "failed", f"no asset_triggered run of {consumer} consumed event #{event['id']} within {patience:g} s")
             self._skip_after("consumer_triggered")
@@ -232,15 +231,17 @@ class LiveGrader:
         crun = consumer_run["dag_run_id"]
         self.result("consumer_triggered", "passed", f"the scheduler created {crun} (run type {consumer_run['run_type']}) from event #{event['id']}")
         state, _ = self._wait_state(consumer, crun)
-        lines = self._log_lines(consumer, crun)
+        lines = api.run_log_lines(consumer, crun)
         if state != "success":
             tail = next((line for line in reversed(lines) if "Error" in line or "Exception" in line), f"ended {state}")
             self.result("consumer_run", "failed", f"{crun}: {tail}", hint=self.course.airflow3_fix("\n".join(lines)))
         else:
             self.result("consumer_run", "passed", f"{crun} succeeded")
+        from exercise_cli.checks.consumer_message import says
+
         text = "\n".join(lines)
         message = self.course.consumer_message
-        has_message = " ".join(message.lower().split()) in " ".join(text.lower().split())
+        has_message = says(text, message)
         self.result("consumer_message", "passed" if has_message else "failed",
                     f"the task log {'contains' if has_message else 'lacks'} {message!r}")
         names = self.course.asset_uri in text and self.results["reads_triggering_events"].status == "passed"
@@ -295,29 +296,10 @@ class LiveGrader:
             time.sleep(0.5)
 
     def _wait_state(self, dag_id: str, run_id: str) -> tuple[str, dict]:
-        deadline = time.monotonic() + self.wait
-        run: dict = {}
-        while time.monotonic() < deadline:
-            run = self.api.dag_run(dag_id, run_id)
-            if run["state"] in ("success", "failed"):
-                return run["state"], run
-            time.sleep(0.5)
+        run = self.api.wait_for_run(dag_id, run_id, self.wait, interval=0.5)
+        if run["state"] in FINISHED:
+            return run["state"], run
         return f"still {run.get('state')} after {self.wait:g} s (--wait)", run
-
-    def _wait_consumer_run(self, consumer: str, event_id: int, patience: float) -> dict | None:
-        deadline = time.monotonic() + patience
-        while time.monotonic() < deadline:
-            for run in self.api.dag_runs(consumer, run_type="asset_triggered", order_by="-run_after"):
-                if any(e["id"] == event_id for e in self.api.upstream_events(consumer, run["dag_run_id"])):
-                    return run
-            time.sleep(0.5)
-        return None
-
-    def _log_lines(self, dag_id: str, run_id: str) -> list[str]:
-        lines = []
-        for ti in self.api.task_instances(dag_id, run_id):
-            lines.extend(self.api.task_log(dag_id, run_id, ti["task_id"], max(1, ti.get("try_number") or 1)))
-        return lines
 
 
 def _compiled_names(source: str) -> set[str]:
@@ -347,24 +329,9 @@ def _satisfied(expression: object, uri: str) -> bool:
     return False
 
 
-def scheduled_run_due(details: dict) -> bool:
-    """Whether the scheduler will start a scheduled run as soon as the DAG is unpaused."""
-    due = _parse(details.get("next_dagrun_run_after"))
-    return due is not None and due <= datetime.now(timezone.utc)
-
-
 def _uris(expression: object) -> set[str]:
     if isinstance(expression, dict):
         if "asset" in expression:
             return {expression["asset"].get("uri")}
         return set().union(*(_uris(e) for e in expression.get("all", expression.get("any", []))))
     return set()
-
-
-def _parse(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from datetime import datetime, timezone
+from typing import Any, Callable
 from urllib.parse import quote
 
 import httpx
+
+
+FINISHED = ("success", "failed")
 
 
 class ApiError(Exception):
@@ -117,3 +121,55 @@ class AirflowApi:
 
     def assets(self, uri_pattern: str) -> list[dict]:
         return self.get("/assets", uri_pattern=uri_pattern, limit=100)["assets"]
+
+    # waiting on what the scheduler does (run-demo and check --live)
+    def wait_for_run(
+        self, dag_id: str, run_id: str, timeout: float, interval: float = 0.3, on_poll: Callable[[dict], None] | None = None
+    ) -> dict:
+        """The run once it has finished, or as it last stood when `timeout` ran out."""
+        deadline = time.monotonic() + timeout
+        run: dict = {"state": "queued"}
+        while time.monotonic() < deadline:
+            run = self.dag_run(dag_id, run_id)
+            if on_poll:
+                on_poll(run)
+            if run["state"] in FINISHED:
+                break
+            time.sleep(interval)
+        return run
+
+    def find_triggered_run(
+        self, consumer: str, event_id: int, timeout: float, interval: float = 0.3, on_poll: Callable[[], None] | None = None
+    ) -> dict | None:
+        """The asset-triggered run of `consumer` whose upstream events include event `event_id`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for run in self.dag_runs(consumer, run_type="asset_triggered", order_by="-run_after"):
+                if any(e["id"] == event_id for e in self.upstream_events(consumer, run["dag_run_id"])):
+                    return run
+            if on_poll:
+                on_poll()
+            time.sleep(interval)
+        return None
+
+    def run_log_lines(self, dag_id: str, run_id: str) -> list[str]:
+        """What every task of the run wrote itself, from its latest try's log."""
+        lines = []
+        for ti in self.task_instances(dag_id, run_id):
+            lines.extend(self.task_log(dag_id, run_id, ti["task_id"], max(1, ti.get("try_number") or 1)))
+        return lines
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def scheduled_run_due(details: dict) -> bool:
+    """Whether the scheduler will start a scheduled run as soon as the DAG is unpaused."""
+    due = parse_time(details.get("next_dagrun_run_after"))
+    return due is not None and due <= datetime.now(timezone.utc)
