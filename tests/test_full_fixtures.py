@@ -27,6 +27,11 @@ CASES: dict[str, dict[str, tuple[str, str]]] = {
         "registered_in_db": ("passed", "metadata database"),
         "producer_run": ("failed", "exited with code 5 while running the producer DAG (task process_data"),
     },
+    "fails_unscheduled_producer": {
+        "producer_schedule": ("failed", "gives no recurring runs"),
+        "producer_run": ("passed", "triggered manually: the scheduler had no run due"),
+        "consumer_triggered": ("passed", "asset_triggered"),
+    },
     "fails_task_prints_forever": {
         "producer_run": ("failed", "the tasks printed more than 64 MiB"),
         "consumer_run": ("skipped", "grading stopped"),

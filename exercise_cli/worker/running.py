@@ -15,6 +15,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
+from exercise_cli.checks._airflow import scheduler_view
 from exercise_cli.checks._errors import exception_line, last_frame_in
 from exercise_cli.checks._support import DagRunFacts, RunFacts, Submission, TaskRun
 from exercise_cli.worker.capture import captured_fds, read_tail, task_output
@@ -222,11 +223,10 @@ class Pipeline:
 
     def _trigger_manual_run(self, dag: Any) -> Any:
         from airflow.models.dagrun import DagRun, get_or_create_dagrun
-        from airflow.serialization.serialized_objects import DagSerialization
         from airflow.utils import timezone
         from airflow.utils.types import DagRunTriggeredByType, DagRunType
 
-        scheduler_dag = DagSerialization.deserialize_dag(DagSerialization.serialize_dag(dag))
+        scheduler_dag = scheduler_view(dag)  # the static checks already made it
         now = timezone.utcnow()
         interval = scheduler_dag.timetable.infer_manual_data_interval(run_after=now)
         return get_or_create_dagrun(
