@@ -1,28 +1,19 @@
-"""The scheduler's view of a learner's DAG: Airflow's own serialization round trip.
+"""Questions asked of Airflow's own objects: the scheduler's view of a DAG (SerializedDAG).
 
-The scheduler never sees the Task SDK DAG object; it sees the serialized DAG, with core
-timetables and serialized asset conditions. Checks that ask "what will the scheduler do?"
-ask that object.
+The trusted side never holds the Task SDK's DAG objects: it holds what the parse child sent,
+deserialized as the scheduler deserializes it, with core timetables and serialized assets.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
-
-
-@cache
-def scheduler_view(dag: Any) -> Any:
-    from airflow.serialization.serialized_objects import DagSerialization
-
-    return DagSerialization.deserialize_dag(DagSerialization.serialize_dag(dag))
 
 
 def outlet_assets(dag: Any) -> list[tuple[Any, Any]]:
     """(task, Asset) for every Asset a task of the DAG lists in its outlets."""
-    from airflow.sdk import Asset
+    from airflow.serialization.definitions.assets import SerializedAsset
 
-    return [(task, outlet) for task in dag.tasks for outlet in task.outlets if isinstance(outlet, Asset)]
+    return [(task, outlet) for task in dag.tasks for outlet in task.outlets if isinstance(outlet, SerializedAsset)]
 
 
 def condition_satisfied_by(condition: Any, updated_keys: list[Any]) -> bool:
@@ -43,12 +34,11 @@ def hourly_runs(dag: Any, count: int = 48) -> list[Any]:
     """The first `count` run times the scheduler would give this DAG from its start date."""
     from airflow.timetables.base import DataInterval, TimeRestriction
 
-    timetable = scheduler_view(dag).timetable
     restriction = TimeRestriction(earliest=dag.start_date, latest=None, catchup=True)
     runs = []
     last: DataInterval | None = None
     for _ in range(count):
-        info = timetable.next_dagrun_info(last_automated_data_interval=last, restriction=restriction)
+        info = dag.timetable.next_dagrun_info(last_automated_data_interval=last, restriction=restriction)
         if info is None:
             break
         runs.append(info.run_after)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._errors import last_frame_in
+from ._source import imported_names
 from ._support import Outcome, Submission, failed, passed
 
 _AIRFLOW2_MARKERS = ("DeprecatedImportWarning", "airflow.datasets", "airflow.decorators", "schedule_interval")
@@ -20,17 +21,15 @@ def check(sub: Submission) -> Outcome:
                 fix = sub.course.airflow3_fix(text)
                 _, line = _warning_line(text)
                 return failed(f"deprecated import: {_first_sentence(text)}", hint=fix, file=file, line=line)
-    for dag in sub.dags.values():
-        for task in dag.tasks:
-            for asset in [*getattr(task, "outlets", []), *getattr(task, "inlets", [])]:
-                if type(asset).__name__ == "Dataset":
-                    file, line = sub.task_location(task)
-                    return failed(
-                        f"task {task.task_id} uses Dataset, Airflow 2's name for an Asset",
-                        hint=sub.course.airflow3_fix("Dataset"),
-                        file=file,
-                        line=line,
-                    )
+    for copied, file in sub.learner_paths.items():
+        line = imported_names(copied, "airflow").get("Dataset")
+        if line is not None:
+            return failed(
+                "Dataset is imported: Airflow 2's name for an Asset",
+                hint=sub.course.airflow3_fix("Dataset"),
+                file=file,
+                line=line,
+            )
     return passed("only Airflow 3 APIs (airflow.sdk) in use")
 
 

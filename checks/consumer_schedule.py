@@ -6,8 +6,8 @@ scheduler runs to decide whether queued asset events make a run.
 
 from __future__ import annotations
 
-from ._airflow import condition_satisfied_by, outlet_assets, scheduler_view, serialized_key
-from ._support import Outcome, Submission, describe_schedule, did_you_mean, failed, passed, skipped
+from ._airflow import condition_satisfied_by, outlet_assets, serialized_key
+from ._support import Outcome, Submission, did_you_mean, failed, passed, skipped
 
 
 def check(sub: Submission) -> Outcome:
@@ -16,12 +16,12 @@ def check(sub: Submission) -> Outcome:
     if dag is None:
         return skipped(f"no DAG {sub.course.consumer_dag_id} yet")
     file, line = sub.dag_file(dag), sub.dag_line(dag, "schedule")
-    timetable = scheduler_view(dag).timetable
+    timetable = dag.timetable
     condition = getattr(timetable, "asset_condition", None)
     if condition is None or "Asset" not in type(timetable).__name__:
         summary = getattr(timetable, "summary", "")
         return failed(
-            f"{dag.dag_id} has schedule={describe_schedule(dag.schedule)} ({summary}), wanted schedule=[processed_data], the Asset {wanted!r}",
+            f"{dag.dag_id} has schedule={sub.written(dag, 'schedule') or 'None'} ({summary}), wanted schedule=[processed_data], the Asset {wanted!r}",
             file=file,
             line=line,
         )

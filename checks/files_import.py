@@ -7,6 +7,9 @@ from ._support import Outcome, Submission, failed, passed
 
 
 def check(sub: Submission) -> Outcome:
+    if sub.parse_failure is not None:
+        failure = sub.parse_failure
+        return failed(failure.message, hint=failure.hint or None, file=failure.file)
     if not sub.import_errors:
         count = len(sub.files)
         return passed(f"{count} file{'s' if count != 1 else ''} imported by Airflow's DagBag, {len(sub.dags)} DAG(s) found")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ._airflow import hourly_runs, scheduler_view
-from ._support import Outcome, Submission, describe_schedule, failed, passed, skipped
+from ._airflow import hourly_runs
+from ._support import Outcome, Submission, failed, passed, skipped
 
 
 def check(sub: Submission) -> Outcome:
@@ -13,8 +13,8 @@ def check(sub: Submission) -> Outcome:
     if dag is None:
         return skipped(f"no DAG {sub.course.producer_dag_id} yet")
     file, line = sub.dag_file(dag), sub.dag_line(dag, "schedule")
-    written = describe_schedule(getattr(dag, "schedule", None))
-    summary = getattr(scheduler_view(dag).timetable, "summary", written)
+    summary = getattr(dag.timetable, "summary", "")
+    written = sub.written(dag, "schedule") or repr(summary)
     if dag.start_date is None:
         return failed("the producer has no start_date, so Airflow schedules no run", file=file, line=line)
     runs = hourly_runs(dag)

@@ -1,16 +1,28 @@
 """reads_triggering_events: the consumer's task code reads triggering_asset_events.
 
-Looked up in the compiled code of the consumer's task callables (a **context key, a task
-parameter or get_current_context()), and in templated fields for templated operators.
+Looked up in the syntax tree of the consumer's task functions (a **context key, a task
+parameter or get_current_context()), following calls to functions of the same file, and in
+templated fields for templated operators. The code is read, never run.
 """
 
 from __future__ import annotations
 
-from ._code import referenced_names, task_callables, templated_text
+from ._source import referenced_names, task_function
 from ._support import Outcome, Submission, failed, passed, skipped
 
 KEY = "triggering_asset_events"
 AIRFLOW2_KEY = "triggering_dataset_events"
+
+
+def _names(task) -> set[str]:
+    fileloc = task.dag.fileloc if task.dag else None
+    function = task_function(fileloc, task.task_id)
+    names = referenced_names(fileloc, function) if function is not None else set()
+    for field in getattr(task, "template_fields", ()):
+        value = getattr(task, field, None)
+        if isinstance(value, str):
+            names.update(word for word in (KEY, AIRFLOW2_KEY) if word in value)
+    return names
 
 
 def check(sub: Submission) -> Outcome:
@@ -19,14 +31,13 @@ def check(sub: Submission) -> Outcome:
         return skipped(f"no DAG {sub.course.consumer_dag_id} yet")
     if not dag.tasks:
         return failed(f"{dag.dag_id} has no tasks", file=sub.dag_file(dag), line=sub.dag_line(dag))
+    names = {task.task_id: _names(task) for task in dag.tasks}
     for task in dag.tasks:
-        names = set().union(*(referenced_names(fn) for fn in task_callables(task)))
-        if KEY in names or KEY in templated_text(task):
+        if KEY in names[task.task_id]:
             file, line = sub.task_location(task)
             return passed(f"task {task.task_id} reads {KEY}", file, line)
     for task in dag.tasks:
-        names = set().union(*(referenced_names(fn) for fn in task_callables(task)))
-        if AIRFLOW2_KEY in names or AIRFLOW2_KEY in templated_text(task):
+        if AIRFLOW2_KEY in names[task.task_id]:
             file, line = sub.task_location(task)
             return failed(
                 f"task {task.task_id} reads {AIRFLOW2_KEY}, wanted {KEY}",

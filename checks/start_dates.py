@@ -14,9 +14,10 @@ def check(sub: Submission) -> Outcome:
         return skipped("no exercise DAG loaded yet")
     for dag in dags:
         start = dag.start_date
-        if start is None or start.date() != wanted:
+        local = start.in_timezone(dag.timezone) if start is not None else None  # the date as the learner wrote it
+        if local is None or local.date() != wanted:
             return failed(
-                f"{dag.dag_id} has start_date={start.isoformat() if start else None}, wanted {wanted.isoformat()}",
+                f"{dag.dag_id} has start_date={local.isoformat() if local else None}, wanted {wanted.isoformat()}",
                 file=sub.dag_file(dag),
                 line=sub.dag_line(dag, "start_date"),
             )

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.sandbox import airflow_env, install_local_settings, signal_group
+from exercise_cli.grading_process import airflow_env, install_local_settings, signal_group
 
 _TAIL = 32 * 1024
 

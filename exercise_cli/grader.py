@@ -1,29 +1,42 @@
-"""Grade a submission: run the grading child in a throwaway home and turn what it left into a Report."""
+"""Grade a submission: start the trusted grading process on a throwaway folder, and read its results into a Report."""
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import time
+from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Literal
 
 from exercise_cli.course import load_course
+from exercise_cli.errors import EnvironmentProblem
+from exercise_cli.grading_process import ChildOutcome, airflow_env, install_local_settings, run_worker, throwaway_home
 from exercise_cli.results import CheckResult, Report, build_report
-from exercise_cli.sandbox import ChildOutcome, airflow_env, install_local_settings, run_worker, throwaway_home
 from exercise_cli.submission import copy_into, find_submission
 from exercise_cli.template_db import airflow_version, copy_template_into
-from exercise_cli.worker.protocol import (
-    FINAL_RESULTS_FILE,
-    PARTIAL_RESULTS_FILE,
-    PHASE_DOING,
-    STATIC_RESULTS_FILE,
-    Job,
-)
+from exercise_cli.untrusted import jail
+from exercise_cli.worker.protocol import FINAL_RESULTS_FILE, PHASE_DOING, STATIC_RESULTS_FILE, Job
 
 DEFAULT_TIMEOUT_STATIC = 60.0
 DEFAULT_TIMEOUT_FULL = 180.0
 DEFAULT_TASK_TIMEOUT = 60.0
+_REPORTING_MARGIN = 1.5  # seconds the grading process keeps, after the learner's code, to report
+
+Isolation = Literal["auto", "sandbox", "process"]
+
+
+def isolation_for(asked: Isolation) -> tuple[str, str]:
+    """("sandbox" or "process", why not the sandbox); raises EnvironmentProblem if "sandbox" cannot be had."""
+    if asked == "process":
+        return "process", "the sandbox was turned off (--no-sandbox)"
+    reason = jail.unavailable_reason()
+    if reason is None:
+        return "sandbox", ""
+    if asked == "sandbox":
+        raise EnvironmentProblem(f"cannot sandbox submissions here: {reason}; grade with --allow-unsandboxed to accept plain child processes")
+    return "process", reason
 
 
 def grade(
@@ -33,6 +46,8 @@ def grade(
     timeout: float | None = None,
     task_timeout: float = DEFAULT_TASK_TIMEOUT,
     quiz_passed: bool = False,
+    isolation: Isolation = "auto",
+    limits: jail.Limits | None = None,
     on_event: Callable[[dict], None] | None = None,
     launcher: Callable | None = None,
 ) -> Report:
@@ -41,32 +56,54 @@ def grade(
     course = load_course()
     files = find_submission(path)
     airflow_version()  # fail early, with a clear message, where Airflow is missing
+    isolated, why_not = isolation_for(isolation)
     mode = "static" if static else "full"
     if timeout is None:
         timeout = DEFAULT_TIMEOUT_STATIC if static else DEFAULT_TIMEOUT_FULL
-    with throwaway_home("exercise-check-") as home:
-        dags = home / "dags"
+    with throwaway_home("exercise-check-") as root:
+        # root/home: the trusted side's (DB, results), hidden from every child; root/dags: the copy
+        # the children read; root/scratch: where each sandboxed child mounts its own tmpfs.
+        os.chmod(root, 0o711)
+        home, dags, scratch = root / "home", root / "dags", root / "scratch"
+        home.mkdir(mode=0o700)
         dags.mkdir()
+        scratch.mkdir()
         learner_paths = copy_into(files, dags)
+        _readable_by_all(dags)
         install_local_settings(home)
         if not static:
             copy_template_into(home)
+        sandbox = None
+        if isolated == "sandbox":
+            sandbox = {"scratch": str(scratch), "hidden": [str(home)], "readable": [str(dags)],
+                       "limits": asdict(limits or jail.Limits())}
         job = Job(mode=mode, home=str(home), dags_folder=str(dags), learner_paths=learner_paths,
-                  task_timeout=task_timeout, quiz_passed=quiz_passed)
-        env = airflow_env(home, dags, {"AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": str(max(1, int(timeout) - 5))})
-        child = run_worker(job, env, timeout=timeout, task_timeout=task_timeout, on_event=on_event, launcher=launcher)
+                  task_timeout=task_timeout, quiz_passed=quiz_passed, timeout=timeout,
+                  deadline=time.time() + timeout - _REPORTING_MARGIN, sandbox=sandbox)
+        env = airflow_env(home, dags)
+        child = run_worker(job, env, timeout=timeout, on_event=on_event, launcher=launcher)
         results = _read_results(home)
     by_id = {cid: CheckResult(**record) for cid, record in results.items()}
     if not child.finished:
-        _explain_stop(child, by_id, timeout, task_timeout, list(learner_paths.values()), quiz_passed)
+        _explain_stop(child, by_id, timeout, list(learner_paths.values()), quiz_passed)
     report = build_report(course, mode, by_id)  # type: ignore[arg-type]
     report.submission = str(path)
     report.seconds = time.monotonic() - started
+    report.isolation = isolated
+    report.isolation_note = why_not
     return report
 
 
+def _readable_by_all(folder: Path) -> None:
+    """The sandboxed children run as another user: the copy must be theirs to read (never to write)."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        os.chmod(dirpath, 0o755)
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), 0o644)
+
+
 def _read_results(home: Path) -> dict[str, dict]:
-    for name in (FINAL_RESULTS_FILE, PARTIAL_RESULTS_FILE, STATIC_RESULTS_FILE):
+    for name in (FINAL_RESULTS_FILE, STATIC_RESULTS_FILE):
         try:
             return json.loads((home / name).read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
@@ -78,38 +115,29 @@ def _explain_stop(
     child: ChildOutcome,
     by_id: dict[str, CheckResult],
     timeout: float,
-    task_timeout: float,
     learner_files: list[str],
     quiz_passed: bool = False,
 ) -> None:
-    """The child stopped before reporting: fail the check of the phase it was in, skip the rest."""
+    """The grading process stopped before reporting: fail the check of the phase it was in, skip the rest."""
     course = load_course()
     phase = child.phase or "import_airflow"
     check_id = course.check_for_phase(phase).id
     doing = PHASE_DOING.get(phase, phase)
-    if child.stopped_because == "task_timeout" and child.task:
-        dag_id, task_id = child.task
-        reason = f"timed out after {task_timeout:g} s: task {task_id} of {dag_id} was still running; its processes were killed"
-        hint = f"Look for an endless loop, a long sleep or a blocking call in {task_id}; each task may take {task_timeout:g} s (--task-timeout)."
-    elif child.stopped_because == "timeout":
+    if child.stopped_because == "timeout":
         reason = f"timed out after {timeout:g} s while {doing}; all its processes were killed"
-        hint = "Look for code that never returns (at import time or in a task); the whole check may take --timeout seconds."
-        if phase == "parse":
+        if phase == "import_airflow":
+            hint = "The grader's own start-up did not finish within --timeout; your code had not run yet. Give it more time."
+        elif phase == "parse":
             hint = ("Look for an endless loop or a long wait at the top level of your file, or a crash in C code "
                     "(a segfault makes Airflow's import handler loop); --timeout sets the limit.")
-    elif child.stopped_because == "output":
-        reason = f"stopped while {doing}: the tasks printed more than 64 MiB"
-        hint = "Print less: a loop that prints without end?"
+        else:
+            hint = "Look for code that never returns (at import time or in a task); the whole check may take --timeout seconds."
     else:
         reason = f"the grading process {_death(child.returncode)} while {doing}"
-        if phase == "parse":
-            reason += ": your DAG file ended the process as Airflow imported it (os._exit(), a crash in C code, ...)"
-        elif child.task:
-            reason += f" (task {child.task[1]} of {child.task[0]})"
         last = _last_line(child.stderr_tail)
         if last:
             reason += f"; last output: {last}"
-        hint = course.check(check_id).hint
+        hint = "This is the grader failing, not your code: run the check again, and report it if it persists."
     files = sorted(set(learner_files))
     file = files[0] if phase == "parse" and len(files) == 1 else None
     by_id[check_id] = CheckResult(check_id, "failed", reason, hint, file=file)

@@ -303,18 +303,10 @@ class LiveGrader:
 
 
 def _compiled_names(source: str) -> set[str]:
-    """String constants and imported module names of a DAG file, from its compiled code (never run)."""
-    from exercise_cli.checks._code import code_objects
+    """String constants, names and imported modules of a DAG file, from its syntax tree (never run)."""
+    from exercise_cli.checks._source import module_names
 
-    try:
-        code = compile(source, "<dag source>", "exec")
-    except (SyntaxError, ValueError):
-        return set()
-    found: set[str] = set()
-    for obj in code_objects(code):
-        found.update(c for c in obj.co_consts if isinstance(c, str))
-        found.update(obj.co_names)
-    return found
+    return module_names(source)
 
 
 def _satisfied(expression: object, uri: str) -> bool:

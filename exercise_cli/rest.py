@@ -101,20 +101,16 @@ class AirflowApi:
 
     def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int = 1) -> list[str]:
         """The lines the task itself wrote (prints, its loggers, its returned value), not Airflow's own."""
-        from exercise_cli.worker.capture import is_task_own
+        from exercise_cli.worker.task_logs import record_is_task_own
 
         data = self.get(
             f"/dags/{quote(dag_id)}/dagRuns/{quote(run_id, safe='')}/taskInstances/{quote(task_id)}/logs/{try_number}",
             full_content="true",
         )
         content = data.get("content", [])
-        lines = []
-        for item in content if isinstance(content, list) else [content]:
-            if not isinstance(item, dict):
-                lines.append(str(item))
-            elif item.get("logger") and is_task_own(item["logger"], item.get("event", "")):
-                lines.append(item.get("event", ""))
-        return lines
+        items = content if isinstance(content, list) else [content]
+        # Items that are not records (3.2+: "::group::" markers, source paths) are Airflow's framing.
+        return [str(item.get("event", "")) for item in items if isinstance(item, dict) and record_is_task_own(item)]
 
     def asset_events(self, **params: Any) -> list[dict]:
         return self.get("/assets/events", **params)["asset_events"]

@@ -44,7 +44,8 @@ class Report:
     criteria: list[CriterionResult]
     seconds: float = 0.0
     submission: str = ""
-    notes: list[str] = field(default_factory=list)  # grader-level remarks (e.g. what was cleaned up)
+    isolation: str = "process"  # "sandbox": learner code ran in sandboxed children; "process": plain children
+    isolation_note: str = ""  # why the sandbox was not used
 
     @property
     def passed(self) -> bool:
@@ -87,6 +88,7 @@ class Report:
             "exercise": self.exercise,
             "mode": self.mode,
             "passed": self.passed,
+            "isolation": self.isolation,
             "criteria": [
                 {
                     "id": c.id,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.rest import AirflowApi, ApiError
-from exercise_cli.sandbox import airflow_env, signal_group
+from exercise_cli.grading_process import airflow_env, signal_group
 from exercise_cli.submission import copy_into, find_submission
 from exercise_cli.template_db import copy_template_into
 

@@ -76,5 +76,12 @@ def render_checklist(
     console.print(verdict)
     if not report.passed and hints_available and counts["failed"]:
         console.print(Padding(Text("Stuck? `exercise hint` shows the statement's hints one at a time.", style="dim"), (0, 0)))
-    for note in report.notes:
-        console.print(Text(note, style="dim"))
+    console.print(Text(_isolation_line(report), style="dim"))
+
+
+def _isolation_line(report: Report) -> str:
+    if report.mode == "live":
+        return "Isolation: none here; your code ran on the deployment you named."
+    if report.isolation == "sandbox":
+        return "Isolation: sandbox (your code ran as another user, with no network, in a read-only view)."
+    return f"Isolation: process only (plain child processes; {report.isolation_note})."

@@ -1,23 +1,54 @@
-"""Serve only the Execution API version the in-process task runner speaks.
+"""The Execution API the trusted side serves to its task supervisors, in-process, one per grading run.
 
-Tasks run in this process talk to Airflow's Execution API, served in-process (FastAPI +
-Cadwyn). On its first request Cadwyn builds a router for every API version Airflow has ever
-shipped (nine in 3.3): about 4 s here, most of a grading run, spent on versions that only older
-task runners would ask for. The runner in this process asks for one version, the newest,
-`airflow.sdk.api.datamodels._generated.API_VERSION`. So before the app is built we give it a
-version bundle of that version alone and drop the one route kept for older clients only.
-Routes, handlers, database and task runner stay Airflow's own.
+Task children never reach it: they talk to their supervisor over a socket, and the supervisor (in
+the trusted process) calls this API through an in-memory transport, as `airflow dags test` does.
 
-Set EXERCISE_ALL_API_VERSIONS=1 to serve every version (as `airflow dags test` does).
+Cadwyn builds a router for every API version Airflow has shipped (nine in 3.3) on the app's
+first request: about 4 s, spent on versions only older task runners ask for. The task runner
+here speaks one version, `airflow.sdk.api.datamodels._generated.API_VERSION`, so the app is
+built with a version bundle of that version alone and the route kept for older clients only is
+dropped. Routes, handlers, database and runner stay Airflow's own; any surprise leaves
+Airflow's app untouched. EXERCISE_ALL_API_VERSIONS=1 serves every version.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
+
+_api: Any = None
 
 
-def serve_only_current_version() -> bool:
-    """Returns whether the trim was applied; any surprise leaves Airflow's app untouched."""
+def build() -> Any:
+    """Build the app once per process (a warm parent builds it before forking its children)."""
+    global _api
+    if _api is None:
+        from airflow.sdk.execution_time.supervisor import in_process_api_server
+
+        _api = in_process_api_server()
+        if not _trimmed_app(_api):
+            _api.app  # noqa: B018 - builds Airflow's full app
+        initialize = getattr(_api.app, "_cadwyn_initialize", None)
+        if initialize is not None and not getattr(_api.app, "_cadwyn_initialized", True):
+            initialize()  # the routers a first request would build
+    return _api
+
+
+def client(dag: Any) -> Any:
+    """Airflow's in-process client for the supervisor: the transport starts the app's event loop."""
+    from airflow.api_fastapi.common.dagbag import dag_bag_from_app
+    from airflow.models.dagbag import DBDagBag
+    from airflow.sdk.execution_time.supervisor import InProcessTestSupervisor
+
+    api = build()
+    dag_bag = DBDagBag()
+    api.app.dependency_overrides[dag_bag_from_app] = lambda: dag_bag
+    made = InProcessTestSupervisor._Client(base_url=None, token="", dry_run=True, transport=api.transport)
+    made.base_url = "http://in-process.invalid./"
+    return made
+
+
+def _trimmed_app(api: Any) -> bool:
     if os.environ.get("EXERCISE_ALL_API_VERSIONS"):
         return False
     try:
@@ -26,7 +57,6 @@ def serve_only_current_version() -> bool:
 
         import airflow.api_fastapi.execution_api.versions as versions
         from airflow.sdk.api.datamodels._generated import API_VERSION
-        from airflow.sdk.execution_time.supervisor import in_process_api_server
 
         full = versions.bundle
         newest = full.versions[0]
@@ -34,7 +64,7 @@ def serve_only_current_version() -> bool:
             return False  # the client does not speak the newest version: serve them all
         versions.bundle = VersionBundle(HeadVersion(), Version(API_VERSION))
         try:
-            app = in_process_api_server().app
+            app = api.app
         finally:
             versions.bundle = full
         router = app._latest_version_router

@@ -1,4 +1,8 @@
-"""Grade one submission inside the child: static checks, then (full mode) a real run, then the rest."""
+"""Grade one submission on the trusted side: parse in a sandboxed child, decide the static checks,
+then (full mode) run the DAGs with sandboxed task children, and decide the rest.
+
+Only this process writes the results; the children it starts can neither see nor write its files.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,11 @@ from pathlib import Path
 from exercise_cli.checks import run_check
 from exercise_cli.checks._support import Outcome, Submission, skipped
 from exercise_cli.course import Course, load_course
+from exercise_cli.untrusted.jail import Jail, Limits
 from exercise_cli.worker.protocol import (
-    CAPTURE_DIR,
     FINAL_RESULTS_FILE,
-    PARTIAL_RESULTS_FILE,
     STATIC_RESULTS_FILE,
+    TASK_LOG_DIR,
     Job,
     ProgressWriter,
     write_json_atomically,
@@ -22,10 +26,11 @@ from exercise_cli.worker.protocol import (
 def grade(job: Job, progress: ProgressWriter) -> None:
     course = load_course()
     home = Path(job.home)
+    jail = _jail(job)
     progress.phase("parse")
     from exercise_cli.worker.loading import load_submission
 
-    bag, sub = load_submission(job, course)
+    sub = load_submission(job, course, jail)
     static = _evaluate(course, sub, kinds={"static", "quiz"})
     write_json_atomically(home / STATIC_RESULTS_FILE, static)
     if job.mode == "full":
@@ -33,30 +38,30 @@ def grade(job: Job, progress: ProgressWriter) -> None:
         if reason:
             sub.dynamic_skip_reason = reason
         else:
-            from exercise_cli.worker.execution_api import serve_only_current_version
             from exercise_cli.worker.running import Pipeline
 
-            serve_only_current_version()
-            capture_dir = home / CAPTURE_DIR
-            capture_dir.mkdir(exist_ok=True)
-            pipeline = Pipeline(sub, bag, progress, capture_dir)
+            log_dir = home / TASK_LOG_DIR
+            log_dir.mkdir(exist_ok=True)
+            pipeline = Pipeline(sub, progress, log_dir, jail, job.task_timeout)
             sub.run = pipeline.facts
-
-            def save_partial() -> None:
-                # What the finished steps decided survives a learner task that kills the process.
-                done = set(pipeline.completed_phases)
-                partial = _evaluate(course, sub, kinds={"dynamic"}, earlier=static, phases=done)
-                write_json_atomically(home / PARTIAL_RESULTS_FILE, {**static, **partial})
-
-            pipeline.on_step_done = save_partial
             pipeline.run()
     progress.phase("report")
     final = {**static, **_evaluate(course, sub, kinds={"dynamic"}, earlier=static)}
     write_json_atomically(home / FINAL_RESULTS_FILE, final)
 
 
+def _jail(job: Job) -> Jail | None:
+    if job.sandbox is None:
+        return None
+    spec = dict(job.sandbox)
+    limits = Limits(**spec.pop("limits", {}))
+    return Jail(scratch=spec["scratch"], hidden=tuple(spec["hidden"]), readable=tuple(spec["readable"]), limits=limits)
+
+
 def _why_not_run(sub: Submission) -> str:
     course = sub.course
+    if sub.parse_failure is not None:
+        return "not run: your DAG files did not finish importing"
     missing = [d for d in (course.producer_dag_id, course.consumer_dag_id) if d not in sub.dags]
     if not missing:
         return ""
@@ -65,13 +70,11 @@ def _why_not_run(sub: Submission) -> str:
     return f"not run: DAG {' and '.join(missing)} not found"
 
 
-def _evaluate(
-    course: Course, sub: Submission, kinds: set[str], earlier: dict | None = None, phases: set[str] | None = None
-) -> dict[str, dict]:
+def _evaluate(course: Course, sub: Submission, kinds: set[str], earlier: dict | None = None) -> dict[str, dict]:
     results: dict[str, dict] = dict(earlier or {})
     decided: dict[str, dict] = {}
     for spec in course.checks:
-        if spec.kind not in kinds or (phases is not None and spec.phase not in phases):
+        if spec.kind not in kinds:
             continue
         prerequisite = results.get(spec.requires) if spec.requires else None
         if sub.mode == "full" and prerequisite is not None and prerequisite["status"] != "passed":

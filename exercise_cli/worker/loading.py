@@ -1,84 +1,88 @@
-"""Load the learner's DAG folder with Airflow's DagBag, and describe it in the learner's paths."""
+"""The learner's DAG folder as Airflow parsed it in the sandboxed parse child, in the learner's paths.
+
+The trusted side only reads what the child sent (validated in exercise_cli/untrusted/parse.py)
+and deserializes the DAGs into the scheduler's view of them, Airflow's SerializedDAG.
+"""
 
 from __future__ import annotations
 
 import os
-import traceback
-from pathlib import Path
-from typing import Any
+import signal
+import time
 
-from exercise_cli.checks._support import Submission
+from exercise_cli.checks._support import ParseFailure, Submission
 from exercise_cli.course import Course
+from exercise_cli.untrusted.jail import Jail
+from exercise_cli.untrusted.parse import parse_in_child
 from exercise_cli.worker.protocol import Job
 
 
-def load_submission(job: Job, course: Course) -> tuple[Any, Submission]:
-    from airflow.dag_processing.dagbag import BundleDagBag
+def load_submission(job: Job, course: Course, jail: Jail | None) -> Submission:
+    from airflow.serialization.serialized_objects import DagSerialization
 
-    folder = Path(job.dags_folder)
     learner = dict(job.learner_paths)
-    _forget_bagged()  # a warm parent process may have parsed other DAGs before forking us
-    try:
-        # BundleDagBag is the DagBag the Airflow CLI and DAG processor use for a bundle folder.
-        bag = BundleDagBag(dag_folder=str(folder), bundle_path=folder, bundle_name="dags-folder")
-        import_errors = {
-            _learner(learner, folder, path): without_home(text, learner) for path, text in bag.import_errors.items()
-        }
-        warnings = {
-            _learner(learner, folder, path): [without_home(str(w), learner) for w in texts]
-            for path, texts in bag.captured_warnings.items()
-        }
-        dags = dict(bag.dags)
-        duplicates = _duplicates(learner)
-    except BaseException as exc:  # sys.exit() or KeyboardInterrupt raised by a DAG file escapes DagBag
-        if isinstance(exc, Exception):
-            raise
-        bag, dags, warnings, duplicates = None, {}, {}, {}
-        text = without_home("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)), learner)
-        code = getattr(exc, "code", None)
-        what = f"called sys.exit({code!r})" if isinstance(exc, SystemExit) else f"raised {type(exc).__name__}"
-        import_errors = {sorted(learner.values())[0]: f"{text}\nSystemExit: the DAG file {what} while Airflow imported it"}
+    parsed = parse_in_child(job.dags_folder, jail, timeout=max(1.0, job.deadline - time.time()))
     sub = Submission(
         course=course,
         files=sorted(learner.values()),
-        dags=dags,
-        import_errors=import_errors,
-        warnings=warnings,
+        dags={},
+        import_errors={learner.get(p, p): without_home(t, learner) for p, t in parsed.import_errors.items()},
+        warnings={learner.get(p, p): [without_home(w, learner) for w in ws] for p, ws in parsed.warnings.items()},
         learner_paths=learner,
         mode=job.mode,
         quiz_passed=job.quiz_passed,
-        duplicate_dag_ids=duplicates,
+        duplicate_dag_ids={d: sorted(learner.get(f, f) for f in fs) for d, fs in parsed.duplicates.items()},
+        dags_folder=job.dags_folder,
+        copied_import_errors=parsed.import_errors,
     )
-    return bag, sub
+    if parsed.stopped:
+        sub.parse_failure = _failure(parsed, job, learner)
+        return sub
+    for dag_id, data in parsed.dags.items():
+        try:
+            sub.dags[dag_id] = DagSerialization.from_dict(data)
+            sub.serialized[dag_id] = data
+        except Exception as exc:  # Airflow's schema passed, its deserializer did not: refuse that DAG
+            sub.import_errors.setdefault(learner.get(data["dag"].get("fileloc"), job.dags_folder),
+                                         f"the grader could not read back DAG {dag_id}: {type(exc).__name__}: {exc}")
+    return sub
 
 
-def _forget_bagged() -> None:
-    try:
-        from airflow_local_settings import BAGGED
-    except ImportError:
-        return
-    BAGGED.clear()
+def _failure(parsed, job: Job, learner: dict[str, str]) -> ParseFailure:
+    file = sorted(learner.values())[0] if len(learner) == 1 else None
+    if parsed.stopped == "timeout":
+        return ParseFailure(
+            f"timed out after {job.timeout:g} s while importing your DAG files; all its processes were killed",
+            "Look for an endless loop or a long wait at the top level of your file, or a crash in C code "
+            "(a segfault makes Airflow's import handler loop); --timeout sets the limit.",
+            file,
+        )
+    if parsed.stopped == "result":
+        return ParseFailure("the process that imported your DAG files sent back data the grader refuses "
+                            f"({_last_line(parsed.output_tail)})", "", file)
+    status = parsed.exit_status or 0
+    if os.WIFSIGNALED(status):
+        try:
+            death = f"was killed by {signal.Signals(os.WTERMSIG(status)).name}"
+        except ValueError:
+            death = f"was killed by signal {os.WTERMSIG(status)}"
+    else:
+        death = f"exited with code {os.waitstatus_to_exitcode(status)}"
+    message = (f"the process importing your DAG files {death} while importing your DAG files: your DAG file "
+               "ended the process as Airflow imported it (os._exit(), a crash in C code, ...)")
+    last = _last_line(without_home(parsed.output_tail, learner))
+    if last:
+        message += f"; last output: {last}"
+    return ParseFailure(message, "", file)
 
 
-def _duplicates(learner: dict[str, str]) -> dict[str, list[str]]:
-    """dag_id -> learner files, for ids that Airflow bagged from more than one DAG object."""
-    try:
-        from airflow_local_settings import BAGGED  # the grader's policy, see airflow_local_settings.py
-    except ImportError:
-        return {}
-    objects: dict[str, dict[int, str]] = {}
-    for dag_id, fileloc, object_id in BAGGED:
-        objects.setdefault(dag_id, {})[object_id] = learner.get(fileloc, fileloc)
-    return {dag_id: sorted(files.values()) for dag_id, files in objects.items() if len(files) > 1}
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
 
 
 def without_home(text: str, learner: dict[str, str]) -> str:
-    """Airflow's texts name the copies in the throwaway home; name the learner's files instead."""
+    """Airflow's texts name the copies in the throwaway folder; name the learner's files instead."""
     for copied, shown in sorted(learner.items(), key=lambda item: -len(item[0])):
         text = text.replace(copied, shown)
     return text
-
-
-def _learner(learner: dict[str, str], folder: Path, path: str) -> str:
-    absolute = path if os.path.isabs(path) else str(folder / path)
-    return learner.get(absolute, absolute)

@@ -9,16 +9,14 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 JOB_FILE = "job.json"
 PROGRESS_FILE = "progress.jsonl"
 STATIC_RESULTS_FILE = "results-static.json"
 FINAL_RESULTS_FILE = "results.json"
-CAPTURE_DIR = "captured"
-
-PARTIAL_RESULTS_FILE = "results-partial.json"
+TASK_LOG_DIR = "task-logs"
 
 # The worker walks these phases in order (the checks name theirs in exercise.toml); a child that
 # dies or is killed in one fails that phase's check with the reason.
@@ -41,7 +39,9 @@ class Job:
     learner_paths: dict[str, str]  # copied file -> the learner's own path, for messages
     task_timeout: float = 60.0
     quiz_passed: bool = False
-    extra: dict = field(default_factory=dict)
+    timeout: float = 180.0  # the whole check's limit, as the learner set it (for messages)
+    deadline: float = 0.0  # time.time() by which the learner's code must be done: the parse child's bound
+    sandbox: dict | None = None  # the sandbox's folders and limits (exercise_cli.untrusted.jail.Jail); None: plain children
 
     def write(self) -> Path:
         path = Path(self.home) / JOB_FILE

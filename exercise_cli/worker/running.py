@@ -1,11 +1,13 @@
-"""Run the learner's DAGs the way Airflow does, in this process, on the throwaway metadata DB.
+"""Run the learner's DAGs the way Airflow does, on the throwaway metadata DB this process owns.
 
-1. Parse and serialize the DAGs into the DB (what the DAG processor does).
+1. Write the DAGs the parse child serialized into the DB (what the DAG processor manager does).
 2. Unpause both DAGs, then let the scheduler's own run-creation step make the producer's run.
-3. Run its tasks with Airflow's in-process task runner (the loop `airflow dags test` uses).
+3. Run its tasks under Airflow's task supervisor: each in a sandboxed child running the task runner.
 4. Pause the producer, and let the same scheduler step turn the asset event into an
    asset-triggered consumer run; run its tasks the same way.
 5. Read the Asset's record that the UI's Assets view shows.
+
+Learner code never runs in this process: only in the task children the supervisor forks.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
-from exercise_cli.checks._airflow import scheduler_view
 from exercise_cli.checks._errors import exception_line, last_frame_in
 from exercise_cli.checks._support import DagRunFacts, RunFacts, Submission, TaskRun
-from exercise_cli.worker.capture import captured_fds, read_tail, task_output
-from exercise_cli.worker.protocol import ProgressWriter
+from exercise_cli.untrusted.jail import Jail
+from exercise_cli.worker import execution_api
+from exercise_cli.worker.protocol import PHASE_DOING, ProgressWriter
+from exercise_cli.worker.supervised import OUTPUT_LIMIT_BYTES, run_supervised
+from exercise_cli.worker.task_logs import error_of, task_output
 
 BUNDLE_NAME = "dags-folder"
 _STEP_PHASE = {
@@ -35,17 +39,20 @@ class Pipeline:
     def __init__(
         self,
         sub: Submission,
-        bag: Any,
         progress: ProgressWriter,
-        capture_dir: Path,
+        log_dir: Path,
+        jail: Jail | None,
+        task_timeout: float,
         on_step_done: Callable[[], None] | None = None,
     ) -> None:
         from airflow import settings
 
         self.sub = sub
-        self.bag = bag
         self.progress = progress
-        self.capture_dir = capture_dir
+        self.log_dir = log_dir
+        self.jail = jail
+        self.task_timeout = task_timeout
+        self._client: Any = None
         self.session = settings.Session()
         self.facts = RunFacts()
         self.course = sub.course
@@ -78,15 +85,29 @@ class Pipeline:
     # 1
     def register(self) -> bool:
         from airflow.dag_processing.bundles.manager import DagBundlesManager
-        from airflow.dag_processing.dagbag import sync_bag_to_db
+        from airflow.dag_processing.collection import update_dag_parsing_results_in_db
         from airflow.models.dag import DagModel
         from airflow.models.errors import ParseImportError
         from airflow.models.serialized_dag import SerializedDagModel
+        from airflow.serialization.serialized_objects import LazyDeserializedDAG
 
         self.progress.phase("register")
         DagBundlesManager().sync_bundles_to_db(session=self.session)
         self.session.commit()
-        sync_bag_to_db(self.bag, BUNDLE_NAME, None, session=self.session)
+        folder = Path(self.sub.dags_folder)
+        import_errors = {
+            (BUNDLE_NAME, str(Path(path).relative_to(folder))): text for path, text in self.sub.copied_import_errors.items()
+        }
+        update_dag_parsing_results_in_db(
+            BUNDLE_NAME,
+            None,
+            [LazyDeserializedDAG(data=data) for data in self.sub.serialized.values()],
+            import_errors,
+            None,
+            set(),
+            session=self.session,
+            files_parsed={(BUNDLE_NAME, str(Path(p).relative_to(folder))) for p in self.sub.learner_paths},
+        )
         self.session.commit()
         registered = {}
         for dag_id in (self.course.producer_dag_id, self.course.consumer_dag_id):
@@ -98,7 +119,7 @@ class Pipeline:
             }
         self.facts.registered = registered
         self.facts.db_import_errors = [
-            {"filename": self.sub.learner_path(str(Path(self.bag.dag_folder) / e.filename)), "error": e.stacktrace}
+            {"filename": self.sub.learner_path(str(folder / e.filename)), "error": e.stacktrace}
             for e in self.session.query(ParseImportError).all()
         ]
         return all(r["in_db"] and r["serialized"] for r in registered.values())
@@ -123,9 +144,9 @@ class Pipeline:
         note = ""
         if dagrun is None:
             # No scheduled run is due (no schedule, or a start date in the future): trigger it.
-            dagrun = self._trigger_manual_run(self.bag.dags[producer_id])
+            dagrun = self._trigger_manual_run(self.sub.dags[producer_id])
             note = " (triggered manually: the scheduler had no run due)"
-        facts = self._run_tasks(dagrun, self.bag.dags[producer_id], "producer_run")
+        facts = self._run_tasks(dagrun, self.sub.dags[producer_id], "producer_run")
         facts.note = note
         self.facts.producer_run = facts
         self.facts.asset_events = self._events_of(dagrun)
@@ -158,7 +179,7 @@ class Pipeline:
     def run_consumer(self) -> bool:
         self.progress.phase("consumer_run")
         dagrun = self._asset_run
-        facts = self._run_tasks(dagrun, self.bag.dags[self.course.consumer_dag_id], "consumer_run")
+        facts = self._run_tasks(dagrun, self.sub.dags[self.course.consumer_dag_id], "consumer_run")
         facts.consumed_events = self._consumed(dagrun)
         self.facts.consumer_run = facts
         return facts.state == "success"
@@ -226,7 +247,7 @@ class Pipeline:
         from airflow.utils import timezone
         from airflow.utils.types import DagRunTriggeredByType, DagRunType
 
-        scheduler_dag = scheduler_view(dag)  # the static checks already made it
+        scheduler_dag = dag  # the scheduler's view: deserialized from what the parse child sent
         now = timezone.utcnow()
         interval = scheduler_dag.timetable.infer_manual_data_interval(run_after=now)
         return get_or_create_dagrun(
@@ -243,8 +264,7 @@ class Pipeline:
         )
 
     def _run_tasks(self, dagrun: Any, dag: Any, phase: str) -> DagRunFacts:
-        """Airflow's `dags test` loop: let the run schedule its tasks, run each in-process, repeat."""
-        from airflow.sdk.definitions.dag import _run_task
+        """The `dags test` loop, with an executor's step: schedule the run's tasks, queue and run each, repeat."""
         from airflow.utils import timezone
         from airflow.utils.state import DagRunState, TaskInstanceState
 
@@ -277,41 +297,60 @@ class Pipeline:
                             tasks.append(TaskRun(ti.task_id, _value(ti.state), "", now, now, f"left in state {_value(ti.state)}"))
                 break
             for ti in scheduled:
-                tasks.append(self._run_one(ti, dag.task_dict[ti.task_id], phase, _run_task))
+                tasks.append(self._run_one(ti, phase))
         session.expire_all()
         dagrun = session.merge(dagrun)
         return DagRunFacts(dag.dag_id, dagrun.run_id, _value(dagrun.run_type), _value(dagrun.state), tasks)
 
-    def _run_one(self, ti: Any, task: Any, phase: str, run_task: Any) -> TaskRun:
-        capture = self.capture_dir / f"{ti.dag_id}.{ti.task_id}.{ti.map_index}.log"
+    def _run_one(self, ti: Any, phase: str) -> TaskRun:
+        from airflow.utils.state import TaskInstanceState
+
+        ti.state = TaskInstanceState.QUEUED  # what an executor is handed
+        self.session.commit()
+        if self._client is None:
+            self._client = execution_api.client(self.sub.dags[ti.dag_id])
+        log_path = self.log_dir / f"{ti.dag_id}.{ti.task_id}.{ti.map_index}.{ti.try_number}.log"
         self.progress.task_started(phase, ti.dag_id, ti.task_id)
-        started = time.time()
-        error: BaseException | None = None
-        with captured_fds(capture):
-            try:
-                result = run_task(ti=ti, task=task, run_triggerer=True)
-                error = getattr(result, "error", None) if result is not None else None
-            except Exception as exc:  # the runner itself failed; the task counts as failed
-                error = exc
-        ended = time.time()
+        done = run_supervised(ti, self._client, self.jail, log_path, self.task_timeout)
         self.session.expire_all()
         state = _value(self.session.merge(ti).state)
         self.progress.task_finished(phase, ti.dag_id, ti.task_id, state)
-        output = task_output(read_tail(capture))
-        run = TaskRun(ti.task_id, state, output, started, ended)
+        run = TaskRun(ti.task_id, state, task_output(done.log_lines), done.started, done.ended)
         if state != "success":
-            self._describe_error(run, error, output)
+            self._describe_error(run, done, phase, ti)
         return run
 
-    def _describe_error(self, run: TaskRun, error: BaseException | None, output: str) -> None:
-        files = set(self.sub.learner_paths)
-        if error is not None:
-            text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-            run.error = f"{type(error).__name__}: {error}"
+    def _describe_error(self, run: TaskRun, done: Any, phase: str, ti: Any) -> None:
+        where = f"task {ti.task_id} of {ti.dag_id}"
+        if done.stopped_because == "timeout":
+            run.error = (f"timed out after {self.task_timeout:g} s: {where} was still running; "
+                         "its processes were killed")
+            run.stopped_because = "timeout"
+            return
+        if done.stopped_because == "output":
+            run.error = (f"stopped while {PHASE_DOING[phase]}: the tasks printed more than "
+                         f"{OUTPUT_LIMIT_BYTES // 2**20} MiB ({where})")
+            run.stopped_because = "output"
+            return
+        text, summary = error_of(done.log_lines)
+        limits = self.jail.limits if self.jail else None
+        if summary:
+            run.error = summary
+        elif done.exit_code:
+            run.error = f"the task process {_death(done.exit_code)} while {PHASE_DOING[phase]} ({where})"
+            signum = -done.exit_code if done.exit_code < 0 else None
+            hit = limits.describe_signal(signum) if limits and signum else None
+            if hit:
+                run.error += f": {hit}"
+            last = _last_line(run.output)
+            if last:
+                run.error += f"; last output: {last}"
         else:
-            text = output
-            run.error = exception_line(output) if output.strip() else None
-        file, line = last_frame_in(text, files)
+            run.error = exception_line(run.output) if run.output.strip() else None
+        hit = limits.describe(text) if limits and text else None
+        if hit and run.error:
+            run.error += f" ({hit})"
+        file, line = last_frame_in(text or run.output, set(self.sub.learner_paths))
         run.error_file, run.error_line = self.sub.learner_path(file), line
 
     def _events_of(self, dagrun: Any) -> list[dict]:
@@ -368,3 +407,19 @@ def _event_dict(event: Any) -> dict:
         "source_run_id": event.source_run_id,
         "timestamp": event.timestamp.isoformat() if event.timestamp else None,
     }
+
+
+def _death(code: int) -> str:
+    import signal
+
+    if code < 0:
+        try:
+            return f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with code {code}"
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""

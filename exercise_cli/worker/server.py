@@ -2,7 +2,7 @@
 
 Importing Airflow and building its in-process Execution API cost seconds; a process that pays
 them once and then forks a child per submission gives each child that head start, while the
-learner's code still runs in a process of its own (its own session, home and database). Used by
+grading child still owns its own session, home and database, and runs no learner code. Used by
 `exercise watch` and `exercise grade`.
 
 Protocol, one JSON object per line: stdin gets {"job": path, "env": {...}}; stdout answers
@@ -20,40 +20,37 @@ import sys
 
 def _warm_up() -> None:
     import airflow  # noqa: F401
+    import airflow.dag_processing.collection  # noqa: F401
     import airflow.dag_processing.dagbag  # noqa: F401
+    import airflow.executors.workloads  # noqa: F401
     import airflow.jobs.scheduler_job_runner  # noqa: F401
     import airflow.models.asset  # noqa: F401
+    import airflow.sdk.execution_time.supervisor  # noqa: F401
     import airflow.sdk.execution_time.task_runner  # noqa: F401
     from airflow import settings
-    from airflow.sdk.execution_time.supervisor import in_process_api_server
 
     import exercise_cli.worker.grading  # noqa: F401
     import exercise_cli.worker.running  # noqa: F401
-    from exercise_cli.worker.execution_api import serve_only_current_version
+    from exercise_cli.worker import execution_api
 
-    serve_only_current_version()
-    app = in_process_api_server().app
-    initialize = getattr(app, "_cadwyn_initialize", None)
-    if initialize is not None and not getattr(app, "_cadwyn_initialized", True):
-        initialize()  # the routers a first request would build, built here once for every child
-    for name in ("checks", "checks._airflow", "checks._code"):
+    execution_api.build()  # the app, not its transport: that starts a thread, which a fork would lose
+    for name in ("checks", "checks._airflow", "checks._source"):
         __import__(f"exercise_cli.{name}")
     _parse_reference_solution()
     settings.dispose_orm(do_log=False)
 
 
 def _parse_reference_solution() -> None:
-    """Parse the reference solution once, so the modules a DAG file pulls in are imported here."""
+    """Parse our own reference solution once (trusted code), so what a DAG file pulls in is imported here."""
     from airflow.dag_processing.dagbag import DagBag
+    from airflow.serialization.serialized_objects import DagSerialization
 
+    from exercise_cli.checks._airflow import hourly_runs
     from exercise_cli.course import solution_dir
-    from exercise_cli.checks._airflow import hourly_runs, scheduler_view
 
     bag = DagBag(dag_folder=str(solution_dir()))
     for dag in bag.dags.values():
-        scheduler_view(dag)
-        hourly_runs(dag, count=2)
-    scheduler_view.cache_clear()
+        hourly_runs(DagSerialization.from_dict(DagSerialization.to_dict(dag)), count=2)
 
 
 def _child(request: dict) -> None:

@@ -1,7 +1,8 @@
-"""Run the grading child: its own process group, a throwaway AIRFLOW_HOME, bounded time and output.
+"""Start the trusted grading process (it imports Airflow, so the CLI never does) and bound its time.
 
-The learner's code is untrusted: it may hang, exit, crash or print without end. The parent
-watches the child's progress file and kills the whole process group when a bound is passed.
+The grading process runs no learner code itself: it bounds its own sandboxed children (their
+time, output and resources). This side still watches it, following its progress file, and
+kills its whole process group if the check as a whole runs past --timeout.
 """
 
 from __future__ import annotations
@@ -20,10 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from exercise_cli.worker.protocol import CAPTURE_DIR, Job, read_progress
+from exercise_cli.worker.protocol import Job, read_progress
 
-OUTPUT_LIMIT_BYTES = 64 * 1024 * 1024  # what the tasks of one check may print in all
-OUTPUT_FILES = ("worker.out", "worker.err")  # a forked child's stdout and stderr
 _TAIL_BYTES = 32 * 1024
 
 
@@ -32,9 +31,8 @@ class ChildOutcome:
     returncode: int | None
     phase: str = ""
     task: tuple[str, str] | None = None  # (dag_id, task_id) running when the child stopped
-    stopped_because: str = ""  # "", "timeout", "task_timeout", "output"
+    stopped_because: str = ""  # "" or "timeout"
     stderr_tail: str = ""
-    stdout_tail: str = ""
     seconds: float = 0.0
     events: list[dict] = field(default_factory=list)
 
@@ -45,7 +43,7 @@ class ChildOutcome:
 
 @contextmanager
 def throwaway_home(prefix: str = "exercise-") -> Iterator[Path]:
-    """A fresh AIRFLOW_HOME, removed afterwards whatever happens."""
+    """A fresh folder for one check, removed afterwards whatever happens."""
     home = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         yield home
@@ -158,7 +156,6 @@ def run_worker(
     job: Job,
     env: dict[str, str],
     timeout: float,
-    task_timeout: float,
     on_event: Callable[[dict], None] | None = None,
     launcher: Launcher | None = None,
 ) -> ChildOutcome:
@@ -167,9 +164,6 @@ def run_worker(
     child = (launcher or SpawnedChild)(job_path, job.home, env)
     outcome = ChildOutcome(returncode=None)
     offset = 0
-    task_started_at: float | None = None
-    next_size_check = 0.0
-    home = Path(job.home)
     try:
         while True:
             events, offset = read_progress(job.home, offset)
@@ -180,23 +174,14 @@ def run_worker(
                     outcome.phase = event["phase"]
                 elif kind == "task_started":
                     outcome.task = (event["dag_id"], event["task_id"])
-                    task_started_at = time.monotonic()
                 elif kind == "task_finished":
-                    outcome.task, task_started_at = None, None
+                    outcome.task = None
                 if on_event:
                     on_event(event)
             if child.poll() is not None:
                 break
-            now = time.monotonic()
-            if now - started > timeout:
+            if time.monotonic() - started > timeout:
                 outcome.stopped_because = "timeout"
-            elif task_started_at is not None and now - task_started_at > task_timeout:
-                outcome.stopped_because = "task_timeout"
-            elif now >= next_size_check:
-                next_size_check = now + 0.5
-                if _folder_size(home / CAPTURE_DIR) + _folder_size(home, OUTPUT_FILES) > OUTPUT_LIMIT_BYTES:
-                    outcome.stopped_because = "output"
-            if outcome.stopped_because:
                 kill_group(child)
                 break
             time.sleep(0.02)
@@ -204,23 +189,11 @@ def run_worker(
         kill_group(child)
         raise
     finally:
-        # Learner code may have left processes of its own in the group.
-        signal_group(child.pid, signal.SIGKILL)
+        signal_group(child.pid, signal.SIGKILL)  # whatever is left of the group
     child.wait()
     events, offset = read_progress(job.home, offset)
     outcome.events.extend(events)
     outcome.returncode = child.poll()
-    outcome.stdout_tail, outcome.stderr_tail = child.tails()
+    _, outcome.stderr_tail = child.tails()
     outcome.seconds = time.monotonic() - started
     return outcome
-
-
-def _folder_size(folder: Path, names: tuple[str, ...] | None = None) -> int:
-    try:
-        return sum(
-            entry.stat().st_size
-            for entry in os.scandir(folder)
-            if entry.is_file() and (names is None or entry.name in names)
-        )
-    except FileNotFoundError:
-        return 0

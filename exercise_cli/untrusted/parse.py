@@ -1,0 +1,211 @@
+"""The parse child: imports the learner's DAG files with Airflow's DagBag and sends back data only.
+
+As Airflow's DAG processor does (`_parse_file_entrypoint`), the child parses and serializes; the
+trusted side gets Airflow's serialized DAGs, import errors, warnings and duplicate ids as one
+length-prefixed JSON frame on a pipe, reads at most MAX_RESULT_BYTES of it, validates it
+against Airflow's own schema and deserializes it. Nothing else the child does reaches a check.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import struct
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from exercise_cli.untrusted import jail as jails
+
+MAX_RESULT_BYTES = 32 * 1024 * 1024
+MAX_TEXT = 64 * 1024  # one import error or warning, as kept
+TAIL_BYTES = 32 * 1024
+_HEADER = struct.Struct(">I")
+
+
+@dataclass
+class Parsed:
+    """What the trusted side accepted from a parse child."""
+
+    dags: dict[str, dict] = field(default_factory=dict)  # dag_id -> Airflow's serialized DAG
+    import_errors: dict[str, str] = field(default_factory=dict)  # file -> Airflow's error text
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # file -> captured warnings
+    duplicates: dict[str, list[str]] = field(default_factory=dict)  # dag_id -> files defining it
+    stopped: str = ""  # "", "timeout", "died", "result": why no (valid) result came
+    exit_status: int | None = None
+    output_tail: str = ""
+    seconds: float = 0.0
+
+
+def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float) -> Parsed:
+    """Fork the parse child (sandboxed when `jail` is given) and wait for its result."""
+    result_read, result_write = os.pipe()
+    out_read, out_write = os.pipe()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # the child: nothing here may return
+        try:
+            os.close(result_read)
+            os.close(out_read)
+            os.dup2(out_write, 1)
+            os.dup2(out_write, 2)
+            if jail is not None:
+                jails.enter(jail, keep_fds={result_write}, inherited=None)
+            _child_main(result_write, dags_folder)
+        except BaseException:  # noqa: BLE001 - the child reports and ends, whatever happened
+            traceback.print_exc()
+            os._exit(jails.SETUP_FAILED)
+        os._exit(0)
+    os.close(result_write)
+    os.close(out_write)
+    outcome = _collect(pid, result_read, out_read, started + timeout)
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _collect(pid: int, result_fd: int, out_fd: int, deadline: float) -> Parsed:
+    result = bytearray()
+    tail = bytearray()
+    stopped = ""
+    open_fds = {result_fd, out_fd}
+    while open_fds:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            stopped = "timeout"
+            break
+        ready, _, _ = select.select(list(open_fds), [], [], min(remaining, 0.5))
+        for fd in ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                open_fds.discard(fd)
+            elif fd == out_fd:  # drained without bound: the deadline bounds what it can print
+                tail = (tail + chunk)[-TAIL_BYTES:]
+            else:
+                result += chunk
+                if len(result) > MAX_RESULT_BYTES + _HEADER.size:
+                    stopped = "result"
+        if stopped:
+            break
+    if stopped:
+        _kill(pid)
+    os.close(result_fd)
+    os.close(out_fd)
+    _, status = os.waitpid(pid, 0)
+    parsed = Parsed(stopped=stopped, exit_status=status, output_tail=tail.decode("utf-8", errors="replace"))
+    if stopped:
+        return parsed
+    try:
+        _accept(parsed, _unframe(bytes(result)))
+    except (ValueError, TypeError, KeyError) as exc:
+        parsed.stopped = "died" if not result else "result"
+        parsed.output_tail += f"\n(result refused: {exc})" if result else ""
+    return parsed
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)  # the relay: its death takes the whole sandbox with it
+    except ProcessLookupError:
+        pass
+
+
+def _unframe(data: bytes) -> Any:
+    if len(data) < _HEADER.size:
+        raise ValueError("no result")
+    (size,) = _HEADER.unpack_from(data)
+    body = data[_HEADER.size:]
+    if size != len(body):
+        raise ValueError("a result of the wrong length")
+    return json.loads(body)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("a text was expected")
+    return value[:MAX_TEXT]
+
+
+def _accept(parsed: Parsed, payload: Any) -> None:
+    """Keep what has the expected shape; a DAG must pass Airflow's serialization schema."""
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    if not isinstance(payload, dict):
+        raise TypeError("the result is not an object")
+    parsed.import_errors = {_text(k): _text(v) for k, v in dict(payload["import_errors"]).items()}
+    parsed.warnings = {_text(k): [_text(t) for t in list(v)[:50]] for k, v in dict(payload["warnings"]).items()}
+    parsed.duplicates = {_text(k): [_text(f) for f in list(v)] for k, v in dict(payload["duplicates"]).items()}
+    for data in list(payload["dags"]):
+        DagSerialization.validate_schema(data)
+        dag_id = _text(data["dag"]["dag_id"])
+        parsed.dags[dag_id] = data
+
+
+# The child's side ---------------------------------------------------------------------------------
+
+def _child_main(result_fd: int, dags_folder: str) -> None:
+    os.environ["_AIRFLOW_PROCESS_CONTEXT"] = "client"
+    payload = _parse(dags_folder)
+    body = json.dumps(payload).encode()
+    data = _HEADER.pack(len(body)) + body
+    view = memoryview(data)
+    while view:
+        written = os.write(result_fd, view)
+        view = view[written:]
+    os.close(result_fd)
+
+
+def _parse(dags_folder: str) -> dict:
+    from pathlib import Path
+
+    from airflow.dag_processing.dagbag import BundleDagBag
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    _forget_bagged()  # a warm parent process may have parsed other DAGs before forking us
+    folder = Path(dags_folder)
+    import_errors: dict[str, str] = {}
+    warnings: dict[str, list[str]] = {}
+    dags: list[dict] = []
+    try:
+        bag = BundleDagBag(dag_folder=str(folder), bundle_path=folder, bundle_name="dags-folder", load_op_links=False)
+        import_errors = {_absolute(folder, p): t for p, t in bag.import_errors.items()}
+        warnings = {_absolute(folder, p): [str(w) for w in ws] for p, ws in bag.captured_warnings.items()}
+        for dag in bag.dags.values():
+            try:
+                dags.append(DagSerialization.to_dict(dag))
+            except Exception:  # as the DAG processor does: the file gets an import error
+                import_errors[str(dag.fileloc)] = traceback.format_exc()
+    except BaseException as exc:  # sys.exit() or KeyboardInterrupt raised by a DAG file escapes DagBag
+        if isinstance(exc, Exception):
+            raise
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        what = f"called sys.exit({getattr(exc, 'code', None)!r})" if isinstance(exc, SystemExit) else f"raised {type(exc).__name__}"
+        first = sorted(str(p) for p in folder.rglob("*.py"))[:1] or [str(folder)]
+        import_errors = {first[0]: f"{text}\nSystemExit: the DAG file {what} while Airflow imported it"}
+    return {"dags": dags, "import_errors": import_errors, "warnings": warnings, "duplicates": _duplicates()}
+
+
+def _absolute(folder: Any, path: str) -> str:
+    return path if os.path.isabs(path) else str(folder / path)
+
+
+def _forget_bagged() -> None:
+    try:
+        from airflow_local_settings import BAGGED
+    except ImportError:
+        return
+    BAGGED.clear()
+
+
+def _duplicates() -> dict[str, list[str]]:
+    """dag_id -> files, for ids Airflow bagged from more than one DAG object (see airflow_local_settings)."""
+    try:
+        from airflow_local_settings import BAGGED
+    except ImportError:
+        return {}
+    objects: dict[str, dict[int, str]] = {}
+    for dag_id, fileloc, object_id in BAGGED:
+        objects.setdefault(dag_id, {})[object_id] = fileloc
+    return {dag_id: sorted(files.values()) for dag_id, files in objects.items() if len(files) > 1}

@@ -1,0 +1,119 @@
+"""Run one task instance the way an Airflow worker does: Airflow's task supervisor, in this
+(trusted) process, forks the task child; the child enters the sandbox, then runs Airflow's task
+runner, which parses the DAG file itself and talks to the supervisor over its socket only.
+
+The supervisor answers the child through the in-process Execution API and writes the task's
+log (JSON lines) where the trusted side reads it. A watchdog thread bounds each task's time and
+output: past either, the task child is killed, which takes its whole sandbox with it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from exercise_cli.untrusted import jail as jails
+
+OUTPUT_LIMIT_BYTES = 64 * 1024 * 1024  # what one task's log may hold
+_READ_LIMIT = 4 * 1024 * 1024  # how much of a task's log the checks read (its end)
+
+
+@dataclass
+class Supervised:
+    exit_code: int | None
+    stopped_because: str  # "", "timeout", "output"
+    log_lines: list[dict]  # the task log's records, as Airflow wrote them
+    started: float
+    ended: float
+
+
+def run_supervised(ti: Any, client: Any, jail: jails.Jail | None, log_path: Path, timeout: float) -> Supervised:
+    from airflow.executors.workloads import ExecuteTask
+    from airflow.sdk.execution_time.supervisor import ActivitySubprocess, _configure_logging, _subprocess_main
+
+    workload = ExecuteTask.make(ti)
+    logger, log_file = _configure_logging(str(log_path), client)
+    inherited = jails.open_fds()
+
+    def target() -> None:
+        # In the forked child, after Airflow connected its stdio and log channel to the supervisor.
+        jails.enter(jail, keep_fds=set(), inherited=inherited)
+        _subprocess_main()
+
+    started = time.time()
+    proc = ActivitySubprocess.start(
+        what=workload.ti,
+        dag_rel_path=workload.dag_rel_path,
+        bundle_info=workload.bundle_info,
+        client=client,
+        target=target if jail is not None else _subprocess_main,
+        logger=logger,
+    )
+    watchdog = _Watchdog(proc.pid, log_path, timeout)
+    watchdog.start()
+    try:
+        exit_code = proc.wait()
+    finally:
+        watchdog.stop()
+        log_file.close()
+    return Supervised(exit_code, watchdog.fired, read_log(log_path), started, time.time())
+
+
+class _Watchdog(threading.Thread):
+    def __init__(self, pid: int, log_path: Path, timeout: float) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.log_path, self.timeout = pid, log_path, timeout
+        self.fired = ""
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while not self._done.wait(0.1):
+            if time.monotonic() > deadline:
+                self.fired = "timeout"
+            elif _size(self.log_path) > OUTPUT_LIMIT_BYTES:
+                self.fired = "output"
+            if self.fired:
+                try:  # the group's leader is the sandbox's relay: its death ends the whole sandbox
+                    os.killpg(self.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                return
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join(timeout=2)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def read_log(path: Path) -> list[dict]:
+    """The task log's JSON records (its last few MiB: a task may print gigabytes)."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - _READ_LIMIT))
+            data = f.read()
+    except FileNotFoundError:
+        return []
+    records = []
+    for raw in data.splitlines():
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return records

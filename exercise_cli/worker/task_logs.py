@@ -1,0 +1,60 @@
+"""A task's log, as Airflow's supervisor writes it (JSON lines), read in the learner's terms.
+
+The same records come back from a deployment's REST API (`.../logs/{try}`), so live mode
+reads them with the same two functions.
+"""
+
+from __future__ import annotations
+
+# Loggers whose lines are Airflow's bookkeeping, not the task's own output.
+_AIRFLOW_OWN = ("airflow.api_fastapi", "airflow.models", "airflow.serialization", "airflow.sdk.definitions",
+                "airflow.dag_processing", "airflow.executors", "airflow.jobs", "airflow.sdk.execution_time",
+                "airflow.stats", "supervisor")
+_AIRFLOW_EXACT = ("task", "py.warnings", "airflow.task.hooks")
+# The returned value of a task is logged by Airflow and counts as the task's output.
+_RETURNED = "Done. Returned value was:"
+
+
+def is_task_own(logger: str, event: str) -> bool:
+    if event.startswith(_RETURNED) or logger.startswith("airflow.task"):
+        return True
+    return logger not in _AIRFLOW_EXACT and not logger.startswith(_AIRFLOW_OWN)
+
+
+def record_is_task_own(record: dict) -> bool:
+    """A record the task itself wrote: a print (3.1+: logger task.stdout; 3.0: task with chan), or its logging."""
+    logger = str(record.get("logger") or "")
+    event = str(record.get("event") or "")
+    if logger in ("task.stdout", "task.stderr") or (logger == "task" and record.get("chan") in ("stdout", "stderr")):
+        return True
+    return is_task_own(logger, event)
+
+
+def task_output(records: list[dict]) -> str:
+    """The task's own lines, in order: what it printed and logged, and the value it returned."""
+    return "\n".join(str(r.get("event", "")) for r in records if isinstance(r.get("event"), str) and record_is_task_own(r))
+
+
+def error_of(records: list[dict]) -> tuple[str, str]:
+    """(traceback text, "ExcType: message") of the exception the task failed with, from Airflow's record."""
+    for record in reversed(records):
+        details = record.get("error_detail") or record.get("exception")
+        if not details:
+            continue
+        if isinstance(details, list) and details and isinstance(details[-1], dict):
+            text = _traceback_text(details)
+            last = details[-1]
+            return text, f"{last.get('exc_type', 'Exception')}: {last.get('exc_value', '')}".rstrip(": ")
+        if isinstance(details, str):
+            lines = [line for line in details.strip().splitlines() if line.strip()]
+            return details, (lines[-1].strip() if lines else "")
+    return "", ""
+
+
+def _traceback_text(details: list[dict]) -> str:
+    lines = []
+    for exc in details:
+        for frame in exc.get("frames") or []:
+            lines.append(f'  File "{frame.get("filename")}", line {frame.get("lineno")}, in {frame.get("name")}')
+        lines.append(f"{exc.get('exc_type')}: {exc.get('exc_value')}")
+    return "\n".join(lines)
