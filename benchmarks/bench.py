@@ -1,6 +1,7 @@
 """Benchmarks for `exercise check`, printed as figures (not timed tests).
 
-Measured side by side in one run, each a median of --repeat runs (the manual CLI sequence once):
+Measured side by side in one run, each a median of --repeat runs (the manual CLI sequence once),
+with the sandbox on (what `check` and `grade` use where they can) and off (`--no-sandbox`):
   static check of the solution / `python -c "import airflow"`      (target <= 1.6)
   full check of the solution / `python -c "import airflow"`        (target <= 3.0)
   full check / the manual Airflow CLI sequence proving the same     (target <= 0.20)
@@ -83,7 +84,7 @@ def manual_sequence() -> tuple[float, dict[str, float]]:
     return sum(steps.values()), steps
 
 
-def watch_latencies(repeat: int) -> tuple[float, float]:
+def watch_latencies(repeat: int, isolation: str) -> tuple[float, float]:
     """Median seconds from saving a DAG file to the static and to the full verdict of `exercise watch`.
 
     Uses the command's own pieces: a warm grading process and watchfiles on a folder.
@@ -104,9 +105,9 @@ def watch_latencies(repeat: int) -> tuple[float, float]:
     static_times, full_times = [], []
     with ForkServer() as server:
         def check() -> None:
-            grade(folder, static=True, launcher=server.launch)
+            grade(folder, static=True, isolation=isolation, launcher=server.launch)
             marks.append(("static", time.perf_counter()))
-            grade(folder, static=False, launcher=server.launch)
+            grade(folder, static=False, isolation=isolation, launcher=server.launch)
             marks.append(("full", time.perf_counter()))
 
         thread = threading.Thread(target=watch_and_check, args=(folder, check, stop), daemon=True)
@@ -129,16 +130,16 @@ def watch_latencies(repeat: int) -> tuple[float, float]:
     return statistics.median(static_times), statistics.median(full_times)
 
 
-def batch_ratio(env: dict[str, str], copies: int = 20) -> tuple[float, float]:
+def batch_ratio(env: dict[str, str], flags: list[str], copies: int = 20) -> tuple[float, float]:
     """(seconds of `exercise grade` on `copies` solutions with --jobs 2, seconds of as many `exercise check`)."""
     folder = Path(tempfile.mkdtemp(prefix="bench-class-"))
     for i in range(copies):
         shutil.copytree(SOLUTION, folder / f"learner{i:02d}", ignore=shutil.ignore_patterns("__pycache__"))
     exercise = str(BIN / "exercise")
-    batch = timed([exercise, "grade", str(folder), "--jobs", "2"], env=env)[0]
+    batch = timed([exercise, "grade", str(folder), "--jobs", "2", *flags], env=env)[0]
     started = time.perf_counter()
     for sub in sorted(folder.iterdir()):
-        subprocess.run([exercise, "check", str(sub), "--json"], env=env, capture_output=True)
+        subprocess.run([exercise, "check", str(sub), "--json", *flags], env=env, capture_output=True)
     one_by_one = time.perf_counter() - started
     shutil.rmtree(folder, ignore_errors=True)
     return batch, one_by_one
@@ -162,32 +163,43 @@ def main() -> None:
         return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
     base, base_rss = median([sys.executable, "-c", "import airflow"])
-    static, static_rss = median([exercise, "check", str(SOLUTION), "--static", "--json"])
-    full, full_rss = median([exercise, "check", str(SOLUTION), "--json"])
+    print(f"python -c 'import airflow'          {base:6.2f} s   peak RSS {base_rss:5.0f} MB")
+    print(f"{'':36}{'sandbox':>16}{'no sandbox':>16}")
+    modes = {"sandbox": [], "no sandbox": ["--no-sandbox"]}
+    figures: dict[str, dict[str, float]] = {}
+    for mode, flags in modes.items():
+        static, static_rss = median([exercise, "check", str(SOLUTION), "--static", "--json", *flags])
+        full, full_rss = median([exercise, "check", str(SOLUTION), "--json", *flags])
+        save_static, save_full = watch_latencies(args.repeat, "process" if flags else "auto")
+        figures[mode] = {"static": static, "full": full, "rss": full_rss, "save_static": save_static, "save_full": save_full}
+        if not args.skip_batch:
+            figures[mode]["batch"], figures[mode]["one_by_one"] = batch_ratio(env, flags)
     shutil.rmtree(scratch, ignore_errors=True)
 
-    print(f"python -c 'import airflow'         {base:6.2f} s   peak RSS {base_rss:5.0f} MB")
-    print(f"exercise check --static solution    {static:6.2f} s   peak RSS {static_rss:5.0f} MB")
-    print(f"exercise check solution (full)      {full:6.2f} s   peak RSS {full_rss:5.0f} MB")
-    print(f"static / import airflow             {static / base:6.2f}     (target <= 1.6)")
-    print(f"full / import airflow               {full / base:6.2f}     (target <= 3.0)")
-    print(f"full check peak RSS                 {full_rss:6.0f} MB  (target <= 450)")
-    save_static, save_full = watch_latencies(args.repeat)
-    print(f"watch: save -> static verdict       {save_static:6.2f} s")
-    print(f"watch: save -> full verdict         {save_full:6.2f} s")
-    print(f"save -> static / import airflow     {save_static / base:6.2f}     (target <= 0.25)")
-    print(f"save -> full / import airflow       {save_full / base:6.2f}     (target <= 0.75)")
+    def row(label: str, value, unit: str = "s", target: str = "") -> None:
+        cells = "".join(f"{value(f):>13.2f} {unit:<2}" for f in figures.values())
+        print(f"{label:<36}{cells}  {target}")
+
+    row("exercise check --static solution", lambda f: f["static"])
+    row("exercise check solution (full)", lambda f: f["full"])
+    row("static / import airflow", lambda f: f["static"] / base, "", "(target <= 1.6)")
+    row("full / import airflow", lambda f: f["full"] / base, "", "(target <= 3.0)")
+    row("full check peak RSS", lambda f: f["rss"], "MB", "(target <= 450)")
+    row("watch: save -> static verdict", lambda f: f["save_static"])
+    row("watch: save -> full verdict", lambda f: f["save_full"])
+    row("save -> static / import airflow", lambda f: f["save_static"] / base, "", "(target <= 0.25)")
+    row("save -> full / import airflow", lambda f: f["save_full"] / base, "", "(target <= 0.75)")
     if not args.skip_batch:
-        batch, one_by_one = batch_ratio(env)
-        print(f"grade 20 copies --jobs 2            {batch:6.2f} s")
-        print(f"20 separate `exercise check`        {one_by_one:6.2f} s")
-        print(f"batch / one by one                  {batch / one_by_one:6.2f}     (target <= 0.25)")
+        row("grade 20 copies --jobs 2", lambda f: f["batch"])
+        row("20 separate `exercise check`", lambda f: f["one_by_one"])
+        row("batch / one by one", lambda f: f["batch"] / f["one_by_one"], "", "(target <= 0.25)")
+    full = figures["sandbox"]["full"]
     if not args.skip_manual:
         manual, steps = manual_sequence()
         for name, seconds in steps.items():
             print(f"  manual: airflow {name:<24} {seconds:6.2f} s")
         print(f"manual CLI sequence                 {manual:6.2f} s")
-        print(f"full / manual CLI sequence          {full / manual:6.2f}     (target <= 0.20)")
+        print(f"full (sandbox) / manual CLI sequence {full / manual:6.2f}     (target <= 0.20)")
 
 
 if __name__ == "__main__":

@@ -110,6 +110,7 @@ def check(
     weight: Annotated[
         Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Weight of a criterion in the score (default 1 each).")
     ] = None,
+    no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Run your code in plain child processes (to debug the grader).")] = False,
 ) -> None:
     """Grade your DAGs against every requirement and success criterion of the exercise."""
     from exercise_cli.grader import grade
@@ -126,7 +127,7 @@ def check(
         else:
             with _progress(quiet=json_output) as on_event:
                 report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout,
-                               quiz_passed=quiz_passed, on_event=on_event)
+                               quiz_passed=quiz_passed, isolation="process" if no_sandbox else "auto", on_event=on_event)
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     if not live and not static:
@@ -348,17 +349,25 @@ def grade_class(
     csv_file: Annotated[Optional[Path], typer.Option("--csv", metavar="FILE", help="Write a CSV gradebook.")] = None,
     json_file: Annotated[Optional[Path], typer.Option("--json", metavar="FILE", help="Write a JSON gradebook.")] = None,
     weight: Annotated[Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Criterion weight.")] = None,
+    allow_unsandboxed: Annotated[
+        bool, typer.Option("--allow-unsandboxed", help="Where the sandbox cannot be had, grade in plain child processes.")
+    ] = False,
+    no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Grade in plain child processes (to debug the grader).")] = False,
 ) -> None:
-    """Grade every submission in FOLDER (isolated, in parallel) into a gradebook."""
+    """Grade every submission in FOLDER (each sandboxed, in parallel) into a gradebook."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from exercise_cli.batch import Gradebook, find_submissions, grade_all
 
+    from exercise_cli.grader import isolation_for
+
     weights = _weights(weight)
+    isolation = "process" if no_sandbox else "auto" if allow_unsandboxed else "sandbox"
     try:
         submissions = find_submissions(folder)
-    except UsageError as exc:
+        isolation_for(isolation)  # refuse before grading anything
+    except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     console = _console()
     book = Gradebook(csv_file, json_file)
@@ -373,7 +382,7 @@ def grade_class(
         try:
             with _warm_server(console) as server:
                 grade_all(submissions, jobs=jobs, static=static, timeout=timeout, task_timeout=task_timeout,
-                          weights=weights, on_row=on_row, launcher=server.launch if server else None)
+                          weights=weights, isolation=isolation, on_row=on_row, launcher=server.launch if server else None)
         except KeyboardInterrupt:
             interrupted = True
         except EnvironmentProblem as exc:

@@ -25,6 +25,7 @@ class Row:
     criteria: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     error: str = ""
+    isolation: str = ""  # "sandbox" or "process": how the submission's code was kept apart
 
 
 def find_submissions(folder: Path) -> list[Path]:
@@ -41,17 +42,19 @@ def find_submissions(folder: Path) -> list[Path]:
 
 
 def grade_one(
-    path: Path, static: bool, timeout: float | None, task_timeout: float, weights: dict[str, float], launcher=None
+    path: Path, static: bool, timeout: float | None, task_timeout: float, weights: dict[str, float],
+    isolation: str = "sandbox", launcher=None,
 ) -> Row:
     started = time.monotonic()
     try:
-        report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout, launcher=launcher)
+        report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout, isolation=isolation,
+                       launcher=launcher)
     except Exception as exc:  # one submission's trouble is recorded, never the batch's end
         return Row(path.name, error=f"{type(exc).__name__}: {exc}", seconds=time.monotonic() - started)
     earned, total = report.score(weights)
     return Row(
         path.name, earned, total, report.passed,
-        {c.id: c.status for c in report.criteria}, round(time.monotonic() - started, 2),
+        {c.id: c.status for c in report.criteria}, round(time.monotonic() - started, 2), isolation=report.isolation,
     )
 
 
@@ -63,6 +66,7 @@ def grade_all(
     timeout: float | None = None,
     task_timeout: float = 60.0,
     weights: dict[str, float] | None = None,
+    isolation: str = "sandbox",
     on_row: Callable[[Row], None] | None = None,
     launcher: Callable | None = None,
 ) -> list[Row]:
@@ -70,7 +74,8 @@ def grade_all(
         ensure_template()  # once, before the workers race to build it
     rows: list[Row] = []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        pending = {pool.submit(grade_one, p, static, timeout, task_timeout, weights or {}, launcher) for p in submissions}
+        pending = {pool.submit(grade_one, p, static, timeout, task_timeout, weights or {}, isolation, launcher)
+                   for p in submissions}
         try:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -96,7 +101,7 @@ class Gradebook:
         self.criteria = [c.id for c in load_course().criteria]
         if csv_path:
             with open(csv_path, "w", newline="", encoding="utf-8") as f:
-                csv.writer(f).writerow(["submission", "score", "max_score", "passed", *self.criteria, "seconds", "error"])
+                csv.writer(f).writerow(["submission", "score", "max_score", "passed", *self.criteria, "seconds", "error", "isolation"])
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
@@ -104,7 +109,7 @@ class Gradebook:
             with open(self.csv_path, "a", newline="", encoding="utf-8") as f:
                 csv.writer(f).writerow([
                     row.submission, row.score, row.max_score, row.passed,
-                    *(row.criteria.get(c, "") for c in self.criteria), row.seconds, row.error,
+                    *(row.criteria.get(c, "") for c in self.criteria), row.seconds, row.error, row.isolation,
                 ])
         if self.json_path:
             self.json_path.write_text(json.dumps([r.__dict__ for r in self.rows], indent=2), encoding="utf-8")

@@ -27,6 +27,7 @@ _TAIL = 32 * 1024
 class ForkedChild:
     def __init__(self, server: ForkServer, pid: int, home: str) -> None:
         self.server, self.pid, self.home = server, pid, Path(home)
+        self.parent = server.proc  # the server that forked it (a restarted server is another)
 
     def poll(self) -> int | None:
         return self.server.exit_codes.get(self.pid)
@@ -35,7 +36,7 @@ class ForkedChild:
         deadline = None if timeout is None else time.monotonic() + timeout
         with self.server.exited:
             while self.pid not in self.server.exit_codes:
-                if not self.server.alive():
+                if self.parent.poll() is not None:
                     return -signal.SIGKILL  # the server died: its children went with their sessions' kill
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
@@ -48,7 +49,13 @@ class ForkedChild:
 
 
 class ForkServer:
-    def __init__(self, ready_timeout: float = 120.0) -> None:
+    def __init__(self) -> None:
+        self.exit_codes: dict[int, int] = {}
+        self.exited = threading.Condition()
+        self._launch_lock = threading.Lock()
+        self._start()
+
+    def _start(self) -> None:
         self.home = Path(tempfile.mkdtemp(prefix="exercise-forkserver-"))
         install_local_settings(self.home)
         (self.home / "dags").mkdir()
@@ -61,10 +68,7 @@ class ForkServer:
             stderr=open(self.home / "server.err", "wb"),  # noqa: SIM115
             start_new_session=True,
         )
-        self.exit_codes: dict[int, int] = {}
-        self.exited = threading.Condition()
         self._started: queue.Queue[int] = queue.Queue()
-        self._launch_lock = threading.Lock()
         ready = self.proc.stdout.readline()
         if b'"ready"' not in ready:
             error = (self.home / "server.err").read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
@@ -93,8 +97,9 @@ class ForkServer:
 
     def launch(self, job_path: Path, home: str, env: dict[str, str]) -> ForkedChild:
         with self._launch_lock:
-            if not self.alive():
-                raise EnvironmentProblem("the warm grading process has stopped")
+            if not self.alive():  # it died (killed from outside): the next submissions get a new one
+                self.close()
+                self._start()
             self.proc.stdin.write((json.dumps({"job": str(job_path), "env": env}) + "\n").encode())
             self.proc.stdin.flush()
             pid = self._started.get(timeout=30)

@@ -83,7 +83,7 @@ def test_messages_name_the_learners_file_not_the_grading_copy() -> None:
     ("name", "expected"),
     [
         ("fails_os_exit_at_import", "exited with code 7 while importing your DAG files"),
-        ("fails_hang_at_import", "timeout"),
+        ("fails_hang_at_import", "timed out after 12 s while importing your dag files"),
     ],
 )
 def test_hostile_imports_fail_files_import_with_a_reason(name: str, expected: str) -> None:

@@ -1,4 +1,4 @@
-"""Small pure pieces: reading task output, spotting timestamps, verdicts from records."""
+"""Small pure pieces: reading task logs, spotting timestamps, verdicts from records."""
 
 from __future__ import annotations
 
@@ -8,24 +8,44 @@ from datetime import datetime, timezone
 from exercise_cli.checks._timestamps import timestamps_within
 from exercise_cli.course import load_course
 from exercise_cli.results import CheckResult, build_report
-from exercise_cli.worker.capture import task_output
+from exercise_cli.worker.task_logs import error_of, task_output
 
-RAW = """\
-2026-11-23T22:26:32.498527Z [info     ] [DAG TEST] running task <TaskInstance: c.consume asset_triggered__2026-11-23T22:26:32.400515+00:00_j [scheduled] ti_id=01> [airflow.sdk.definitions.dag] loc=dag.py:1504
-2026-11-23T22:26:32.542652Z [info     ] ::endgroup::                   [task] loc=task_runner.py:2232
-Data is available for processing!
-2026-11-23T22:26:32.543306Z [info     ] triggered by s3://data-lake/processed_data [unusual_prefix_d0c8_dags] loc=dags.py:22
-2026-11-23T22:26:32.543430Z [info     ] Done. Returned value was: {'ts': '2026-11-23T22:26:32'} [airflow.task.operators.x.PythonOperator] loc=python.py:233
-2026-11-23T22:26:32.556728Z [info     ] Task instance state updated    [airflow.api_fastapi.execution_api.routes.task_instances] correlation_id=01 loc=task_instances.py:485 new_state=success
-"""
+# Records as Airflow 3.3's supervisor wrote them for a failing consumer task (trimmed to the keys read).
+RECORDS = [
+    {"event": "::group::Pre Execute", "logger": "task"},
+    {"event": "DAG bundles loaded: dags-folder", "logger": "airflow.dag_processing.bundles.manager.DagBundlesManager"},
+    {"event": "Filling up the DagBag from /tmp/x/dags/dags.py", "logger": "airflow.dag_processing.dagbag.BundleDagBag"},
+    {"event": "::endgroup::", "logger": "task"},
+    {"event": "Data is available for processing!", "logger": "task.stdout"},
+    {"event": "triggered by s3://data-lake/processed_data", "logger": "unusual_prefix_d0c8_dags"},
+    {"event": "Done. Returned value was: {'ts': '2026-11-23T22:26:32'}",
+     "logger": "airflow.task.operators.airflow.providers.standard.decorators.python._PythonDecoratedOperator"},
+    {"event": "Task failed with exception", "logger": "task", "level": "error", "error_detail": [
+        {"exc_type": "ValueError", "exc_value": "downstream table is locked", "frames": [
+            {"filename": "/venv/airflow/sdk/execution_time/task_runner.py", "lineno": 1579, "name": "_run_task"},
+            {"filename": "/tmp/x/dags/dags.py", "lineno": 43, "name": "consume_data"}]}]},
+]
 
 
-def test_task_output_keeps_the_tasks_own_lines_without_airflows_prefix() -> None:
-    assert task_output(RAW).splitlines() == [
+def test_task_output_keeps_the_tasks_own_lines() -> None:
+    assert task_output(RECORDS).splitlines() == [
         "Data is available for processing!",
         "triggered by s3://data-lake/processed_data",
         "Done. Returned value was: {'ts': '2026-11-23T22:26:32'}",
     ]
+
+
+def test_airflow_3_0_prints_come_as_the_task_logger_with_a_channel() -> None:
+    records = [{"event": "Data is available for processing!", "logger": "task", "chan": "stdout"},
+               {"event": "::group::Pre Execute", "logger": "task"}]
+    assert task_output(records) == "Data is available for processing!"
+
+
+def test_the_exception_comes_from_airflows_error_record() -> None:
+    text, summary = error_of(RECORDS)
+    assert summary == "ValueError: downstream table is locked"
+    assert 'File "/tmp/x/dags/dags.py", line 43, in consume_data' in text
+    assert error_of(RECORDS[:-1]) == ("", "")
 
 
 def test_timestamps_must_fall_in_the_run_window() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import select
 import signal
 import stat
 import sys
@@ -62,7 +63,7 @@ class Limits:
         """The limit an error shows was hit, in words, or None."""
         if "MemoryError" in error_text:
             return f"it used more than {self.memory_bytes / GiB:g} GiB of memory, the sandbox's limit"
-        if "Resource temporarily unavailable" in error_text and ("fork" in error_text or "start_new_thread" in error_text or "Popen" in error_text):
+        if "Resource temporarily unavailable" in error_text and ("BlockingIOError" in error_text or "thread" in error_text):
             return f"it started more than {self.processes} processes, the sandbox's limit"
         if "File too large" in error_text:
             return f"it wrote a file larger than {self.file_bytes // MiB} MiB, the sandbox's limit"
@@ -199,9 +200,8 @@ def enter(jail: Jail, keep_fds: set[int], inherited: set[int] | None = None) -> 
            f"size={jail.limits.file_bytes * 4},mode=0700{owner}")
     _setattr("/", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID)
     _setattr(jail.scratch, 0, MOUNT_ATTR_RDONLY, recursive=False)
-    _relay_to_grandchild()
+    relay_alive = _relay_to_grandchild()
     # From here on: the grandchild, PID 1 of the new namespace.
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     os.setsid()  # kill(0, ...) now reaches this session alone
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     _set_limits(jail.limits)
@@ -211,6 +211,10 @@ def enter(jail: Jail, keep_fds: set[int], inherited: set[int] | None = None) -> 
         os.setresuid(uid, uid, uid)  # clears every capability
     else:
         _drop_capabilities()
+    # Set after the uid change, which would clear it; the relay may have died before it was set.
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if select.select([relay_alive], [], [], 0)[0]:  # end of file: the relay is gone
+        os._exit(SETUP_FAILED)
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
     _prctl(PR_SET_DUMPABLE, 0)
     os.environ.update({"HOME": jail.scratch, "TMPDIR": jail.scratch})
@@ -243,10 +247,14 @@ def _close_fds_except(keep: set[int], inherited: set[int] | None) -> None:
     os.close(null)
 
 
-def _relay_to_grandchild() -> None:
+def _relay_to_grandchild() -> int:
+    """Fork the grandchild; in it, return a pipe's read end that ends when the relay dies."""
+    alive_read, alive_write = os.pipe()
     pid = os.fork()
     if pid == 0:
-        return
+        os.close(alive_write)
+        return alive_read
+    os.close(alive_read)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(sig, lambda signum, _frame: _forward(pid, signum))
     while True:
@@ -262,6 +270,21 @@ def _relay_to_grandchild() -> None:
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
     os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 1)
+
+
+def reap(uid: int) -> None:
+    """Kill every process left running as the sandbox's `uid` (root only: one uid per grading process)."""
+    if sys.platform != "linux" or os.geteuid() != 0 or uid == 0:
+        return
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setresuid(uid, uid, uid)
+            os.kill(-1, signal.SIGKILL)  # every process this uid may signal: its own, and no other
+        except OSError:
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)
 
 
 def _forward(pid: int, signum: int) -> None:

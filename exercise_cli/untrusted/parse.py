@@ -37,6 +37,7 @@ class Parsed:
     stopped: str = ""  # "", "timeout", "died", "result": why no (valid) result came
     exit_status: int | None = None
     output_tail: str = ""
+    refused: str = ""  # why the result was refused
     seconds: float = 0.0
 
 
@@ -99,9 +100,9 @@ def _collect(pid: int, result_fd: int, out_fd: int, deadline: float) -> Parsed:
         return parsed
     try:
         _accept(parsed, _unframe(bytes(result)))
-    except (ValueError, TypeError, KeyError) as exc:
+    except Exception as exc:  # noqa: BLE001 - anything malformed (schema, shape, nesting) is refused
         parsed.stopped = "died" if not result else "result"
-        parsed.output_tail += f"\n(result refused: {exc})" if result else ""
+        parsed.refused = f"{type(exc).__name__}: {exc}"[:200]
     return parsed
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from exercise_cli.checks import run_check
 from exercise_cli.checks._support import Outcome, Submission, skipped
 from exercise_cli.course import Course, load_course
-from exercise_cli.untrusted.jail import Jail, Limits
+from exercise_cli.untrusted.jail import Jail, Limits, reap, sandbox_uid
 from exercise_cli.worker.protocol import (
     FINAL_RESULTS_FILE,
     STATIC_RESULTS_FILE,
@@ -24,9 +24,17 @@ from exercise_cli.worker.protocol import (
 
 
 def grade(job: Job, progress: ProgressWriter) -> None:
+    jail = _jail(job)
+    try:
+        _grade(job, progress, jail)
+    finally:
+        if jail is not None:
+            reap(sandbox_uid())  # whatever a child left behind, however it got out of its namespace
+
+
+def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
     course = load_course()
     home = Path(job.home)
-    jail = _jail(job)
     progress.phase("parse")
     from exercise_cli.worker.loading import load_submission
 

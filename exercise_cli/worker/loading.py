@@ -58,8 +58,8 @@ def _failure(parsed, job: Job, learner: dict[str, str]) -> ParseFailure:
             file,
         )
     if parsed.stopped == "result":
-        return ParseFailure("the process that imported your DAG files sent back data the grader refuses "
-                            f"({_last_line(parsed.output_tail)})", "", file)
+        return ParseFailure("the process importing your DAG files sent back something that is not Airflow's parse "
+                            f"result ({parsed.refused})", "Does your file change Python's json module or print to fd 3?", file)
     status = parsed.exit_status or 0
     if os.WIFSIGNALED(status):
         try:

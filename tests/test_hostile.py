@@ -1,0 +1,166 @@
+"""Hostile submissions, named by what they attempt, graded for real in the sandbox.
+
+Each must end with the right verdict, leave nothing running, write nothing outside its scratch
+folder, make no connection, and leave the other submissions of a class folder as they were.
+Where this machine cannot sandbox a child, these tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SUBMISSIONS, TESTS
+from exercise_cli.app import app
+from exercise_cli.grader import grade
+from exercise_cli.untrusted import jail
+
+HOSTILE = TESTS / "hostile"
+REASON = jail.unavailable_reason()
+pytestmark = pytest.mark.skipif(REASON is not None, reason=f"no sandbox here: {REASON}")
+SANDBOX_UIDS = 0x3F000000  # and up: see jail.sandbox_uid()
+MARKERS = (Path("/tmp/exercise-hostile-marker"), Path.home() / "exercise-hostile-marker")
+
+
+def _left_running() -> list[str]:
+    """Processes of a sandbox uid, or the daemon fixture's `sleep 4242.5`, still on the machine."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        uid = int(status.split("Uid:")[1].split()[0])
+        if uid >= SANDBOX_UIDS or "4242.5" in command:
+            found.append(f"{pid} uid={uid} {command[:80]}")
+    return found
+
+
+def _graded(name: str, **options):
+    report = grade(str(HOSTILE / name), task_timeout=30, **options)
+    assert report.isolation == "sandbox"
+    assert _left_running() == []
+    assert not any(marker.exists() for marker in MARKERS)
+    return report
+
+
+def _messages(report) -> str:
+    return json.dumps(report.to_dict())
+
+
+def test_forged_result_files_change_nothing() -> None:
+    report = _graded("forges_result_files")
+    assert not report.passed
+    assert report.check("dag_ids").status == "failed"
+    assert "forged" not in _messages(report)
+
+
+def test_patching_the_grader_and_json_at_import_changes_nothing() -> None:
+    report = _graded("patches_grader_at_import")
+    assert not report.passed
+    # The patches ran in the parse child only; its JSON came out forged, and the trusted side refused it.
+    result = report.check("files_import")
+    assert result.status == "failed" and "not Airflow's parse result" in result.message
+    assert "patched" not in _messages(report)
+
+
+def test_a_printed_fake_report_does_not_reach_the_real_one() -> None:
+    result = CliRunner().invoke(app, ["check", str(HOSTILE / "prints_fake_report"), "--json"])
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["passed"] is False and document["isolation"] == "sandbox"
+    assert _left_running() == []
+
+
+def test_killing_the_parent_at_import_reaches_nothing() -> None:
+    report = _graded("kills_parent_at_import")
+    # Its namespace holds itself alone, and its init ignores its own SIGKILL: the import just ends.
+    assert report.check("files_import").status == "passed"
+    assert report.check("dag_ids").status == "failed"
+    assert report.exit_code == 1
+
+
+def test_killing_the_parent_from_a_task_reaches_nothing() -> None:
+    report = _graded("kills_parent_from_task")
+    assert report.passed  # the supervisor and the grading process are out of its sight
+
+
+def test_a_daemon_in_a_new_session_dies_with_its_sandbox() -> None:
+    report = _graded("starts_daemon_in_new_session")
+    assert report.passed  # the daemon harms nothing, and nothing of it is left (checked in _graded)
+
+
+def test_a_loopback_connection_is_never_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    accepted: list[bytes] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            accepted.append(conn.recv(100))
+            conn.close()
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    monkeypatch.setenv("EXERCISE_HOSTILE_PORT", str(listener.getsockname()[1]))
+    try:
+        report = _graded("connects_to_loopback")
+    finally:
+        stop.set()
+        server.join()
+        listener.close()
+    assert accepted == []
+    assert report.passed  # its exercise work is right; only its connections failed
+
+
+def test_a_6_gib_allocation_hits_the_memory_limit() -> None:
+    result = _graded("allocates_6_gib_in_task").check("producer_run")
+    assert result.status == "failed"
+    assert "MemoryError" in result.message and "more than 2 GiB of memory" in result.message
+
+
+def test_300_processes_hit_the_process_limit() -> None:
+    result = _graded("starts_300_processes_in_task").check("producer_run")
+    assert result.status == "failed" and "more than 256 processes" in result.message
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_class_folder_is_graded_exactly_beside_a_vandal(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copytree(HOSTILE / "writes_outside_and_into_siblings", folder / "mallory")
+    shutil.copytree(HOSTILE / "kills_parent_from_task", folder / "oscar")
+    shutil.copytree(SUBMISSIONS / "passes_classic_operators", folder / "alice")
+    shutil.copytree(SUBMISSIONS / "fails_uri_mismatch", folder / "bob")
+    before = _digest(folder)
+    gradebook = tmp_path / "grades.csv"
+    result = CliRunner().invoke(app, ["grade", str(folder), "--jobs", "2", "--csv", str(gradebook)],
+                                env={"COLUMNS": "120", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert _digest(folder) == before
+    assert _left_running() == [] and not any(marker.exists() for marker in MARKERS)
+    rows = {r["submission"]: r for r in csv.DictReader(gradebook.open())}
+    assert {r["isolation"] for r in rows.values()} == {"sandbox"}
+    assert rows["alice"]["passed"] == "True" and rows["mallory"]["passed"] == "True"
+    assert rows["bob"]["passed"] == "False" and rows["bob"]["auto_trigger"] == "failed"
+    assert rows["oscar"]["passed"] == "True"
