@@ -32,7 +32,7 @@ MARKERS = (Path("/tmp/exercise-hostile-marker"), Path.home() / "exercise-hostile
 
 
 def _left_running() -> list[str]:
-    """Processes of a sandbox uid, or the daemon fixture's `sleep 4242.5`, still on the machine."""
+    """Processes of a sandbox uid (as root), or the daemon fixture's `sleep 4242.5`, still on the machine."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:

@@ -83,5 +83,5 @@ def _isolation_line(report: Report) -> str:
     if report.mode == "live":
         return "Isolation: none here; your code ran on the deployment you named."
     if report.isolation == "sandbox":
-        return "Isolation: sandbox (your code ran as another user, with no network, in a read-only view)."
+        return "Isolation: sandbox (your code ran with no network, no privileges and a read-only view of the files)."
     return f"Isolation: process only (plain child processes; {report.isolation_note})."
