@@ -1,4 +1,4 @@
-# Two entry points, each installs what it needs into .venv first (pinned by constraints.txt,
+# Two entry points, each installs what it needs into .venv first (pinned by exercise_cli/data/constraints.txt,
 # generated from a working install of apache-airflow 3.3.2).
 PYTHON ?= python3
 VENV := .venv
@@ -6,9 +6,9 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: demo test bench clean
 
-$(INSTALLED): pyproject.toml constraints.txt
+$(INSTALLED): pyproject.toml exercise_cli/data/constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c exercise_cli/data/constraints.txt -e ".[test]"
 	touch $(INSTALLED)
 
 demo: $(INSTALLED)

@@ -111,6 +111,9 @@ def check(
         Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Weight of a criterion in the score (default 1 each).")
     ] = None,
     no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Run your code in plain child processes (to debug the grader).")] = False,
+    require_sandbox: Annotated[
+        bool, typer.Option("--require-sandbox", help="Refuse (exit 2) rather than grade without the sandbox (autograders).")
+    ] = False,
 ) -> None:
     """Grade your DAGs against every requirement and success criterion of the exercise."""
     from exercise_cli.grader import grade
@@ -127,7 +130,8 @@ def check(
         else:
             with _progress(quiet=json_output) as on_event:
                 report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout,
-                               quiz_passed=quiz_passed, isolation="process" if no_sandbox else "auto", on_event=on_event)
+                               quiz_passed=quiz_passed, on_event=on_event,
+                               isolation="process" if no_sandbox else "sandbox" if require_sandbox else "auto")
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     if not live and not static:
@@ -190,6 +194,81 @@ def _write_ci_files(report, junit: Path | None, gradescope: Path | None, weights
             gradescope.write_text(render_gradescope(report, titles, weights), encoding="utf-8")
     except OSError as exc:
         raise _fail(f"cannot write {exc.filename}: {exc.strerror}") from None
+
+
+@app.command("report")
+def report_command(
+    report_file: Annotated[Path, typer.Argument(help="A report written by `exercise check --json`.")],
+    criterion: Annotated[Optional[str], typer.Option("--criterion", help="Show this criterion only; its verdict sets the exit code.")] = None,
+) -> None:
+    """Render a saved JSON report; exit 0 if it (or the criterion) passed, 1 if not."""
+    import json
+
+    from exercise_cli.results import report_from_dict
+
+    try:
+        report = report_from_dict(json.loads(report_file.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise _fail(f"cannot read {report_file}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise _fail(f"{report_file}: {exc}") from None
+    if criterion is None:
+        _emit(report, False, {})
+        raise typer.Exit(report.exit_code)
+    chosen = [c for c in report.criteria if c.id == criterion]
+    if not chosen:
+        raise _fail(f"no criterion {criterion!r} in {report_file}: one of {', '.join(c.id for c in report.criteria)}")
+    from exercise_cli.reporters.rich_report import render_criterion
+
+    render_criterion(_console(), chosen[0])
+    raise typer.Exit(0 if chosen[0].status == "passed" else EXIT_FAILED)
+
+
+autograder_app = typer.Typer(help="Package the grader for a course platform.", no_args_is_help=True,
+                             context_settings={"help_option_names": ["-h", "--help"]})
+app.add_typer(autograder_app, name="autograder")
+
+
+@autograder_app.command("gradescope")
+def autograder_gradescope(
+    out: Annotated[Path, typer.Option("--out", help="The zip to write.")] = Path("exercise_5_1_autograder.zip"),
+    weight: Annotated[Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Criterion weight.")] = None,
+    wheel: Annotated[Optional[Path], typer.Option("--wheel", help="The grader's wheel (default: built from this checkout).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=10, help="Seconds per submission.")] = 300.0,
+    task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
+) -> None:
+    """Write a Gradescope autograder zip (setup.sh, run_autograder, the pinned grader)."""
+    from exercise_cli.autograder.gradescope import write_gradescope_zip
+
+    try:
+        written = write_gradescope_zip(out, _weights(weight), wheel, timeout, task_timeout)
+    except (UsageError, EnvironmentProblem) as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {out}: {exc.strerror}") from None
+    _console().print(f"wrote {written}: upload it as the assignment's autograder (Configure Autograder → Zip file upload)")
+
+
+@autograder_app.command("github-classroom")
+def autograder_classroom(
+    folder: Annotated[Path, typer.Argument(help="The assignment repository's folder (new or empty).")] = Path("assignment"),
+    weight: Annotated[Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Criterion points (whole).")] = None,
+    wheel: Annotated[Optional[Path], typer.Option("--wheel", help="The grader's wheel (default: built from this checkout).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=10, help="Seconds per submission.")] = 300.0,
+    task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
+) -> None:
+    """Write a GitHub Classroom assignment repository: the starter, the workflow, a README."""
+    from exercise_cli.autograder.classroom import write_classroom_repo
+
+    try:
+        written = write_classroom_repo(folder, _weights(weight), wheel, timeout, task_timeout)
+    except (UsageError, EnvironmentProblem) as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write into {folder}: {exc.strerror}") from None
+    for path in written:
+        _console().print(f"wrote {path}")
+    _console().print(f"push {folder} as the assignment's template repository")
 
 
 @app.command("run-demo")

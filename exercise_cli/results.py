@@ -94,11 +94,25 @@ class Report:
                     "id": c.id,
                     "title": c.title,
                     "status": c.status,
+                    "counts": c.counts,
                     "checks": [check.to_dict() for check in c.checks],
                 }
                 for c in self.criteria
             ],
         }
+
+
+def report_from_dict(doc: dict) -> Report:
+    """A report read back from `exercise check --json` (ValueError if it is not one)."""
+    try:
+        criteria = [
+            CriterionResult(c["id"], c["title"], c["status"], c.get("counts", c["id"] != "understanding"),
+                            [CheckResult(**check) for check in c["checks"]])
+            for c in doc["criteria"]
+        ]
+        return Report(doc["exercise"], doc["mode"], criteria, isolation=doc.get("isolation", "process"))
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"not an `exercise check --json` report ({type(exc).__name__}: {exc})") from None
 
 
 def criterion_status(checks: list[CheckResult]) -> Status:

@@ -112,7 +112,7 @@ def test_check_json_contract_on_the_starter() -> None:
         "registered", "scheduled_producer", "auto_trigger", "event_access", "assets_view", "understanding",
     ]
     for criterion in doc["criteria"]:
-        assert set(criterion) == {"id", "title", "status", "checks"}
+        assert set(criterion) == {"id", "title", "status", "counts", "checks"}
         for check in criterion["checks"]:
             assert set(check) == {"id", "status", "message", "hint", "file", "line"}
             assert check["status"] in {"passed", "failed", "skipped", "pending"}

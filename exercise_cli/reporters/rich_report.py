@@ -79,6 +79,13 @@ def render_checklist(
     console.print(Text(_isolation_line(report), style="dim"))
 
 
+def render_criterion(console: Console, criterion: CriterionResult) -> None:
+    """One criterion's checklist (GitHub Classroom shows it under that criterion's test)."""
+    from exercise_cli.course import load_course
+
+    console.print(_criterion(criterion, {c.id: c.title for c in load_course().checks}))
+
+
 def _isolation_line(report: Report) -> str:
     if report.mode == "live":
         return "Isolation: none here; your code ran on the deployment you named."

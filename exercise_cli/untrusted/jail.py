@@ -81,6 +81,7 @@ class Jail:
     hidden: tuple[str, ...] = ()  # folders covered by an empty tmpfs (the trusted side's)
     readable: tuple[str, ...] = ()  # folders the child must read (the submission copy)
     limits: Limits = Limits()
+    uid: int = 0  # as root, the uid (and gid) the child runs as: sandbox_uid() of the grading process
 
 
 class _MountAttr(ctypes.Structure):
@@ -123,7 +124,8 @@ def _prctl(option: int, arg: int = 0) -> None:
 
 
 def sandbox_uid() -> int:
-    """As root: a uid no account has, one per grading process, so process limits count it alone."""
+    """As root: a uid no account has, one per grading process (call it there, not in a child), so process
+    limits count that grading's children alone and they can be reaped by uid."""
     return 0x3F000000 + (os.getpid() & 0xFFFFFF)
 
 
@@ -181,7 +183,7 @@ def enter(jail: Jail, keep_fds: set[int], inherited: set[int] | None = None) -> 
     """
     _close_fds_except(keep_fds | {0, 1, 2}, inherited)
     root = os.geteuid() == 0
-    uid, gid = (sandbox_uid(), sandbox_uid()) if root else (os.getuid(), os.getgid())
+    uid, gid = (jail.uid or sandbox_uid(), jail.uid or sandbox_uid()) if root else (os.getuid(), os.getgid())
     flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
     if not root:
         flags |= CLONE_NEWUSER

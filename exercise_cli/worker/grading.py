@@ -29,7 +29,7 @@ def grade(job: Job, progress: ProgressWriter) -> None:
         _grade(job, progress, jail)
     finally:
         if jail is not None:
-            reap(sandbox_uid())  # whatever a child left behind, however it got out of its namespace
+            reap(jail.uid)  # whatever a child left behind, however it got out of its namespace
 
 
 def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
@@ -63,7 +63,8 @@ def _jail(job: Job) -> Jail | None:
         return None
     spec = dict(job.sandbox)
     limits = Limits(**spec.pop("limits", {}))
-    return Jail(scratch=spec["scratch"], hidden=tuple(spec["hidden"]), readable=tuple(spec["readable"]), limits=limits)
+    return Jail(scratch=spec["scratch"], hidden=tuple(spec["hidden"]), readable=tuple(spec["readable"]), limits=limits,
+                uid=sandbox_uid())
 
 
 def _why_not_run(sub: Submission) -> str:

@@ -1,0 +1,150 @@
+"""The generated Gradescope autograder and GitHub Classroom assignment, run end to end.
+
+Gradescope: the zip is unpacked into a root laid out as the platform's (source/, submission/,
+results/), setup.sh installs the grader into a fresh venv there, and run_autograder grades four
+submissions. GitHub Classroom: the workflow is parsed and its steps' commands run in order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from conftest import REPO, SUBMISSIONS
+from exercise_cli.app import app
+from exercise_cli.untrusted import jail
+
+REASON = jail.unavailable_reason()
+pytestmark = pytest.mark.skipif(REASON is not None, reason=f"both platforms grade in the sandbox: {REASON}")
+SOLUTION = REPO / "solution"
+# submission -> the score each platform must give it (one point per counted criterion)
+EXPECTED = {"solution": 5, "fails_uri_mismatch": 2, "fails_syntax_error": 0, "fails_producer_hangs": 2}
+
+
+def _source(name: str) -> Path:
+    return SOLUTION if name == "solution" else SUBMISSIONS / name
+
+
+@pytest.fixture(scope="module")
+def platform_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Gradescope-like root with the zip unpacked into source/ and setup.sh run."""
+    root = tmp_path_factory.mktemp("autograder")
+    bundle = root / "autograder.zip"
+    result = CliRunner().invoke(app, ["autograder", "gradescope", "--out", str(bundle), "--task-timeout", "5"])
+    assert result.exit_code == 0, result.output
+    names = set(zipfile.ZipFile(bundle).namelist())
+    assert {"setup.sh", "run_autograder", "constraints.txt"} <= names and len(names) == 4
+    assert any(n.endswith(".whl") for n in names)
+    with zipfile.ZipFile(bundle) as z:
+        z.extractall(root / "source")
+    for name in ("setup.sh", "run_autograder"):
+        os.chmod(root / "source" / name, 0o755)
+    (root / "submission").mkdir()
+    (root / "results").mkdir()
+    env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root))
+    setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True)
+    assert setup.returncode == 0, setup.stderr[-3000:]
+    return root
+
+
+def _gradescope(root: Path, name: str) -> dict:
+    submission = root / "submission"
+    shutil.rmtree(submission)
+    shutil.copytree(_source(name), submission)
+    env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root))
+    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads((root / "results" / "results.json").read_text())
+
+
+def _valid_results(doc: dict) -> None:
+    assert isinstance(doc["score"], (int, float)) and isinstance(doc["execution_time"], (int, float))
+    assert isinstance(doc["output"], str) and doc["visibility"] == "visible"
+    assert len(doc["tests"]) == 5  # the counted criteria; the quiz is left out
+    for test in doc["tests"]:
+        assert set(test) == {"name", "score", "max_score", "status", "output", "output_format", "visibility"}
+        assert test["status"] in ("passed", "failed") and test["output_format"] == "md"
+        assert test["score"] == (test["max_score"] if test["status"] == "passed" else 0)
+    assert doc["score"] == sum(t["score"] for t in doc["tests"])
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_gradescope_run_autograder(platform_root: Path, name: str) -> None:
+    doc = _gradescope(platform_root, name)
+    _valid_results(doc)
+    assert doc["score"] == EXPECTED[name], doc
+    assert "isolation: sandbox" in doc["output"]
+    if name == "fails_syntax_error":
+        assert "SyntaxError" in doc["tests"][0]["output"]
+
+
+def test_gradescope_writes_results_even_when_nothing_can_be_graded(platform_root: Path) -> None:
+    submission = platform_root / "submission"
+    shutil.rmtree(submission)
+    submission.mkdir()
+    (submission / "notes.txt").write_text("no DAG file here")
+    env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(platform_root))
+    subprocess.run(["bash", str(platform_root / "source" / "run_autograder")], env=env, check=True)
+    doc = json.loads((platform_root / "results" / "results.json").read_text())
+    assert doc["score"] == 0 and doc["output"].startswith("Not graded: ") and "no .py files" in doc["output"]
+
+
+def _workflow_steps(repo: Path) -> list[dict]:
+    workflow = yaml.safe_load((repo / ".github" / "workflows" / "classroom.yml").read_text())
+    return workflow["jobs"]["run-autograding-tests"]["steps"]
+
+
+def test_github_classroom_assignment_grades_once_and_adds_up(platform_root: Path, tmp_path: Path) -> None:
+    wheel = next((platform_root / "source").glob("*.whl"))
+    repo = tmp_path / "assignment"
+    result = CliRunner().invoke(app, ["autograder", "github-classroom", str(repo), "--wheel", str(wheel),
+                                      "--task-timeout", "5"])
+    assert result.exit_code == 0, result.output
+    assert (repo / "dags" / "exercise_5_1_producer_consumer_starter.py").is_file()
+    assert (repo / "README.md").is_file() and (repo / ".github" / "exercise" / wheel.name).is_file()
+    steps = _workflow_steps(repo)
+    for step in steps:
+        if "uses" in step:
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+    graders = [s for s in steps if "autograding-command-grader" in s.get("uses", "")]
+    assert len(graders) == 5 and sum(int(s["with"]["max-score"]) for s in graders) == 5
+    reporter = steps[-1]
+    assert reporter["with"]["runners"].split(",") == [s["id"] for s in graders]
+    assert all(re.fullmatch(r"[a-zA-Z0-9]+", s["id"]) for s in graders)
+    assert set(reporter["env"]) == {f"{s['id'].upper()}_RESULTS" for s in graders}
+    grading = [s for s in steps if s.get("name", "").startswith("Grade once")]
+    assert len(grading) == 1 and "--require-sandbox" in grading[0]["run"]
+
+    for name, points in (("solution", 5), ("fails_uri_mismatch", 2)):
+        shutil.rmtree(repo / "dags")
+        shutil.copytree(_source(name), repo / "dags")
+        assert _run_classroom_steps(repo, steps, platform_root, tmp_path) == points, name
+
+
+def _run_classroom_steps(repo: Path, steps: list[dict], root: Path, scratch: Path) -> int:
+    """Each step's command, in order, as the runner would (already root here: no sudo; paths under tmp)."""
+    venv, report = str(root / "exercise-venv"), str(scratch / "exercise-report.json")
+
+    def local(command: str) -> str:
+        command = command.replace("/tmp/exercise-venv", venv).replace("/tmp/exercise-report.json", report)
+        return command.replace("sudo --preserve-env=PATH ", "").replace("python -m venv", f"{root}/exercise-venv/bin/python -m venv")
+
+    points = 0
+    for step in steps:
+        if "run" in step:
+            done = subprocess.run(["bash", "-e", "-c", local(step["run"])], cwd=repo, capture_output=True, text=True)
+            assert done.returncode == 0, (step["name"], done.stdout[-2000:], done.stderr[-2000:])
+        elif "autograding-command-grader" in step.get("uses", ""):
+            done = subprocess.run(["bash", "-c", local(step["with"]["command"])], cwd=repo, capture_output=True, text=True)
+            assert done.returncode in (0, 1), done.stderr
+            points += int(step["with"]["max-score"]) if done.returncode == 0 else 0
+    return points
