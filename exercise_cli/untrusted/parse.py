@@ -16,7 +16,7 @@ import struct
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from exercise_cli.untrusted import jail as jails
 
@@ -41,8 +41,12 @@ class Parsed:
     seconds: float = 0.0
 
 
-def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float) -> Parsed:
-    """Fork the parse child (sandboxed when `jail` is given) and wait for its result."""
+def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float,
+                   meanwhile: Callable[[], None] | None = None) -> Parsed:
+    """Fork the parse child (sandboxed when `jail` is given) and wait for its result.
+
+    `meanwhile` runs in this process while the child parses (its time counts against `timeout`).
+    """
     result_read, result_write = os.pipe()
     out_read, out_write = os.pipe()
     started = time.monotonic()
@@ -62,6 +66,8 @@ def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float) ->
         os._exit(0)
     os.close(result_write)
     os.close(out_write)
+    if meanwhile is not None:
+        meanwhile()
     outcome = _collect(pid, result_read, out_read, started + timeout)
     outcome.seconds = time.monotonic() - started
     return outcome

@@ -38,7 +38,8 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
     progress.phase("parse")
     from exercise_cli.worker.loading import load_submission
 
-    sub = load_submission(job, course, jail)
+    # While the parse child works, build what running the DAGs needs (no thread: children are forked).
+    sub = load_submission(job, course, jail, meanwhile=_prepare_run if job.mode == "full" else None)
     static = _evaluate(course, sub, kinds={"static", "quiz"})
     write_json_atomically(home / STATIC_RESULTS_FILE, static)
     if job.mode == "full":
@@ -56,6 +57,18 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
     progress.phase("report")
     final = {**static, **_evaluate(course, sub, kinds={"dynamic"}, earlier=static)}
     write_json_atomically(home / FINAL_RESULTS_FILE, final)
+
+
+def _prepare_run() -> None:
+    import airflow.dag_processing.collection  # noqa: F401
+    import airflow.executors.workloads  # noqa: F401
+    import airflow.jobs.scheduler_job_runner  # noqa: F401
+    import airflow.sdk.execution_time.supervisor  # noqa: F401
+    import airflow.sdk.execution_time.task_runner  # noqa: F401
+
+    from exercise_cli.worker import execution_api
+
+    execution_api.build()
 
 
 def _jail(job: Job) -> Jail | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from typing import Callable
 
 from exercise_cli.checks._support import ParseFailure, Submission
 from exercise_cli.course import Course
@@ -17,11 +18,13 @@ from exercise_cli.untrusted.parse import parse_in_child
 from exercise_cli.worker.protocol import Job
 
 
-def load_submission(job: Job, course: Course, jail: Jail | None) -> Submission:
+def load_submission(job: Job, course: Course, jail: Jail | None, meanwhile: Callable[[], None] | None = None) -> Submission:
+    # Imported before the fork: the child inherits them, and this side needs them to read its result.
+    import airflow.dag_processing.dagbag  # noqa: F401
     from airflow.serialization.serialized_objects import DagSerialization
 
     learner = dict(job.learner_paths)
-    parsed = parse_in_child(job.dags_folder, jail, timeout=max(1.0, job.deadline - time.time()))
+    parsed = parse_in_child(job.dags_folder, jail, timeout=max(1.0, job.deadline - time.time()), meanwhile=meanwhile)
     sub = Submission(
         course=course,
         files=sorted(learner.values()),
