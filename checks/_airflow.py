@@ -16,20 +16,6 @@ def outlet_assets(dag: Any) -> list[tuple[Any, Any]]:
     return [(task, outlet) for task in dag.tasks for outlet in task.outlets if isinstance(outlet, SerializedAsset)]
 
 
-def condition_satisfied_by(condition: Any, updated_keys: list[Any]) -> bool:
-    """Evaluate an asset condition as the scheduler does, with only `updated_keys` updated."""
-    from airflow.assets.evaluation import AssetEvaluator
-
-    # The session is only used to resolve asset references and aliases, which have no rows here.
-    return AssetEvaluator(None).run(condition, {key: True for key in updated_keys})
-
-
-def serialized_key(asset: Any) -> Any:
-    from airflow.serialization.definitions.assets import SerializedAssetUniqueKey
-
-    return SerializedAssetUniqueKey(name=asset.name, uri=asset.uri)
-
-
 def hourly_runs(dag: Any, count: int = 48) -> list[Any]:
     """The first `count` run times the scheduler would give this DAG from its start date."""
     from airflow.timetables.base import DataInterval, TimeRestriction

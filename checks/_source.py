@@ -95,6 +95,15 @@ def keyword_source(path: str | None, dag_id: str, keyword: str) -> str | None:
         return ast.get_source_segment(f.read(), value)
 
 
+def module_asset_line(path: str | None) -> int | None:
+    """The line of a module-level `name = Asset(...)` (the starter's first step), or None."""
+    tree = parsed(path) if path else None
+    for node in tree.body if tree else ():
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and _call_name(node.value) == "Asset":
+            return node.lineno
+    return None
+
+
 def literal_line(path: str | None, value: str) -> int | None:
     tree = parsed(path) if path else None
     if tree is None:

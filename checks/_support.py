@@ -101,6 +101,7 @@ class Submission:
     serialized: dict[str, dict] = field(default_factory=dict)  # dag_id -> Airflow's serialized DAG
     copied_import_errors: dict[str, str] = field(default_factory=dict)  # copy path -> Airflow's error text
     parse_failure: ParseFailure | None = None  # the parse child gave no result
+    not_utf8: dict[str, tuple[int, str]] = field(default_factory=dict)  # learner file -> (line, byte)
 
     def learner_path(self, path: str | None) -> str | None:
         if path is None:
@@ -109,11 +110,18 @@ class Submission:
 
     @property
     def producer(self):
-        return self.dags.get(self.course.producer_dag_id)
+        """The producer: by its id, else by its role (a DAG, not the consumer, with a task that has outlets)."""
+        if self.course.producer_dag_id in self.dags:
+            return self.dags[self.course.producer_dag_id]
+        consumer = self.consumer
+        return next((d for d in self.dags.values() if d is not consumer and any(t.outlets for t in d.tasks)), None)
 
     @property
     def consumer(self):
-        return self.dags.get(self.course.consumer_dag_id)
+        """The consumer: by its id, else by its role (the DAG scheduled on Assets)."""
+        if self.course.consumer_dag_id in self.dags:
+            return self.dags[self.course.consumer_dag_id]
+        return next((d for d in self.dags.values() if is_asset_scheduled(d)), None)
 
     def dag_file(self, dag) -> str | None:
         return self.learner_path(getattr(dag, "fileloc", None))
@@ -134,26 +142,29 @@ class Submission:
         return self.learner_path(fileloc), literal_line(fileloc, task.task_id)
 
 
+def is_asset_scheduled(dag: Any) -> bool:
+    """Scheduled on Assets (alone, or with a time schedule): Airflow's asset timetables."""
+    return "Asset" in type(dag.timetable).__name__
+
+
 def did_you_mean(wanted: str, candidates: list[str]) -> str | None:
     close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 
 
-def first_todo_line(path: str) -> int | None:
+def todo_lines(path: str) -> list[int]:
+    """The lines of the starter's `# TODO` comments still in a file."""
     try:
-        with open(path, encoding="utf-8") as f:
-            for number, text in enumerate(f, start=1):
-                if re.search(r"#\s*TODO", text):
-                    return number
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return [number for number, text in enumerate(f, start=1) if re.search(r"#\s*TODO", text)]
     except OSError:
-        return None
-    return None
+        return []
 
 
 def not_run(sub: Submission) -> Outcome | None:
     """The skip outcome for a dynamic check when nothing was run, else None."""
     if sub.mode == "static":
-        return skipped("needs a run: `exercise check` without --static runs your DAGs in Airflow")
+        return skipped("needs a full run (without --static)")
     if sub.run is None:
         return skipped(sub.dynamic_skip_reason or "your DAGs were not run")
     return None

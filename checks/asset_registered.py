@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, failed, not_run, passed
+from ._support import Outcome, Submission, failed, not_run, passed, skipped
 
 
 def check(sub: Submission) -> Outcome:
     if (skip := not_run(sub)) is not None:
         return skip
     course = sub.course
+    if sub.consumer is None:
+        return skipped(f"no DAG {course.consumer_dag_id} yet: the Assets view shows a consumer once it exists")
+    producer_id, consumer_id = sub.producer.dag_id, sub.consumer.dag_id
     record = sub.run.asset_record
     if record is None:
         return failed(sub.run.error or "the Assets view was not read")
@@ -18,8 +21,8 @@ def check(sub: Submission) -> Outcome:
     scheduled = [d["dag_id"] for d in record["scheduled_dags"]]
     if not record.get("active"):
         return failed(f"Asset {course.asset_uri} is registered but not active (no current DAG references it)")
-    if not any(p.startswith(course.producer_dag_id + ".") for p in producers):
-        return failed(f"Asset {course.asset_uri} has producing tasks {producers or 'none'}, wanted a task of {course.producer_dag_id}")
-    if course.consumer_dag_id not in scheduled:
-        return failed(f"Asset {course.asset_uri} has scheduled DAGs {scheduled or 'none'}, wanted {course.consumer_dag_id}")
+    if not any(p.startswith(producer_id + ".") for p in producers):
+        return failed(f"Asset {course.asset_uri} has producing tasks {producers or 'none'}, wanted a task of {producer_id}")
+    if consumer_id not in scheduled:
+        return failed(f"Asset {course.asset_uri} has scheduled DAGs {scheduled or 'none'}, wanted {consumer_id}")
     return passed(f"Asset {course.asset_uri}: produced by {', '.join(producers)}; schedules {', '.join(scheduled)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from ._support import Outcome, Submission, failed, not_run, passed
@@ -25,5 +26,8 @@ def check(sub: Submission) -> Outcome:
     for task in tasks:
         if says(task.output, wanted):
             return passed(f"task {task.task_id} printed {wanted!r}")
-    found = "; ".join(f"{t.task_id}: {(t.output.strip().splitlines() or ['no output'])[0][:120]!r}" for t in tasks)
-    return failed(f"the consumer's output does not contain {wanted!r} (found {found or 'no output'})")
+    lines = [(t.task_id, line.strip()) for t in tasks for line in t.output.splitlines() if line.strip()]
+    if not lines:
+        return failed(f"the consumer's output does not contain {wanted!r}: its tasks printed nothing")
+    task_id, closest = max(lines, key=lambda item: difflib.SequenceMatcher(None, _normalized(item[1]), _normalized(wanted)).ratio())
+    return failed(f"the consumer's output does not contain {wanted!r}; the closest line, from {task_id}: {closest[:160]!r}")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, failed, not_run, passed
+from ._support import Outcome, Submission, failed, not_run, passed, skipped
 
 
 def check(sub: Submission) -> Outcome:
     if (skip := not_run(sub)) is not None:
         return skip
+    if sub.consumer is None:
+        return skipped(f"no DAG {sub.course.consumer_dag_id} yet")
     run = sub.run
     producer_run_id = run.producer_run.run_id if run.producer_run else None
     for consumer_run in run.consumer_runs or []:
@@ -18,6 +20,12 @@ def check(sub: Submission) -> Outcome:
                 f"the scheduler created {consumer_run.run_id} (run type asset_triggered), "
                 f"consuming event #{event['id']} from {event['source_dag_id']}"
             )
+    if run.consumer_runs and not any(r.consumed_events for r in run.consumer_runs):
+        return failed(
+            f"the scheduler created {run.consumer_runs[0].run_id}, but it consumed no asset event: Airflow hands a run "
+            "the events of the Assets its DAG is scheduled on directly; a reference (Asset.ref) triggers the run "
+            "without them, so triggering_asset_events stays empty",
+            hint="schedule=[processed_data]: the very Asset object the producer lists in its outlets.")
     if run.consumer_runs:
         return failed(f"asset-triggered runs were created, but none consumed the event of producer run {producer_run_id}")
-    return failed(f"the scheduler created no run of {sub.course.consumer_dag_id}: {run.trigger_diagnosis or 'its asset condition was not met'}")
+    return failed(f"the scheduler created no run of {sub.consumer.dag_id}: {run.trigger_diagnosis or 'its asset condition was not met'}")

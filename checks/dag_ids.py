@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, did_you_mean, failed, first_todo_line, passed
+from ._source import module_asset_line
+from ._support import Outcome, Submission, did_you_mean, failed, passed, todo_lines
 
 
 def check(sub: Submission) -> Outcome:
@@ -18,20 +19,8 @@ def check(sub: Submission) -> Outcome:
             file=files[0],
             line=lines[1] if len(lines) > 1 else None,
         )
-    for file, text in sub.import_errors.items():
-        if "AirflowDagDuplicatedIdException" in text or "DAG ID" in text and "already" in text:
-            return failed(f"a DAG id is defined twice: {text.strip().splitlines()[-1]}", file=file)
     if not sub.dags:
-        if sub.import_errors:
-            return failed("no DAGs loaded: your file does not import (see the first check)")
-        file = sub.files[0] if sub.files else None
-        line = first_todo_line(file) if file else None
-        return failed(
-            "no DAGs yet: start with the first TODO",
-            hint="Work through the TODOs in order; `exercise hint` reveals the statement's hints one at a time.",
-            file=file,
-            line=line,
-        )
+        return _no_dags_yet(sub)
     found = sorted(sub.dags)
     missing = [dag_id for dag_id in wanted if dag_id not in sub.dags]
     if not missing:
@@ -65,3 +54,20 @@ def _definition_lines(sub: Submission, dag_id: str) -> list[int]:
             if isinstance(node, ast.keyword) and node.arg == "dag_id" and getattr(node.value, "value", None) == dag_id:
                 lines.append(node.value.lineno)
     return sorted(lines)
+
+
+def _no_dags_yet(sub: Submission) -> Outcome:
+    """No DAG at all: point at the next step of the starter (its TODOs), or say this is no DAG folder."""
+    hint = "Work through the TODOs in order; `exercise hint` reveals the statement's hints one at a time."
+    for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1]):
+        todos = todo_lines(copy)
+        asset_line = module_asset_line(copy)
+        if asset_line is not None:
+            after = [line for line in todos if line > asset_line]
+            return failed(f"the Asset is defined (line {asset_line}); no DAG yet: next, turn data_producer into a DAG "
+                          "with @dag(...)", hint=hint, file=file, line=after[0] if after else None)
+        if todos:
+            return failed("no DAGs yet: start with the first TODO, the Asset", hint=hint, file=file, line=todos[0])
+    count = len(sub.files)
+    return failed(f"none of the {count} .py file{'s' if count != 1 else ''} defines a DAG, and none has the starter's TODOs",
+                  hint="Is this your DAG folder? `exercise init DIR` writes the starter into DIR.")

@@ -7,6 +7,10 @@ from ._support import Outcome, Submission, failed, passed
 
 
 def check(sub: Submission) -> Outcome:
+    for file, (line, byte) in sub.not_utf8.items():
+        return failed(f"not UTF-8: byte {byte} on line {line}; Python reads source files as UTF-8",
+                      hint="Save the file as UTF-8 (your editor's encoding setting), or remove the character.",
+                      file=file, line=line)
     if sub.parse_failure is not None:
         failure = sub.parse_failure
         return failed(failure.message, hint=failure.hint or None, file=failure.file)
@@ -16,7 +20,7 @@ def check(sub: Submission) -> Outcome:
     file, text = next(iter(sub.import_errors.items()))
     frame_file, line = last_frame_in(text, set(sub.learner_paths) | set(sub.files))
     more = len(sub.import_errors) - 1
-    message = f"Airflow could not import {file}: {exception_line(text)}"
+    message = f"Airflow could not import this file: {exception_line(text)}"
     if more:
         message += f" (and {more} other file{'s' if more > 1 else ''})"
     return failed(message, hint=sub.course.airflow3_fix(text), file=file, line=line if frame_file else None)

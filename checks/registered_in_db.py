@@ -11,7 +11,10 @@ def check(sub: Submission) -> Outcome:
     run = sub.run
     if run.registered is None:
         return failed(run.error or "the DAGs could not be written to the metadata database")
-    wanted = (sub.course.producer_dag_id, sub.course.consumer_dag_id)
+    wanted = [dag.dag_id for dag in (sub.producer, sub.consumer) if dag is not None]
+    if len(wanted) < 2:
+        missing = sub.course.consumer_dag_id if sub.producer is not None else sub.course.producer_dag_id
+        return failed(f"no DAG {missing} yet: only {', '.join(wanted) or 'no DAG'} can be registered")
     for dag_id in wanted:
         record = run.registered.get(dag_id) or {}
         if not record.get("in_db") or not record.get("serialized") or record.get("is_stale"):

@@ -7,8 +7,8 @@ from ._support import Outcome, Submission, failed, passed, skipped
 
 def check(sub: Submission) -> Outcome:
     course = sub.course
-    expected = {course.producer_dag_id: course.producer_tags, course.consumer_dag_id: course.consumer_tags}
-    present = [(dag_id, tags) for dag_id, tags in expected.items() if dag_id in sub.dags]
+    present = [(dag.dag_id, tags) for dag, tags in ((sub.producer, course.producer_tags), (sub.consumer, course.consumer_tags))
+               if dag is not None]
     if not present:
         return skipped("no exercise DAG loaded yet")
     for dag_id, tags in present:

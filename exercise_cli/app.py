@@ -58,10 +58,12 @@ def init(
     ] = False,
 ) -> None:
     """Write the starter DAG file into DIRECTORY (default ./dags)."""
+    from exercise_cli.state import save_state
     from exercise_cli.workspace import write_starter
 
     try:
         target, backup = write_starter(directory, force=force)
+        save_state(directory)  # marks the folder as the learner's: checks record progress here
     except FileExistsError as exc:
         raise _fail(f"{exc.args[0]} already exists; nothing was changed (use --force to replace it, keeping a backup)", EXIT_FAILED) from None
     except UsageError as exc:
@@ -80,12 +82,12 @@ def init(
 
 @app.command()
 def show() -> None:
-    """Show the exercise statement."""
+    """Show the exercise statement (each hint folded to its title: `exercise hint` opens them)."""
     from rich.markdown import Markdown
 
-    from exercise_cli.course import statement_text
+    from exercise_cli.hints import statement_without_hint_bodies
 
-    _console().print(Markdown(statement_text()))
+    _console().print(Markdown(statement_without_hint_bodies()))
 
 
 @app.command()
@@ -114,13 +116,17 @@ def check(
     require_sandbox: Annotated[
         bool, typer.Option("--require-sandbox", help="Refuse (exit 2) rather than grade without the sandbox (autograders).")
     ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every check, waiting ones too.")] = False,
+    state: Annotated[
+        Optional[Path], typer.Option("--state", metavar="FILE", help="Keep your progress in FILE [default: the one `init` made in PATH].")
+    ] = None,
 ) -> None:
     """Grade your DAGs against every requirement and success criterion of the exercise."""
     from exercise_cli.grader import grade
-    from exercise_cli.state import load_state, save_state
+    from exercise_cli.state import load_state, record_verdict
 
     weights = _weights(weight)
-    quiz_passed = bool(load_state(path).get("quiz_passed"))
+    quiz_passed = bool(load_state(path, state).get("quiz_passed"))
     try:
         if live:
             from exercise_cli.live import LiveGrader, connect
@@ -135,9 +141,9 @@ def check(
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     if not live and not static:
-        save_state(path, last_check_passed=report.passed)
+        record_verdict(path, report.passed, state)
     _write_ci_files(report, junit, gradescope, weights)
-    _emit(report, json_output, weights)
+    _emit(report, json_output, weights, verbose)
     raise typer.Exit(report.exit_code)
 
 
@@ -296,7 +302,7 @@ def run_demo(
     raise typer.Exit(0 if result.ok else EXIT_FAILED)
 
 
-def _emit(report, json_output: bool, weights: dict[str, float] | None = None) -> None:
+def _emit(report, json_output: bool, weights: dict[str, float] | None = None, verbose: bool = False) -> None:
     from exercise_cli.course import load_course
 
     if json_output:
@@ -307,7 +313,7 @@ def _emit(report, json_output: bool, weights: dict[str, float] | None = None) ->
     from exercise_cli.reporters.rich_report import render_checklist
 
     titles = {c.id: c.title for c in load_course().checks}
-    render_checklist(report, _console(), titles, weights=weights)
+    render_checklist(report, _console(), titles, weights=weights, verbose=verbose)
 
 
 @app.command()
@@ -366,16 +372,28 @@ def quiz(
             letters = [chr(ord("a") + i) for i in range(len(question.choices))]
             for letter, choice in zip(letters, question.choices):
                 console.print(f"   {letter}) {escape(choice)}")
-            picks.append(letters.index(Prompt.ask("   your answer", choices=letters, console=console)))
+            picks.append(_ask_choice(console, letters))
     for number, (pick, question) in enumerate(zip(picks, questions), start=1):
-        right = pick == question.answer
-        mark = "[green]✔[/]" if right else "[red]✘[/]"
-        console.print(f"{mark} {number}. {escape(question.why)}")
+        if pick == question.answer:
+            console.print(f"[green]✔[/] {number}. {escape(question.why)}")
+        else:
+            right = chr(ord("a") + question.answer)
+            console.print(f"[red]✘[/] {number}. you chose {chr(ord('a') + pick)}; the answer is {right}) "
+                          f"{escape(question.choices[question.answer])}. {escape(question.why)}")
     result = score(picks, questions)
     passed = result >= pass_mark
     save_state(dags, quiz_passed=passed, quiz_score=result)
     console.print(f"\n{'[bold green]PASSED' if passed else '[bold red]NOT YET'}[/] {result}/{len(questions)} (pass mark {pass_mark})")
     raise typer.Exit(0 if passed else EXIT_FAILED)
+
+
+def _ask_choice(console: Console, letters: list[str]) -> int:
+    """A letter, in either case; asked again until it is one of the choices."""
+    while True:
+        answer = console.input(f"   your answer ({'/'.join(letters)}): ").strip().lower()
+        if answer in letters:
+            return letters.index(answer)
+        console.print(f"   [red]type one of {', '.join(letters)}[/]")
 
 
 @app.command()
@@ -385,17 +403,20 @@ def reset(
 ) -> None:
     """Restore the starter file, after saving your current one as a timestamped .bak."""
     from exercise_cli.course import load_course
+    from exercise_cli.state import save_state
     from exercise_cli.workspace import write_starter
 
     target = directory / load_course().starter
     if target.exists() and not yes:
         if not sys.stdin.isatty():
             raise _fail("reset needs confirmation: run it in a terminal or pass --yes")
-        typer.confirm(f"Replace {target} with the starter (your file is kept as a .bak)?", abort=True)
+        _console().print(f"This replaces [cyan]{target}[/] with the starter; your file is kept as a .bak.")
+        typer.confirm("Reset?", abort=True)
     try:
         written, backup = write_starter(directory, force=True)
     except UsageError as exc:
         raise _fail(str(exc)) from None
+    save_state(directory, hints_seen=0, last_check_passed=False)  # a fresh start: hints fold again
     if backup:
         _console().print(f"Saved your file as [cyan]{backup}[/]")
     _console().print(f"Restored the starter at [cyan]{written}[/]")
@@ -405,17 +426,22 @@ def reset(
 def solution(
     dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (where your last check's verdict is kept).")] = Path("dags"),
     force: Annotated[bool, typer.Option("--force", help="Show it even before your check has passed.")] = False,
+    plain: Annotated[bool, typer.Option("--plain", help="The file exactly, no colours (for piping or copying).")] = False,
 ) -> None:
     """Show the reference solution, once your own `exercise check` has passed."""
-    from rich.syntax import Syntax
-
     from exercise_cli.course import load_course, solution_dir
     from exercise_cli.state import load_state
 
     if not force and not load_state(dags).get("last_check_passed"):
         raise _fail("the solution opens once `exercise check` passes on your DAGs (or use --force)", EXIT_FAILED)
-    path = solution_dir() / load_course().solution
-    _console().print(Syntax(path.read_text(encoding="utf-8"), "python", line_numbers=True))
+    code = (solution_dir() / load_course().solution).read_text(encoding="utf-8")
+    console = _console()
+    if plain or not console.is_terminal:
+        sys.stdout.write(code)  # exactly the file: no line numbers, nothing cut
+        return
+    from rich.syntax import Syntax
+
+    console.print(Syntax(code, "python", word_wrap=True))  # wraps long lines rather than cutting them
 
 
 @app.command("grade")
@@ -485,7 +511,7 @@ def watch(
 ) -> None:
     """Re-check your DAGs each time you save a .py file (static first, then the full run). Ctrl-C to stop."""
     from exercise_cli.grader import grade
-    from exercise_cli.state import load_state
+    from exercise_cli.state import load_state, record_verdict
     from exercise_cli.watch import watch_and_check
 
     if not path.exists():
@@ -496,18 +522,22 @@ def watch(
         with _warm_server(console) as server:
             launcher = server.launch if server else None
 
+            def early(report) -> None:
+                console.clear()
+                _emit(report, False)
+                console.print("[dim]now running your DAGs in Airflow (producer, scheduler, consumer)...[/]")
+
             def check_once() -> None:
                 console.clear()
+                console.print(f"[dim]checking {path}...[/]")
                 quiz_passed = bool(load_state(path).get("quiz_passed"))
                 try:
-                    report = grade(path, static=True, quiz_passed=quiz_passed, launcher=launcher)
+                    # One full run: its static checks show as soon as they are decided.
+                    report = grade(path, static=False, task_timeout=task_timeout, quiz_passed=quiz_passed,
+                                   on_static=early, launcher=launcher)
+                    console.clear()
                     _emit(report, False)
-                    if all(c.status != "failed" for cr in report.criteria for c in cr.checks):
-                        console.print("[dim]running your DAGs in Airflow...[/]")
-                        report = grade(path, static=False, task_timeout=task_timeout, quiz_passed=quiz_passed,
-                                       launcher=launcher)
-                        console.clear()
-                        _emit(report, False)
+                    record_verdict(path, report.passed)
                 except (UsageError, EnvironmentProblem) as exc:
                     console.print(f"[bold red]error:[/] {exc}")
                 console.print(f"[dim]watching {path} for saves; Ctrl-C to stop[/]")

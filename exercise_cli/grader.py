@@ -49,9 +49,13 @@ def grade(
     isolation: Isolation = "auto",
     limits: jail.Limits | None = None,
     on_event: Callable[[dict], None] | None = None,
+    on_static: Callable[[Report], None] | None = None,
     launcher: Callable | None = None,
 ) -> Report:
-    """Grade the DAG file or folder at `path`. Raises UsageError/EnvironmentProblem for exit code 2."""
+    """Grade the DAG file or folder at `path`. Raises UsageError/EnvironmentProblem for exit code 2.
+
+    `on_static` gets the static checks' report as soon as they are decided, while a full run goes on.
+    """
     started = time.monotonic()
     course = load_course()
     files = find_submission(path)
@@ -81,12 +85,27 @@ def grade(
                   task_timeout=task_timeout, quiz_passed=quiz_passed, timeout=timeout,
                   deadline=time.time() + timeout - _REPORTING_MARGIN, sandbox=sandbox)
         env = airflow_env(home, dags)
-        child = run_worker(job, env, timeout=timeout, on_event=on_event, launcher=launcher)
+
+        def event(record: dict) -> None:
+            if on_event:
+                on_event(record)
+            if on_static and record.get("event") == "static_done" and not static:
+                decided = _read_results(home)
+                for spec in course.checks:  # the run decides these next
+                    decided.setdefault(spec.id, CheckResult(spec.id, "skipped", "your DAGs run in Airflow next").to_dict())
+                on_static(_report(course, "static", decided, path, started, isolated, why_not))
+
+        child = run_worker(job, env, timeout=timeout, on_event=event, launcher=launcher)
         results = _read_results(home)
-    by_id = {cid: CheckResult(**record) for cid, record in results.items()}
     if not child.finished:
+        by_id = {cid: CheckResult(**record) for cid, record in results.items()}
         _explain_stop(child, by_id, timeout, list(learner_paths.values()), quiz_passed)
-    report = build_report(course, mode, by_id)  # type: ignore[arg-type]
+        results = {cid: r.to_dict() for cid, r in by_id.items()}
+    return _report(course, mode, results, path, started, isolated, why_not)
+
+
+def _report(course, mode: str, results: dict[str, dict], path, started: float, isolated: str, why_not: str) -> Report:
+    report = build_report(course, mode, {cid: CheckResult(**record) for cid, record in results.items()})  # type: ignore[arg-type]
     report.submission = str(path)
     report.seconds = time.monotonic() - started
     report.isolation = isolated

@@ -12,13 +12,15 @@ _DETAILS = re.compile(r"<details>\s*<summary>(?P<title>.*?)</summary>(?P<body>.*
 
 @dataclass(frozen=True)
 class Hint:
-    number: int
     title: str
     body: str  # Markdown
 
 
 def statement_hints() -> list[Hint]:
-    return [
-        Hint(number, match["title"].strip(), match["body"].strip())
-        for number, match in enumerate(_DETAILS.finditer(statement_text()), start=1)
-    ]
+    return [Hint(match["title"].strip(), match["body"].strip()) for match in _DETAILS.finditer(statement_text())]
+
+
+def statement_without_hint_bodies() -> str:
+    """The statement with each hint folded to its title: the bodies open only through `exercise hint`."""
+    numbers = iter(range(1, 100))
+    return _DETAILS.sub(lambda m: f"- *{m['title'].strip()}*: `exercise hint {next(numbers)}`", statement_text())

@@ -1,4 +1,10 @@
-"""The learner's progress (hints seen, quiz passed, last verdict) in a small file beside the DAG folder."""
+"""The learner's progress (hints seen, quiz passed, last verdict) in a small file in their DAG folder.
+
+`exercise init` creates it, so it marks the folder as the learner's own. `check` and `watch`
+record a verdict only there (or in the file --state names): grading any other folder (a class
+folder, the repo's solution/) writes nothing into it. The tutor commands (hint, quiz) keep
+their progress in the folder --dags names, the learner's by definition.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +15,33 @@ STATE_FILE = ".exercise-state.json"
 
 
 def state_path(path: Path) -> Path:
-    """The state file for a DAG folder (or a DAG file's folder): next to that folder, not in it."""
+    """The state file of a DAG folder (or of a DAG file's folder)."""
     folder = path if path.is_dir() or path.suffix != ".py" else path.parent
-    return folder.resolve().parent / STATE_FILE
+    return folder / STATE_FILE
 
 
-def load_state(path: Path) -> dict:
+def load_state(path: Path, state_file: Path | None = None) -> dict:
     try:
-        data = json.loads(state_path(path).read_text(encoding="utf-8"))
+        data = json.loads((state_file or state_path(path)).read_text(encoding="utf-8"))
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
 
 
-def save_state(path: Path, **changes: object) -> None:
-    target = state_path(path)
-    data = load_state(path)
+def save_state(path: Path, state_file: Path | None = None, **changes: object) -> None:
+    target = state_file or state_path(path)
+    data = load_state(path, state_file)
     data.update(changes)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
         tmp.replace(target)
     except OSError:
         pass  # progress is a convenience: never fail a command over it
+
+
+def record_verdict(path: Path, passed: bool, state_file: Path | None = None) -> None:
+    """A full check's verdict, kept only where the learner's progress already lives (or --state)."""
+    if state_file is not None or state_path(path).is_file():
+        save_state(path, state_file, last_check_passed=passed)

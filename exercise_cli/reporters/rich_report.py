@@ -1,8 +1,12 @@
-"""The learner's checklist: one section per success criterion, a mark per check, a verdict."""
+"""The learner's checklist: one section per success criterion, a mark per check, a verdict.
+
+Messages wrap under their own indentation (rich Padding), never back to column 0. Checks that
+wait on another step collapse into one line per criterion unless `verbose`.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.text import Text
@@ -16,34 +20,55 @@ MARKS = {
     "pending": ("…", "cyan"),
 }
 MODE_NOTE = {
-    "static": "static checks only (--static): your DAGs were loaded by Airflow's DagBag, not run",
-    "full": "your DAGs were loaded and run by Airflow (DagBag, metadata DB, task runner, scheduler)",
+    "static": "static checks only: your DAGs were loaded by Airflow's DagBag, not run",
+    "full": "run by a real Airflow: DagBag, metadata DB, task supervisor, scheduler",
     "live": "graded on a running Airflow through its REST API",
 }
+_DETAIL_INDENT = 6
 
 
-def _check_lines(check: CheckResult, title: str) -> list[Text]:
+def _detail(text: Text) -> Padding:
+    return Padding(text, (0, 0, 0, _DETAIL_INDENT))
+
+
+def _check_lines(check: CheckResult, title: str) -> list[RenderableType]:
     mark, style = MARKS[check.status]
-    line = Text.assemble(("  " + mark + " ", style), (title, "bold" if check.status == "failed" else ""))
-    lines = [line]
-    detail = Text("      ")
+    head = Padding(Text.assemble((mark + " ", style), (title, "bold" if check.status == "failed" else "")), (0, 0, 0, 2))
+    detail = Text()
     if check.file:
         detail.append(f"{check.file}{':' + str(check.line) if check.line else ''}: ", style="cyan")
     detail.append(check.message, style="red" if check.status == "failed" else "dim")
-    lines.append(detail)
+    lines: list[RenderableType] = [head, _detail(detail)]
     if check.status == "failed" and check.hint:
-        lines.append(Text.assemble(("      hint: ", "yellow"), check.hint))
+        lines.append(_detail(Text.assemble(("hint: ", "yellow"), check.hint)))
     return lines
 
 
-def _criterion(criterion: CriterionResult, titles: dict[str, str]) -> Group:
+def _waiting(skipped: list[CheckResult]) -> list[RenderableType]:
+    """Skipped checks as one line: how many, and what they wait for."""
+    reasons: list[str] = []
+    for check in skipped:
+        reason = check.message.removeprefix("not run: ")
+        if reason not in reasons:
+            reasons.append(reason)
+    head = Padding(Text.assemble(("○ ", "yellow"), (f"{len(skipped)} checks not run yet", "")), (0, 0, 0, 2))
+    return [head, _detail(Text("; ".join(reasons), style="dim"))]
+
+
+def _criterion(criterion: CriterionResult, titles: dict[str, str], verbose: bool = True) -> Group:
     mark, style = MARKS[criterion.status]
     head = Text.assemble((mark + " ", style), (criterion.title, "bold"))
     if not criterion.counts:
-        head.append("  (does not count towards the verdict)", style="dim")
-    body: list[Text] = []
+        head.append("  (not scored)", style="dim")
+    body: list[RenderableType] = []
+    skipped = []
     for check in criterion.checks:
-        body.extend(_check_lines(check, titles.get(check.id, check.id)))
+        if check.status == "skipped" and not verbose:
+            skipped.append(check)
+        else:
+            body.extend(_check_lines(check, titles.get(check.id, check.id)))
+    if skipped:
+        body.extend(_waiting(skipped) if len(skipped) > 1 else _check_lines(skipped[0], titles.get(skipped[0].id, skipped[0].id)))
     return Group(head, *body)
 
 
@@ -51,32 +76,53 @@ def render_checklist(
     report: Report,
     console: Console,
     titles: dict[str, str],
-    hints_available: bool = True,
     weights: dict[str, float] | None = None,
+    verbose: bool = False,
 ) -> None:
     console.print(Rule(f"Exercise {report.exercise}: Basic Producer/Consumer", style="blue"))
     console.print(Text(MODE_NOTE.get(report.mode, report.mode), style="dim"))
     console.print()
     for criterion in report.criteria:
-        console.print(_criterion(criterion, titles))
+        console.print(_criterion(criterion, titles, verbose))
         console.print()
+    console.print(verdict_line(report, weights))
+    for line in [*next_steps(report), _isolation_line(report)]:
+        console.print(Padding(Text(line, style="dim"), (0, 0, 0, 0)))
+
+
+def verdict_line(report: Report, weights: dict[str, float] | None = None) -> Text:
     counts = {status: 0 for status in MARKS}
     for criterion in report.criteria:
         for check in criterion.checks:
             counts[check.status] += 1
+    if report.mode == "static":
+        # A static run decides no criterion on its own: no score, its own words.
+        if counts["failed"]:
+            return Text.assemble(("NOT YET ", "bold red"),
+                                 f"{counts['failed']} static check{'s' if counts['failed'] > 1 else ''} failed, "
+                                 f"{counts['passed']} passed · {report.seconds:.1f} s")
+        return Text.assemble(("STATIC CHECKS PASS ", "bold green"),
+                             f"{counts['passed']} passed · run `exercise check` for the rest · {report.seconds:.1f} s")
     earned, total = report.score(weights)
     summary = (
-        f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped, "
-        f"{counts['pending']} pending · score {earned:g}/{total:g} · {report.seconds:.1f} s"
+        f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} waiting · "
+        f"score {earned:g}/{total:g} · {report.seconds:.1f} s"
     )
-    if report.passed:
-        verdict = Text.assemble(("PASSED ", "bold green"), summary)
-    else:
-        verdict = Text.assemble(("NOT YET ", "bold red"), summary)
-    console.print(verdict)
-    if not report.passed and hints_available and counts["failed"]:
-        console.print(Padding(Text("Stuck? `exercise hint` shows the statement's hints one at a time.", style="dim"), (0, 0)))
-    console.print(Text(_isolation_line(report), style="dim"))
+    return Text.assemble(("PASSED " if report.passed else "NOT YET ", "bold green" if report.passed else "bold red"), summary)
+
+
+def next_steps(report: Report) -> list[str]:
+    if report.mode == "static":
+        return []
+    if not report.passed:
+        failed = any(c.status == "failed" for cr in report.criteria for c in cr.checks)
+        return ["Stuck? `exercise hint` shows the statement's hints one at a time."] if failed else []
+    steps = []
+    if any(c.status == "pending" for cr in report.criteria for c in cr.checks):
+        steps.append("Next: `exercise quiz`, the last criterion (you understand the pattern).")
+    if report.mode == "full":
+        steps.append("Then compare with the reference: `exercise solution`.")
+    return steps
 
 
 def render_criterion(console: Console, criterion: CriterionResult) -> None:
@@ -88,7 +134,7 @@ def render_criterion(console: Console, criterion: CriterionResult) -> None:
 
 def _isolation_line(report: Report) -> str:
     if report.mode == "live":
-        return "Isolation: none here; your code ran on the deployment you named."
+        return "Isolation: none here; your code ran on the deployment."
     if report.isolation == "sandbox":
-        return "Isolation: sandbox (your code ran with no network, no privileges and a read-only view of the files)."
-    return f"Isolation: process only (plain child processes; {report.isolation_note})."
+        return "Isolation: sandbox (no network, no privileges, read-only files)."
+    return f"Isolation: plain child processes: {report.isolation_note}."

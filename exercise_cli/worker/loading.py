@@ -19,8 +19,6 @@ from exercise_cli.worker.protocol import Job
 
 
 def load_submission(job: Job, course: Course, jail: Jail | None, meanwhile: Callable[[], None] | None = None) -> Submission:
-    # Imported before the fork: the child inherits them, and this side needs them to read its result.
-    import airflow.dag_processing.dagbag  # noqa: F401
     from airflow.serialization.serialized_objects import DagSerialization
 
     learner = dict(job.learner_paths)
@@ -38,6 +36,7 @@ def load_submission(job: Job, course: Course, jail: Jail | None, meanwhile: Call
         dags_folder=job.dags_folder,
         copied_import_errors=parsed.import_errors,
     )
+    sub.not_utf8 = {learner[p]: where for p in learner if (where := _first_bad_byte(p)) is not None}
     if parsed.stopped:
         sub.parse_failure = _failure(parsed, job, learner)
         return sub
@@ -77,6 +76,16 @@ def _failure(parsed, job: Job, learner: dict[str, str]) -> ParseFailure:
     if last:
         message += f"; last output: {last}"
     return ParseFailure(message, "", file)
+
+
+def _first_bad_byte(path: str) -> tuple[int, str] | None:
+    """(line, the byte) of the first byte that is not UTF-8 in a file, or None."""
+    data = open(path, "rb").read()
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        return data[:exc.start].count(b"\n") + 1, f"0x{data[exc.start]:02x}"
 
 
 def _last_line(text: str) -> str:

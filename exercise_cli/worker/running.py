@@ -63,7 +63,10 @@ class Pipeline:
     def run(self) -> RunFacts:
         if not self._step(self.register):
             return self.facts
-        for step in (self.run_producer, self.create_consumer_run, self.run_consumer):
+        steps = [self.run_producer]
+        if self.sub.consumer is not None:  # without one, the producer's steps still get their verdicts
+            steps += [self.create_consumer_run, self.run_consumer]
+        for step in steps:
             if not self._step(step):
                 break
         # The Assets view depends on parsing alone: worth reading whatever the runs did.
@@ -110,7 +113,7 @@ class Pipeline:
         )
         self.session.commit()
         registered = {}
-        for dag_id in (self.course.producer_dag_id, self.course.consumer_dag_id):
+        for dag_id in [d.dag_id for d in (self.sub.producer, self.sub.consumer) if d is not None]:
             model = self.session.get(DagModel, dag_id)
             registered[dag_id] = {
                 "in_db": model is not None,
@@ -122,7 +125,7 @@ class Pipeline:
             {"filename": self.sub.learner_path(str(folder / e.filename)), "error": e.stacktrace}
             for e in self.session.query(ParseImportError).all()
         ]
-        return all(r["in_db"] and r["serialized"] for r in registered.values())
+        return self.session.get(DagModel, self.sub.producer.dag_id) is not None
 
     # 2 and 3
     def run_producer(self) -> bool:
@@ -130,9 +133,10 @@ class Pipeline:
         from airflow.utils.types import DagRunType
 
         self.progress.phase("producer_run")
-        producer_id, consumer_id = self.course.producer_dag_id, self.course.consumer_dag_id
+        producer_id = self.sub.producer.dag_id
+        consumer_id = self.sub.consumer.dag_id if self.sub.consumer is not None else None
         # A paused consumer gets no queue entry for the asset event: unpause it before producing.
-        self._set_paused({producer_id: False, consumer_id: False})
+        self._set_paused({producer_id: False, **({consumer_id: False} if consumer_id else {})})
         self._scheduler_step()
         self._set_paused({producer_id: True})  # one producer run is enough
         dagrun = (
@@ -158,7 +162,7 @@ class Pipeline:
         from airflow.utils.types import DagRunType
 
         self.progress.phase("scheduler")
-        consumer_id = self.course.consumer_dag_id
+        consumer_id = self.sub.consumer.dag_id
         self._scheduler_step()
         runs = (
             self.session.query(DagRun)
@@ -179,7 +183,7 @@ class Pipeline:
     def run_consumer(self) -> bool:
         self.progress.phase("consumer_run")
         dagrun = self._asset_run
-        facts = self._run_tasks(dagrun, self.sub.dags[self.course.consumer_dag_id], "consumer_run")
+        facts = self._run_tasks(dagrun, self.sub.consumer, "consumer_run")
         facts.consumed_events = self._consumed(dagrun)
         self.facts.consumer_run = facts
         return facts.state == "success"
@@ -373,7 +377,7 @@ class Pipeline:
         from airflow.models.asset import AssetDagRunQueue, DagScheduleAssetReference
         from airflow.models.dag import DagModel
 
-        consumer_id = self.course.consumer_dag_id
+        consumer_id = self.sub.consumer.dag_id
         events = self.facts.asset_events or []
         if not events:
             return "the producer run recorded no asset event, so there was nothing to trigger it"

@@ -5,6 +5,7 @@
 set -euo pipefail
 ROOT="${EXERCISE_AUTOGRADER_ROOT:-/autograder}"  # overridden by the tests only
 SOURCE="$ROOT/source"
+cd "$ROOT"
 if ! command -v python3.11 >/dev/null 2>&1; then
     apt-get update -q
     apt-get install -y -q python3.11 python3.11-venv
