@@ -285,6 +285,7 @@ def run_demo(
     keep: Annotated[bool, typer.Option("--keep", help="Keep Airflow up until Ctrl-C to browse its UI.")] = False,
     wait: Annotated[float, typer.Option("--wait", min=1, help="Seconds to wait for each run.")] = 120.0,
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port for the api-server (0: a free one).")] = 0,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show memory figures.")] = False,
 ) -> None:
     """Show the producer/consumer pattern working end to end on a real Airflow (api-server + scheduler)."""
     from exercise_cli.demo import Demo
@@ -296,7 +297,7 @@ def run_demo(
         except UsageError as exc:
             raise _fail(str(exc)) from None
     try:
-        result = Demo(_console(), dags, wait=wait, keep=keep, port=port).run()
+        result = Demo(_console(), dags, wait=wait, keep=keep, port=port, verbose=verbose).run()
     except EnvironmentProblem as exc:
         raise _fail(str(exc)) from None
     raise typer.Exit(0 if result.ok else EXIT_FAILED)

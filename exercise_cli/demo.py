@@ -44,8 +44,10 @@ class DemoResult:
 
 
 class Demo:
-    def __init__(self, console: Console, dags: Path | None, wait: float, keep: bool, port: int = 0) -> None:
+    def __init__(self, console: Console, dags: Path | None, wait: float, keep: bool, port: int = 0,
+                 verbose: bool = False) -> None:
         self.console = console
+        self.verbose = verbose
         self.course = load_course()
         self.stack = AirflowStack(dags=dags, port=port)
         self.wait = wait
@@ -123,7 +125,7 @@ class Demo:
             raise StepFailed("loading the DAGs", f"Airflow lists no {' and '.join(missing)} (found: {', '.join(sorted(listed)) or 'none'})", errors)
         self.done(f"Airflow lists {producer} and {consumer}")
         api.set_paused(consumer, False)
-        self.done(f"Unpaused {consumer}: a paused DAG gets no queue entry for asset events")
+        self.done(f"Unpaused {consumer}: a paused DAG is not triggered by asset events")
         due = scheduled_run_due(api.dag_details(producer))
         api.set_paused(producer, False)
         self.done(f"Unpaused {producer}" + (": a scheduled run is due, so the scheduler starts it" if due else ""))
@@ -224,20 +226,32 @@ class Demo:
         if "scheduled_consumer_success" in t:
             table.add_row("scheduled cycle", "producer run -> asset event -> consumer run", f"{t['scheduled_consumer_success']:.1f} s")
         table.add_row("producer triggered", f"{producer} · {run_id}", f"{t['triggered']:.1f} s")
-        table.add_row("producer succeeded", "LocalExecutor, Airflow's task runner", f"{t['manual_producer_success']:.1f} s")
+        table.add_row("producer succeeded", "run by Airflow's scheduler and task runner", f"{t['manual_producer_success']:.1f} s")
         table.add_row("asset event", f"#{event['id']} {event['uri']}", "")
         table.add_row("consumer run created", f"{consumer_run['dag_run_id']} · {consumer_run['run_type']}", f"{t['manual_consumer_created']:.1f} s")
         table.add_row("consumer succeeded", f"{t['manual_consumer_success'] - t['triggered']:.1f} s after the trigger", f"{t['manual_consumer_success']:.1f} s")
-        table.add_row("memory", f"{self.result.peak_memory_mb:.0f} MB PSS at peak, {self.result.processes} processes", "")
+        if self.verbose:
+            table.add_row("memory", f"{self.result.peak_memory_mb:.0f} MB (PSS) at peak, {self.result.processes} processes", "")
         self.console.print(table)
-        self.console.print(f"DAGs view:   {self.stack.url}/dags")
-        self.console.print(f"Assets view: {self.stack.url}/assets")
+        if not self.keep:
+            self.console.print("[dim]Airflow stops now; `exercise run-demo --keep` keeps it up to browse its UI.[/]")
 
     def _keep_up(self) -> None:
+        producer, consumer = self.course.producer_dag_id, self.course.consumer_dag_id
         self.console.print(
             f"\nAirflow stays up until Ctrl-C. Log in at {self.stack.url} as "
             f"[bold]admin[/] with password [bold]{self.stack.password}[/]"
         )
+        self.console.print(f"  DAGs view:   {self.stack.url}/dags")
+        self.console.print(f"  Assets view: {self.stack.url}/assets")
+        self.console.print("\nThe statement's \"Testing Your DAGs\" steps, in a second terminal, against this Airflow:")
+        for line in self.stack.shell_exports():
+            self.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        self.console.print("airflow dags list | grep exercise_5_1", markup=False)
+        self.console.print(f"airflow dags trigger {producer}", markup=False)
+        self.console.print(f"airflow dags list-runs {consumer}", markup=False)
+        self.console.print("[dim](Airflow 3 takes the DAG id of list-runs without -d; the consumer's asset-triggered "
+                           "runs are the ones named asset_triggered__...)[/]")
         while all(p.poll() is None for p in self.stack.processes.values()):
             time.sleep(0.5)
         self.console.print("an Airflow process exited; stopping")

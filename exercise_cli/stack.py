@@ -77,6 +77,15 @@ class AirflowStack:
             },
         )
 
+    def shell_exports(self) -> list[str]:
+        """`export` lines that point the `airflow` CLI of a second terminal at this Airflow."""
+        import shlex
+        import sys
+
+        own = {k: v for k, v in self.env().items() if k.startswith("AIRFLOW") or k == "PYTHONWARNINGS"}
+        lines = [f"export {key}={shlex.quote(value)}" for key, value in sorted(own.items())]
+        return [*lines, f'export PATH={shlex.quote(str(Path(sys.executable).parent))}:"$PATH"']
+
     def prepare(self) -> None:
         """Throwaway home, template DB, the DAG files, and the DAGs serialized into the DB."""
         from exercise_cli.course import solution_dir

@@ -12,7 +12,7 @@ def test_starter_fails_with_no_dags_yet() -> None:
     assert not report.passed
     result = report.check("dag_ids")
     assert result.status == "failed"
-    assert result.message == "no DAGs yet: start with the first TODO"
+    assert result.message == "no DAGs yet: start with the first TODO, the Asset"
     assert result.line == 14  # "# TODO 1: Define the Asset..."
     assert report.check("files_import").status == "passed"
 

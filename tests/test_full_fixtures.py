@@ -64,6 +64,10 @@ CASES: dict[str, dict[str, tuple[str, str]]] = {
         "consumer_names_asset": ("passed", "s3://data-lake/processed_data"),
     },
     "passes_multiple_files": {"consumer_names_asset": ("passed", "consume_data")},
+    "fails_asset_ref_by_name": {"consumer_triggered": ("failed", "the scheduler created no run")},
+    "fails_asset_ref_by_uri": {"consumer_triggered": ("failed", "consumed no asset event")},
+    "fails_consumer_misspells_message": {"consumer_message": ("failed", "the closest line")},
+    "passes_start_date_in_dag_timezone": {"consumer_run": ("passed", "succeeded")},
     "passes_extra_dags": {"consumer_run": ("passed", "succeeded")},
     "passes_or_condition": {"consumer_triggered": ("passed", "asset_triggered")},
 }

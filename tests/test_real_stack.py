@@ -76,3 +76,45 @@ def test_check_live_unreachable_host_exits_2() -> None:
     result = CliRunner().invoke(app, ["check", "--live", "http://127.0.0.1:9", "--token", "x"])
     assert result.exit_code == 2
     assert "cannot reach Airflow" in result.output
+
+
+def test_the_statements_test_steps_work_against_run_demo_keep() -> None:
+    """`run-demo --keep` prints what a second terminal needs; the statement's three commands then work."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    exercise = str(Path(sys.executable).parent / "exercise")
+    demo = subprocess.Popen([exercise, "run-demo", "--keep"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "250"}, start_new_session=True)
+    try:
+        printed: list[str] = []
+        for line in demo.stdout:
+            printed.append(line.rstrip("\n"))
+            if line.startswith("airflow dags list-runs"):
+                break
+        exports = [line for line in printed if line.startswith("export ")]
+        assert exports and "airflow dags list | grep exercise_5_1" in printed, "\n".join(printed)
+        setup = "\n".join(exports)
+
+        def shell(command: str) -> str:
+            done = subprocess.run(["bash", "-c", f"{setup}\n{command}"], capture_output=True, text=True, timeout=120)
+            return done.stdout
+
+        assert "exercise_5_1_producer" in shell("airflow dags list | grep exercise_5_1")
+
+        def asset_runs() -> list[str]:
+            return re.findall(r"asset_triggered__\S+.*success", shell("airflow dags list-runs exercise_5_1_consumer"))
+
+        before = len(asset_runs())
+        assert "exercise_5_1_producer" in shell("airflow dags trigger exercise_5_1_producer")
+        deadline = time.monotonic() + 120
+        while len(asset_runs()) <= before and time.monotonic() < deadline:
+            time.sleep(1)
+        assert len(asset_runs()) == before + 1
+    finally:
+        os.killpg(demo.pid, signal.SIGINT)
+        demo.wait(timeout=60)
