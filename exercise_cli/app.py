@@ -246,12 +246,7 @@ def autograder_gradescope(
     """Write a Gradescope autograder zip (setup.sh, run_autograder, the pinned grader)."""
     from exercise_cli.autograder.gradescope import write_gradescope_zip
 
-    try:
-        written = write_gradescope_zip(out, _weights(weight), wheel, timeout, task_timeout)
-    except (UsageError, EnvironmentProblem) as exc:
-        raise _fail(str(exc)) from None
-    except OSError as exc:
-        raise _fail(f"cannot write {out}: {exc.strerror}") from None
+    written = _package(write_gradescope_zip, out, weight, wheel, timeout, task_timeout)
     _console().print(f"wrote {written}: upload it as the assignment's autograder (Configure Autograder → Zip file upload)")
 
 
@@ -266,15 +261,20 @@ def autograder_classroom(
     """Write a GitHub Classroom assignment repository: the starter, the workflow, a README."""
     from exercise_cli.autograder.classroom import write_classroom_repo
 
-    try:
-        written = write_classroom_repo(folder, _weights(weight), wheel, timeout, task_timeout)
-    except (UsageError, EnvironmentProblem) as exc:
-        raise _fail(str(exc)) from None
-    except OSError as exc:
-        raise _fail(f"cannot write into {folder}: {exc.strerror}") from None
+    written = _package(write_classroom_repo, folder, weight, wheel, timeout, task_timeout)
     for path in written:
         _console().print(f"wrote {path}")
     _console().print(f"push {folder} as the assignment's template repository")
+
+
+def _package(write, target: Path, weight: list[str] | None, wheel: Path | None, timeout: float, task_timeout: float):
+    """Run one of the autograder writers; its troubles become one-line errors (exit 2)."""
+    try:
+        return write(target, _weights(weight), wheel, timeout, task_timeout)
+    except (UsageError, EnvironmentProblem) as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {exc.filename or target}: {exc.strerror}") from None
 
 
 @app.command("run-demo")

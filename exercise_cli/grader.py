@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Callable, Literal
 
 from exercise_cli.course import load_course
 from exercise_cli.errors import EnvironmentProblem
+from exercise_cli.exits import ended, last_line
 from exercise_cli.grading_process import ChildOutcome, airflow_env, install_local_settings, run_worker, throwaway_home
 from exercise_cli.results import CheckResult, Report, build_report
 from exercise_cli.submission import copy_into, find_submission
@@ -152,8 +152,8 @@ def _explain_stop(
         else:
             hint = "Look for code that never returns (at import time or in a task); the whole check may take --timeout seconds."
     else:
-        reason = f"the grading process {_death(child.returncode)} while {doing}"
-        last = _last_line(child.stderr_tail)
+        reason = f"the grading process {ended(child.returncode)} while {doing}"
+        last = last_line(child.stderr_tail)
         if last:
             reason += f"; last output: {last}"
         hint = "This is the grader failing, not your code: run the check again, and report it if it persists."
@@ -169,17 +169,3 @@ def _explain_stop(
                                          "quiz passed" if quiz_passed else "take the quiz with `exercise quiz`")
         else:
             by_id[spec.id] = CheckResult(spec.id, "skipped", f"not run: grading stopped at '{stopped_title}'")
-
-
-def _death(returncode: int | None) -> str:
-    if returncode is not None and returncode < 0:
-        try:
-            return f"was killed by {signal.Signals(-returncode).name}"
-        except ValueError:
-            return f"was killed by signal {-returncode}"
-    return f"exited with code {returncode}"
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1][:300] if lines else ""

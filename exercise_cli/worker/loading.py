@@ -7,12 +7,12 @@ and deserializes the DAGs into the scheduler's view of them, Airflow's Serialize
 from __future__ import annotations
 
 import os
-import signal
 import time
 from typing import Callable
 
 from exercise_cli.checks._support import ParseFailure, Submission
 from exercise_cli.course import Course
+from exercise_cli.exits import ended, last_line
 from exercise_cli.untrusted.jail import Jail
 from exercise_cli.untrusted.parse import parse_in_child
 from exercise_cli.worker.protocol import Job
@@ -63,16 +63,11 @@ def _failure(parsed, job: Job, learner: dict[str, str]) -> ParseFailure:
         return ParseFailure("the process importing your DAG files sent back something that is not Airflow's parse "
                             f"result ({parsed.refused})", "Does your file change Python's json module or print to fd 3?", file)
     status = parsed.exit_status or 0
-    if os.WIFSIGNALED(status):
-        try:
-            death = f"was killed by {signal.Signals(os.WTERMSIG(status)).name}"
-        except ValueError:
-            death = f"was killed by signal {os.WTERMSIG(status)}"
-    else:
-        death = f"exited with code {os.waitstatus_to_exitcode(status)}"
+    code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.waitstatus_to_exitcode(status)
+    death = ended(code)
     message = (f"the process importing your DAG files {death} while importing your DAG files: your DAG file "
                "ended the process as Airflow imported it (os._exit(), a crash in C code, ...)")
-    last = _last_line(without_home(parsed.output_tail, learner))
+    last = last_line(without_home(parsed.output_tail, learner))
     if last:
         message += f"; last output: {last}"
     return ParseFailure(message, "", file)
@@ -86,11 +81,6 @@ def _first_bad_byte(path: str) -> tuple[int, str] | None:
         return None
     except UnicodeDecodeError as exc:
         return data[:exc.start].count(b"\n") + 1, f"0x{data[exc.start]:02x}"
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1][:300] if lines else ""
 
 
 def without_home(text: str, learner: dict[str, str]) -> str:

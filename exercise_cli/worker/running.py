@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from exercise_cli.checks._errors import exception_line, last_frame_in
+from exercise_cli.exits import ended, last_line
 from exercise_cli.checks._support import DagRunFacts, RunFacts, Submission, TaskRun
 from exercise_cli.untrusted.jail import Jail
 from exercise_cli.worker import execution_api
@@ -341,12 +342,12 @@ class Pipeline:
         if summary:
             run.error = summary
         elif done.exit_code:
-            run.error = f"the task process {_death(done.exit_code)} while {PHASE_DOING[phase]} ({where})"
+            run.error = f"the task process {ended(done.exit_code)} while {PHASE_DOING[phase]} ({where})"
             signum = -done.exit_code if done.exit_code < 0 else None
             hit = limits.describe_signal(signum) if limits and signum else None
             if hit:
                 run.error += f": {hit}"
-            last = _last_line(run.output)
+            last = last_line(run.output)
             if last:
                 run.error += f"; last output: {last}"
         else:
@@ -411,19 +412,3 @@ def _event_dict(event: Any) -> dict:
         "source_run_id": event.source_run_id,
         "timestamp": event.timestamp.isoformat() if event.timestamp else None,
     }
-
-
-def _death(code: int) -> str:
-    import signal
-
-    if code < 0:
-        try:
-            return f"was killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"was killed by signal {-code}"
-    return f"exited with code {code}"
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1][:300] if lines else ""

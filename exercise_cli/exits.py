@@ -1,0 +1,20 @@
+"""How a process ended, and the last thing it said, in words: one phrasing for every process."""
+
+from __future__ import annotations
+
+import signal
+
+
+def ended(returncode: int | None) -> str:
+    """'exited with code 5' or 'was killed by SIGKILL' (a negative code is a signal, as subprocess gives it)."""
+    if returncode is not None and returncode < 0:
+        try:
+            return f"was killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"was killed by signal {-returncode}"
+    return f"exited with code {returncode}"
+
+
+def last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
