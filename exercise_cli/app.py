@@ -233,15 +233,20 @@ def report_command(
 autograder_app = typer.Typer(help="Package the grader for a course platform.", no_args_is_help=True,
                              context_settings={"help_option_names": ["-h", "--help"]})
 app.add_typer(autograder_app, name="autograder")
+# The options both platforms take.
+_Weights = Annotated[Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Criterion points (whole for GitHub Classroom).")]
+_Wheel = Annotated[Optional[Path], typer.Option("--wheel", help="The grader's wheel (default: built from this checkout).")]
+_SubmissionTimeout = Annotated[float, typer.Option("--timeout", min=10, help="Seconds per submission.")]
+_TaskTimeout = Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")]
 
 
 @autograder_app.command("gradescope")
 def autograder_gradescope(
     out: Annotated[Path, typer.Option("--out", help="The zip to write.")] = Path("exercise_5_1_autograder.zip"),
-    weight: Annotated[Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Criterion weight.")] = None,
-    wheel: Annotated[Optional[Path], typer.Option("--wheel", help="The grader's wheel (default: built from this checkout).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=10, help="Seconds per submission.")] = 300.0,
-    task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
+    weight: _Weights = None,
+    wheel: _Wheel = None,
+    timeout: _SubmissionTimeout = 300.0,
+    task_timeout: _TaskTimeout = 60.0,
 ) -> None:
     """Write a Gradescope autograder zip (setup.sh, run_autograder, the pinned grader)."""
     from exercise_cli.autograder.gradescope import write_gradescope_zip
@@ -253,10 +258,10 @@ def autograder_gradescope(
 @autograder_app.command("github-classroom")
 def autograder_classroom(
     folder: Annotated[Path, typer.Argument(help="The assignment repository's folder (new or empty).")] = Path("assignment"),
-    weight: Annotated[Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Criterion points (whole).")] = None,
-    wheel: Annotated[Optional[Path], typer.Option("--wheel", help="The grader's wheel (default: built from this checkout).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=10, help="Seconds per submission.")] = 300.0,
-    task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
+    weight: _Weights = None,
+    wheel: _Wheel = None,
+    timeout: _SubmissionTimeout = 300.0,
+    task_timeout: _TaskTimeout = 60.0,
 ) -> None:
     """Write a GitHub Classroom assignment repository: the starter, the workflow, a README."""
     from exercise_cli.autograder.classroom import write_classroom_repo
