@@ -16,7 +16,6 @@ class CheckSpec:
     kind: str  # "static", "dynamic" or "quiz"
     title: str
     hint: str
-    criterion: str
     requires: str | None = None
     phase: str | None = None  # dynamic checks: the step of the run that decides them
 
@@ -83,7 +82,6 @@ def _parse(raw: dict) -> Course:
                     kind=k["kind"],
                     title=k["title"],
                     hint=k["hint"],
-                    criterion=c["id"],
                     requires=k.get("requires"),
                     phase=k.get("phase"),
                 )

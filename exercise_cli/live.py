@@ -257,7 +257,8 @@ class LiveGrader:
             self.result("asset_registered", "failed", f"GET /api/v2/assets lists no {c.asset_uri}")
             return
         producing = [f"{t['dag_id']}.{t['task_id']}" for t in asset.get("producing_tasks", [])]
-        scheduled = [d["dag_id"] for d in asset.get("scheduled_dags", [])]
+        # Airflow 3.0 names them consuming_dags; 3.1 and later scheduled_dags.
+        scheduled = [d["dag_id"] for d in asset.get("scheduled_dags", asset.get("consuming_dags", []))]
         ok = any(p.startswith(c.producer_dag_id + ".") for p in producing) and c.consumer_dag_id in scheduled
         self.result("asset_registered", "passed" if ok else "failed", f"produced by {producing or 'none'}; schedules {scheduled or 'none'}")
 

@@ -25,9 +25,6 @@ class AirflowApi:
         self.http = httpx.Client(base_url=self.base_url, timeout=timeout)
         self.token = token
 
-    def close(self) -> None:
-        self.http.close()
-
     # auth
     def login(self, username: str, password: str) -> str:
         response = self._send("POST", "/auth/token", json={"username": username, "password": password}, auth=False)
@@ -50,6 +47,8 @@ class AirflowApi:
         if response.status_code == 401:
             raise ApiError("authentication failed (401): check the username/password or token", 401)
         if response.status_code == 403:
+            if "Invalid JWT" in response.text:  # every Airflow 3 answers a bad bearer token so, with 403
+                raise ApiError("the token was rejected (403 Invalid JWT token): check --token, or log in with --username/--password", 403)
             raise ApiError(f"forbidden (403) for {method} {path}: the user lacks the permission", 403)
         if response.status_code >= 400:
             try:

@@ -9,8 +9,6 @@ from pathlib import Path
 from exercise_cli.course import load_course, starter_file
 from exercise_cli.errors import UsageError
 
-DEFAULT_DAGS_DIR = "dags"
-
 
 def backup_name(path: Path, now: datetime | None = None) -> Path:
     """`x.py` -> `x.py.20261123-221500.bak`: no `.py` suffix, so neither Airflow nor the grader loads it."""

@@ -70,3 +70,23 @@ def test_verdict_and_score_derive_from_the_records() -> None:
     report = build_report(course, "full", failed)
     assert not report.passed and report.exit_code == 1
     assert report.score({"registered": 3}) == (4.0, 7.0)
+
+
+def test_a_rejected_token_is_told_apart_from_a_missing_permission() -> None:
+    """Every Airflow 3 answers a bad bearer token with 403 {"detail": "Invalid JWT token"} (recorded on 3.0-3.3)."""
+    import httpx
+    import pytest
+
+    from exercise_cli.rest import AirflowApi, ApiError
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/dags"):
+            return httpx.Response(403, json={"detail": "Invalid JWT token"})
+        return httpx.Response(403, json={"detail": "Forbidden"})
+
+    api = AirflowApi("http://airflow.invalid")
+    api.http = httpx.Client(base_url=api.base_url, transport=httpx.MockTransport(answer))
+    with pytest.raises(ApiError, match="the token was rejected"):
+        api.get("/dags")
+    with pytest.raises(ApiError, match="lacks the permission"):
+        api.get("/assets")
