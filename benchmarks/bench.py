@@ -91,9 +91,9 @@ def watch_latencies(repeat: int, isolation: str) -> tuple[float, float]:
     """
     import threading
 
-    from exercise_cli.forkserver import ForkServer
-    from exercise_cli.grader import grade
-    from exercise_cli.watch import watch_and_check
+    from exercise_cli.grading.forkserver import ForkServer
+    from exercise_cli.grading.grader import grade
+    from exercise_cli.tutor.watch import watch_and_check
 
     folder = Path(tempfile.mkdtemp(prefix="bench-watch-")) / "dags"
     folder.mkdir()

@@ -58,8 +58,8 @@ def init(
     ] = False,
 ) -> None:
     """Write the starter DAG file into DIRECTORY (default ./dags)."""
-    from exercise_cli.state import save_state
-    from exercise_cli.workspace import write_starter
+    from exercise_cli.tutor.state import save_state
+    from exercise_cli.tutor.workspace import write_starter
 
     try:
         target, backup = write_starter(directory, force=force)
@@ -85,7 +85,7 @@ def show() -> None:
     """Show the exercise statement (each hint folded to its title: `exercise hint` opens them)."""
     from rich.markdown import Markdown
 
-    from exercise_cli.hints import statement_without_hint_bodies
+    from exercise_cli.tutor.hints import statement_without_hint_bodies
 
     _console().print(Markdown(statement_without_hint_bodies()))
 
@@ -122,14 +122,14 @@ def check(
     ] = None,
 ) -> None:
     """Grade your DAGs against every requirement and success criterion of the exercise."""
-    from exercise_cli.grader import grade
-    from exercise_cli.state import load_state, record_verdict
+    from exercise_cli.grading.grader import grade
+    from exercise_cli.tutor.state import load_state, record_verdict
 
     weights = _weights(weight)
     quiz_passed = bool(load_state(path, state).get("quiz_passed"))
     try:
         if live:
-            from exercise_cli.live import LiveGrader, connect
+            from exercise_cli.live.grader import LiveGrader, connect
 
             say = (lambda m: None) if json_output else (lambda m: _console(stderr=True).print(f"[dim]{m}[/]"))
             report = LiveGrader(connect(live, token, username, password), wait=wait, quiz_passed=quiz_passed, say=say).grade()
@@ -150,7 +150,7 @@ def check(
 @contextmanager
 def _progress(quiet: bool) -> Iterator:
     """A spinner on stderr naming the grading step under way (only on a terminal)."""
-    from exercise_cli.worker.protocol import PHASE_DOING
+    from exercise_cli.trusted.protocol import PHASE_DOING
 
     console = _console(stderr=True)
     if quiet or not console.is_terminal:
@@ -293,8 +293,8 @@ def run_demo(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show memory figures.")] = False,
 ) -> None:
     """Show the producer/consumer pattern working end to end on a real Airflow (api-server + scheduler)."""
-    from exercise_cli.demo import Demo
-    from exercise_cli.submission import find_submission
+    from exercise_cli.demo.run_demo import Demo
+    from exercise_cli.grading.submission import find_submission
 
     if dags is not None:
         try:
@@ -331,8 +331,8 @@ def hint(
     from rich.markdown import Markdown
     from rich.panel import Panel
 
-    from exercise_cli.hints import statement_hints
-    from exercise_cli.state import load_state, save_state
+    from exercise_cli.tutor.hints import statement_hints
+    from exercise_cli.tutor.state import load_state, save_state
 
     hints = statement_hints()
     seen = int(load_state(dags).get("hints_seen", 0))
@@ -361,8 +361,8 @@ def quiz(
     from rich.markup import escape
     from rich.prompt import Prompt
 
-    from exercise_cli.quiz import load_quiz, parse_answers, score
-    from exercise_cli.state import save_state
+    from exercise_cli.tutor.quiz import load_quiz, parse_answers, score
+    from exercise_cli.tutor.state import save_state
 
     questions, pass_mark = load_quiz()
     console = _console()
@@ -409,8 +409,8 @@ def reset(
 ) -> None:
     """Restore the starter file, after saving your current one as a timestamped .bak."""
     from exercise_cli.course import load_course
-    from exercise_cli.state import save_state
-    from exercise_cli.workspace import write_starter
+    from exercise_cli.tutor.state import save_state
+    from exercise_cli.tutor.workspace import write_starter
 
     target = directory / load_course().starter
     if target.exists() and not yes:
@@ -436,7 +436,7 @@ def solution(
 ) -> None:
     """Show the reference solution, once your own `exercise check` has passed."""
     from exercise_cli.course import load_course, solution_dir
-    from exercise_cli.state import load_state
+    from exercise_cli.tutor.state import load_state
 
     if not force and not load_state(dags).get("last_check_passed"):
         raise _fail("the solution opens once `exercise check` passes on your DAGs (or use --force)", EXIT_FAILED)
@@ -469,9 +469,9 @@ def grade_class(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from exercise_cli.batch import Gradebook, find_submissions, grade_all
+    from exercise_cli.grading.batch import Gradebook, find_submissions, grade_all
 
-    from exercise_cli.grader import isolation_for
+    from exercise_cli.grading.grader import isolation_for
 
     weights = _weights(weight)
     isolation = "process" if no_sandbox else "auto" if allow_unsandboxed else "sandbox"
@@ -516,9 +516,9 @@ def watch(
     task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
 ) -> None:
     """Re-check your DAGs each time you save a .py file (static first, then the full run). Ctrl-C to stop."""
-    from exercise_cli.grader import grade
-    from exercise_cli.state import load_state, record_verdict
-    from exercise_cli.watch import watch_and_check
+    from exercise_cli.grading.grader import grade
+    from exercise_cli.tutor.state import load_state, record_verdict
+    from exercise_cli.tutor.watch import watch_and_check
 
     if not path.exists():
         raise _fail(f"no such file or folder: {path} (run `exercise init` first)")
@@ -557,7 +557,7 @@ def watch(
 @contextmanager
 def _warm_server(console: Console) -> Iterator[object]:
     """A warm grading process for repeated checks; without one, each check starts its own."""
-    from exercise_cli.forkserver import ForkServer
+    from exercise_cli.grading.forkserver import ForkServer
 
     try:
         with console.status("Starting a warm grading process (imports Airflow once)..."):

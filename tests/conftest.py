@@ -24,7 +24,7 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @cache
 def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float | None = None):
     """Grade once per (submission, mode) and share the report between the tests that read it."""
-    from exercise_cli.grader import grade
+    from exercise_cli.grading.grader import grade
 
     return grade(path, static=static, task_timeout=task_timeout, timeout=timeout)
 

@@ -38,3 +38,31 @@ def test_every_check_in_the_course_has_a_module() -> None:
     for check in load_course().checks:
         module = importlib.import_module(f"exercise_cli.checks.{check.id}")
         assert callable(module.check)
+
+
+def test_every_check_module_has_an_entry_in_the_course() -> None:
+    """The other way round: no module in checks/ that the course file does not name."""
+    import pkgutil
+
+    import exercise_cli.checks as package
+
+    modules = {m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")}
+    assert modules == {c.id for c in load_course().checks}
+
+
+def test_every_phase_is_named_once_and_known_to_the_grading_process() -> None:
+    from exercise_cli.trusted.protocol import PHASE_DOING
+    from exercise_cli.trusted.running import _STEP_PHASE
+
+    course = load_course()
+    phases = {c.phase for c in course.checks if c.phase}
+    assert phases <= set(PHASE_DOING) and phases == set(_STEP_PHASE.values())
+    for phase in phases:  # the check that fails when a run stops in that phase
+        assert course.check_for_phase(phase).phase == phase
+
+
+def test_requirements_point_at_checks_decided_earlier() -> None:
+    seen: set[str] = set()
+    for check in load_course().checks:
+        assert check.requires is None or check.requires in seen, check.id
+        seen.add(check.id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import graded, submission
-from exercise_cli.forkserver import ForkServer
-from exercise_cli.grader import grade
+from exercise_cli.grading.forkserver import ForkServer
+from exercise_cli.grading.grader import grade
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from conftest import SUBMISSIONS, TESTS
 from exercise_cli.app import app
-from exercise_cli.grader import grade
+from exercise_cli.grading.grader import grade
 from exercise_cli.untrusted import jail
 
 HOSTILE = TESTS / "hostile"

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from conftest import REPO, SUBMISSIONS, graded, submission
 from exercise_cli.app import app
 from exercise_cli.course import load_course, solution_dir, starter_file
-from exercise_cli.quiz import load_quiz
+from exercise_cli.tutor.quiz import load_quiz
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
 EXERCISE = str(Path(sys.executable).parent / "exercise")

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from conftest import submission
 from exercise_cli.app import app
-from exercise_cli.demo import Demo
-from exercise_cli.stack import AirflowStack, group_alive, port_in_use
+from exercise_cli.demo.run_demo import Demo
+from exercise_cli.demo.stack import AirflowStack, group_alive, port_in_use
 
 
 def test_run_demo_shows_an_asset_triggered_consumer_run_and_leaves_nothing_behind() -> None:

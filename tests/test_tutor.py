@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from conftest import submission
 from exercise_cli.app import app
 from exercise_cli.course import load_course, starter_file
-from exercise_cli.hints import statement_hints
-from exercise_cli.quiz import load_quiz
+from exercise_cli.tutor.hints import statement_hints
+from exercise_cli.tutor.quiz import load_quiz
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
 RIGHT = ",".join("abc"[q.answer] for q in load_quiz()[0])
@@ -108,7 +108,7 @@ def test_bad_weight_is_a_usage_error() -> None:
 
 
 def test_watch_rechecks_on_save(tmp_path: Path) -> None:
-    from exercise_cli.watch import watch_and_check
+    from exercise_cli.tutor.watch import watch_and_check
 
     dags = tmp_path / "dags"
     dags.mkdir()

@@ -15,7 +15,7 @@ from exercise_cli.course import Course
 from exercise_cli.exits import ended, last_line
 from exercise_cli.untrusted.jail import Jail
 from exercise_cli.untrusted.parse import parse_in_child
-from exercise_cli.worker.protocol import Job
+from exercise_cli.trusted.protocol import Job
 
 
 def load_submission(job: Job, course: Course, jail: Jail | None, meanwhile: Callable[[], None] | None = None) -> Submission:

@@ -17,8 +17,8 @@ from rich.text import Text
 
 from exercise_cli.course import load_course
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.rest import FINISHED, AirflowApi, ApiError, scheduled_run_due
-from exercise_cli.stack import AirflowStack, group_memory_mb, port_in_use
+from exercise_cli.live.rest import FINISHED, AirflowApi, ApiError, scheduled_run_due
+from exercise_cli.demo.stack import AirflowStack, group_memory_mb, port_in_use
 
 _NOISE = ("Returned value was: None",)
 
@@ -113,7 +113,7 @@ class Demo:
         return self.result
 
     def _version(self) -> str:
-        from exercise_cli.template_db import airflow_version
+        from exercise_cli.grading.template_db import airflow_version
 
         return airflow_version()
 

@@ -1,4 +1,4 @@
-"""Entry point of the grading child: `python -m exercise_cli.worker JOB_FILE`."""
+"""Entry point of the grading child: `python -m exercise_cli.trusted JOB_FILE`."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ def main() -> None:
 
 
 def run_job(job_path: str) -> None:
-    from exercise_cli.worker.protocol import Job, ProgressWriter
+    from exercise_cli.trusted.protocol import Job, ProgressWriter
 
     job = Job.read(job_path)
     progress = ProgressWriter(job.home)
     progress.phase("import_airflow")
-    from exercise_cli.worker.grading import grade
+    from exercise_cli.trusted.grading import grade
 
     grade(job, progress)
     progress.emit("done")

@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.grading_process import airflow_env, signal_group
+from exercise_cli.grading.process import airflow_env, signal_group
 
 TEMPLATE_NAME = "airflow.db"
 

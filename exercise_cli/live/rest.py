@@ -100,7 +100,7 @@ class AirflowApi:
 
     def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int = 1) -> list[str]:
         """The lines the task itself wrote (prints, its loggers, its returned value), not Airflow's own."""
-        from exercise_cli.worker.task_logs import record_is_task_own
+        from exercise_cli.trusted.task_logs import record_is_task_own
 
         data = self.get(
             f"/dags/{quote(dag_id)}/dagRuns/{quote(run_id, safe='')}/taskInstances/{quote(task_id)}/logs/{try_number}",

@@ -21,10 +21,10 @@ from exercise_cli.checks._errors import exception_line, last_frame_in
 from exercise_cli.exits import ended, last_line
 from exercise_cli.checks._support import DagRunFacts, RunFacts, Submission, TaskRun
 from exercise_cli.untrusted.jail import Jail
-from exercise_cli.worker import execution_api
-from exercise_cli.worker.protocol import PHASE_DOING, ProgressWriter
-from exercise_cli.worker.supervised import OUTPUT_LIMIT_BYTES, run_supervised
-from exercise_cli.worker.task_logs import error_of, task_output
+from exercise_cli.trusted import execution_api
+from exercise_cli.trusted.protocol import PHASE_DOING, ProgressWriter
+from exercise_cli.trusted.supervised import OUTPUT_LIMIT_BYTES, run_supervised
+from exercise_cli.trusted.task_logs import error_of, task_output
 
 BUNDLE_NAME = "dags-folder"
 _STEP_PHASE = {

@@ -1,4 +1,4 @@
-"""The CLI's side of the warm grading process (see exercise_cli/worker/server.py).
+"""The CLI's side of the warm grading process (see exercise_cli/trusted/server.py).
 
 `exercise watch` and `exercise grade` start one ForkServer and pass its `launch` to the grader:
 each submission then runs in a child forked from a process that has already imported Airflow
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.grading_process import airflow_env, install_local_settings, signal_group
+from exercise_cli.grading.process import airflow_env, install_local_settings, signal_group
 
 _TAIL = 32 * 1024
 
@@ -60,7 +60,7 @@ class ForkServer:
         install_local_settings(self.home)
         (self.home / "dags").mkdir()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "exercise_cli.worker.server"],
+            [sys.executable, "-m", "exercise_cli.trusted.server"],
             cwd=self.home,
             env=airflow_env(self.home, self.home / "dags"),
             stdin=subprocess.PIPE,

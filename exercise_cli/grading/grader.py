@@ -12,12 +12,12 @@ from typing import Callable, Literal
 from exercise_cli.course import load_course
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.exits import ended, last_line
-from exercise_cli.grading_process import ChildOutcome, airflow_env, install_local_settings, run_worker, throwaway_home
+from exercise_cli.grading.process import ChildOutcome, airflow_env, install_local_settings, run_worker, throwaway_home
 from exercise_cli.results import CheckResult, Report, build_report
-from exercise_cli.submission import copy_into, find_submission
-from exercise_cli.template_db import airflow_version, copy_template_into
+from exercise_cli.grading.submission import copy_into, find_submission
+from exercise_cli.grading.template_db import airflow_version, copy_template_into
 from exercise_cli.untrusted import jail
-from exercise_cli.worker.protocol import FINAL_RESULTS_FILE, PHASE_DOING, STATIC_RESULTS_FILE, Job
+from exercise_cli.trusted.protocol import FINAL_RESULTS_FILE, PHASE_DOING, STATIC_RESULTS_FILE, Job
 
 DEFAULT_TIMEOUT_STATIC = 60.0
 DEFAULT_TIMEOUT_FULL = 180.0

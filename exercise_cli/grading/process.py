@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from exercise_cli.worker.protocol import Job, read_progress
+from exercise_cli.trusted.protocol import Job, read_progress
 
 _TAIL_BYTES = 32 * 1024
 
@@ -58,7 +58,7 @@ def install_local_settings(home: Path) -> None:
     """Airflow imports $AIRFLOW_HOME/config/airflow_local_settings.py: the grader's cluster policy."""
     config = home / "config"
     config.mkdir(exist_ok=True)
-    shutil.copyfile(Path(__file__).parent / "worker" / "airflow_local_settings.py", config / "airflow_local_settings.py")
+    shutil.copyfile(Path(__file__).parent.parent / "trusted" / "airflow_local_settings.py", config / "airflow_local_settings.py")
 
 
 def airflow_env(home: Path, dags_folder: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -112,7 +112,7 @@ class SpawnedChild:
 
     def __init__(self, job_path: Path, home: str, env: dict[str, str]) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "exercise_cli.worker", str(job_path)],
+            [sys.executable, "-m", "exercise_cli.trusted", str(job_path)],
             cwd=home,
             env=env,
             stdin=subprocess.DEVNULL,

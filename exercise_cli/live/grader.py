@@ -13,7 +13,7 @@ from typing import Callable
 
 from exercise_cli.course import Course, load_course
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.rest import FINISHED, AirflowApi, ApiError, parse_time, scheduled_run_due
+from exercise_cli.live.rest import FINISHED, AirflowApi, ApiError, parse_time, scheduled_run_due
 from exercise_cli.results import CheckResult, Report, build_report
 
 HOURLY = {"@hourly", "0 * * * *"}

@@ -1,4 +1,4 @@
-"""A warm grading process that forks one child per submission: `python -m exercise_cli.worker.server`.
+"""A warm grading process that forks one child per submission: `python -m exercise_cli.trusted.server`.
 
 Importing Airflow and building its in-process Execution API cost seconds; a process that pays
 them once and then forks a child per submission gives each child that head start, while the
@@ -29,9 +29,9 @@ def _warm_up() -> None:
     import airflow.sdk.execution_time.task_runner  # noqa: F401
     from airflow import settings
 
-    import exercise_cli.worker.grading  # noqa: F401
-    import exercise_cli.worker.running  # noqa: F401
-    from exercise_cli.worker import execution_api
+    import exercise_cli.trusted.grading  # noqa: F401
+    import exercise_cli.trusted.running  # noqa: F401
+    from exercise_cli.trusted import execution_api
 
     execution_api.build()  # the app, not its transport: that starts a thread, which a fork would lose
     for name in ("checks", "checks._airflow", "checks._source"):
@@ -73,7 +73,7 @@ def _child(request: dict) -> None:
 
     settings.configure_vars()
     settings.configure_orm()
-    from exercise_cli.worker.__main__ import run_job
+    from exercise_cli.trusted.__main__ import run_job
 
     run_job(job_path)
 

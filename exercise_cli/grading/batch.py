@@ -12,8 +12,8 @@ from typing import Callable
 
 from exercise_cli.course import load_course
 from exercise_cli.errors import UsageError
-from exercise_cli.grader import grade
-from exercise_cli.template_db import ensure_template
+from exercise_cli.grading.grader import grade
+from exercise_cli.grading.template_db import ensure_template
 
 
 @dataclass

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.rest import AirflowApi, ApiError
-from exercise_cli.grading_process import airflow_env, signal_group
-from exercise_cli.submission import copy_into, find_submission
-from exercise_cli.template_db import copy_template_into
+from exercise_cli.live.rest import AirflowApi, ApiError
+from exercise_cli.grading.process import airflow_env, signal_group
+from exercise_cli.grading.submission import copy_into, find_submission
+from exercise_cli.grading.template_db import copy_template_into
 
 USERNAME = "admin"
 

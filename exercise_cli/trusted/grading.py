@@ -13,7 +13,7 @@ from exercise_cli.checks import run_check
 from exercise_cli.checks._support import Outcome, Submission, skipped
 from exercise_cli.course import Course, load_course
 from exercise_cli.untrusted.jail import Jail, Limits, reap, sandbox_uid
-from exercise_cli.worker.protocol import (
+from exercise_cli.trusted.protocol import (
     FINAL_RESULTS_FILE,
     STATIC_RESULTS_FILE,
     TASK_LOG_DIR,
@@ -40,7 +40,7 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
     import airflow.dag_processing.dagbag  # noqa: F401
     import airflow.serialization.serialized_objects  # noqa: F401
 
-    from exercise_cli.worker.loading import load_submission
+    from exercise_cli.trusted.loading import load_submission
 
     progress.phase("parse")
 
@@ -54,7 +54,7 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
         if reason:
             sub.dynamic_skip_reason = reason
         else:
-            from exercise_cli.worker.running import Pipeline
+            from exercise_cli.trusted.running import Pipeline
 
             log_dir = home / TASK_LOG_DIR
             log_dir.mkdir(exist_ok=True)
@@ -73,7 +73,7 @@ def _prepare_run() -> None:
     import airflow.sdk.execution_time.supervisor  # noqa: F401
     import airflow.sdk.execution_time.task_runner  # noqa: F401
 
-    from exercise_cli.worker import execution_api
+    from exercise_cli.trusted import execution_api
 
     execution_api.build()
 

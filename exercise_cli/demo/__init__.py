@@ -1,0 +1,1 @@
+"""`run-demo`: a minimal real Airflow (api-server + scheduler) showing the pattern live."""

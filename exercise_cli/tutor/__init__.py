@@ -1,0 +1,1 @@
+"""The tutor: the learner's folder and progress, hints, the quiz, watch."""
