@@ -44,7 +44,6 @@ class Pipeline:
         log_dir: Path,
         jail: Jail | None,
         task_timeout: float,
-        on_step_done: Callable[[], None] | None = None,
     ) -> None:
         from airflow import settings
 
@@ -57,8 +56,6 @@ class Pipeline:
         self.session = settings.Session()
         self.facts = RunFacts()
         self.course = sub.course
-        self.on_step_done = on_step_done
-        self.completed_phases: list[str] = []
         self._asset_run: Any = None
 
     def run(self) -> RunFacts:
@@ -75,16 +72,13 @@ class Pipeline:
         return self.facts
 
     def _step(self, step: Callable[[], bool]) -> bool:
+        self.progress.phase(_STEP_PHASE[step.__name__])
         try:
             return step()
         except Exception as exc:  # Airflow refused a step: its check reports it
             self.facts.error = f"Airflow failed while {step.__name__.replace('_', ' ')}: {type(exc).__name__}: {exc}"
             traceback.print_exc()
             return False
-        finally:
-            self.completed_phases.append(_STEP_PHASE[step.__name__])
-            if self.on_step_done:
-                self.on_step_done()
 
     # 1
     def register(self) -> bool:
@@ -95,7 +89,6 @@ class Pipeline:
         from airflow.models.serialized_dag import SerializedDagModel
         from airflow.serialization.serialized_objects import LazyDeserializedDAG
 
-        self.progress.phase("register")
         DagBundlesManager().sync_bundles_to_db(session=self.session)
         self.session.commit()
         folder = Path(self.sub.dags_folder)
@@ -133,7 +126,6 @@ class Pipeline:
         from airflow.models.dagrun import DagRun
         from airflow.utils.types import DagRunType
 
-        self.progress.phase("producer_run")
         producer_id = self.sub.producer.dag_id
         consumer_id = self.sub.consumer.dag_id if self.sub.consumer is not None else None
         # A paused consumer gets no queue entry for the asset event: unpause it before producing.
@@ -162,7 +154,6 @@ class Pipeline:
         from airflow.models.dagrun import DagRun
         from airflow.utils.types import DagRunType
 
-        self.progress.phase("scheduler")
         consumer_id = self.sub.consumer.dag_id
         self._scheduler_step()
         runs = (
@@ -182,7 +173,6 @@ class Pipeline:
         return True
 
     def run_consumer(self) -> bool:
-        self.progress.phase("consumer_run")
         dagrun = self._asset_run
         facts = self._run_tasks(dagrun, self.sub.consumer, "consumer_run")
         facts.consumed_events = self._consumed(dagrun)
@@ -193,7 +183,6 @@ class Pipeline:
     def read_assets_view(self) -> bool:
         from airflow.models.asset import AssetActive, AssetModel
 
-        self.progress.phase("assets_view")
         self.session.expire_all()
         asset = self.session.query(AssetModel).filter(AssetModel.uri == self.course.asset_uri).first()
         if asset is None:

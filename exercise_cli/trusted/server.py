@@ -34,6 +34,9 @@ def _warm_up() -> None:
     from exercise_cli.trusted import execution_api
 
     execution_api.build()  # the app, not its transport: that starts a thread, which a fork would lose
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
     for name in ("checks", "checks._airflow", "checks._source"):
         __import__(f"exercise_cli.{name}")
     _parse_reference_solution()
