@@ -499,12 +499,13 @@ def grade_class(
         except EnvironmentProblem as exc:
             raise _fail(str(exc)) from None
     table = Table(title=f"{len(book.rows)} of {len(submissions)} submissions graded")
-    for column in ("submission", "score", "verdict", "seconds", "note"):
+    for column in ("submission", "score", "verdict", "seconds", "isolation", "note"):
         table.add_column(column)
     order = {p.name: i for i, p in enumerate(submissions)}
     for row in sorted(book.rows, key=lambda r: order.get(r.submission, 0)):
         verdict = "error" if row.error else "passed" if row.passed else "failed"
-        table.add_row(row.submission, f"{row.score:g}/{row.max_score:g}", verdict, f"{row.seconds:.1f}", row.error[:60])
+        table.add_row(row.submission, f"{row.score:g}/{row.max_score:g}", verdict, f"{row.seconds:.1f}", row.isolation,
+                      row.error[:60])
     console.print(table)
     if interrupted:
         raise _fail("interrupted: the gradebook keeps the rows graded so far", 130)
