@@ -359,7 +359,6 @@ def quiz(
 ) -> None:
     """A short quiz on the producer/consumer pattern; passing it meets the "understanding" criterion."""
     from rich.markup import escape
-    from rich.prompt import Prompt
 
     from exercise_cli.tutor.quiz import load_quiz, parse_answers, score
     from exercise_cli.tutor.state import save_state

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO, SUBMISSIONS, graded, submission
+from conftest import REPO, graded, submission
 from exercise_cli.app import app
 from exercise_cli.course import load_course, solution_dir, starter_file
 from exercise_cli.tutor.quiz import load_quiz
