@@ -37,8 +37,10 @@ def run(*args: str, input: str | None = None):
     return CliRunner().invoke(app, list(args), env=ENV, input=input)
 
 
-def in_terminal(args: list[str], columns: int, cwd: Path | None = None) -> list[str]:
-    """The screen lines of a command run in a real pseudo-terminal `columns` wide (ANSI codes removed)."""
+def in_terminal(args: list[str], columns: int, cwd: Path | None = None, typed: str = "") -> list[str]:
+    """The screen lines of a command run in a real pseudo-terminal `columns` wide (ANSI codes removed).
+
+    `typed` is what the user types (the terminal holds it until the command reads it)."""
     leader, follower = os.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
@@ -46,6 +48,8 @@ def in_terminal(args: list[str], columns: int, cwd: Path | None = None) -> list[
     proc = subprocess.Popen([EXERCISE, *args], stdin=follower, stdout=follower, stderr=subprocess.DEVNULL,
                             cwd=cwd, env=env, close_fds=True)
     os.close(follower)
+    if typed:
+        os.write(leader, typed.encode())
     chunks = []
     while True:
         try:
@@ -215,3 +219,12 @@ def test_a_pass_seen_in_watch_is_recorded(tmp_path: Path) -> None:
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=30)
     assert json.loads(state.read_text())["last_check_passed"] is True
+
+
+def test_the_reset_prompt_fits_on_its_line(tmp_path: Path) -> None:
+    dags = tmp_path / "dags"
+    assert run("init", str(dags)).exit_code == 0
+    lines = in_terminal(["reset", str(dags)], 80, typed="n\n")
+    prompt = next(line for line in lines if "Reset?" in line)
+    assert prompt.rstrip().endswith("[y/N]: n") or prompt.rstrip().endswith("[y/N]:"), lines
+    assert (dags / load_course().starter).read_text() == starter_file().read_text()  # nothing replaced
