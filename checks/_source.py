@@ -194,3 +194,19 @@ def imported_names(path: str | None, module_prefix: str) -> dict[str, int]:
             for alias in node.names:
                 found.setdefault(alias.name, node.lineno)
     return found
+
+
+TRIGGERING_EVENTS = "triggering_asset_events"
+AIRFLOW2_TRIGGERING_EVENTS = "triggering_dataset_events"
+
+
+def task_reads(task) -> set[str]:
+    """Which of the context keys for triggering events a task's code reads (its function, its templates)."""
+    fileloc = task.dag.fileloc if task.dag else None
+    function = task_function(fileloc, task.task_id)
+    names = referenced_names(fileloc, function) if function is not None else set()
+    for field in getattr(task, "template_fields", ()):
+        value = getattr(task, field, None)
+        if isinstance(value, str):
+            names.update(word for word in (TRIGGERING_EVENTS, AIRFLOW2_TRIGGERING_EVENTS) if word in value)
+    return names & {TRIGGERING_EVENTS, AIRFLOW2_TRIGGERING_EVENTS}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import reads_triggering_events
+from ._source import TRIGGERING_EVENTS, task_reads
 from ._support import Outcome, Submission, failed, not_run, passed
 
 
@@ -15,13 +15,13 @@ def check(sub: Submission) -> Outcome:
     naming = [(t, uri) for t in tasks for uri in uris if uri in t.output]
     if not naming:
         return failed(f"the consumer's output does not name the triggering Asset {', '.join(uris) or '(none)'}")
-    reads = reads_triggering_events.check(sub)
-    if reads.status != "passed":
-        return failed(
-            f"the output names {naming[0][1]}, but the code does not read it from triggering_asset_events: {reads.message}",
-            hint=sub.course.check("consumer_names_asset").hint,
-            file=reads.file,
-            line=reads.line,
-        )
     task, uri = naming[0]
+    spec = next((t for t in sub.consumer.tasks if t.task_id == task.task_id), None) if sub.consumer else None
+    if spec is None or TRIGGERING_EVENTS not in task_reads(spec):
+        file, line = sub.task_location(spec) if spec is not None else (None, None)
+        return failed(
+            f"the output names {uri}, but the code of {task.task_id} does not read it from {TRIGGERING_EVENTS}",
+            file=file,
+            line=line,
+        )
     return passed(f"task {task.task_id} logged the triggering Asset {uri}, read from triggering_asset_events")

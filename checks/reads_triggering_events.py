@@ -7,22 +7,10 @@ templated fields for templated operators. The code is read, never run.
 
 from __future__ import annotations
 
-from ._source import referenced_names, task_function
+from ._source import AIRFLOW2_TRIGGERING_EVENTS, TRIGGERING_EVENTS, task_reads
 from ._support import Outcome, Submission, failed, passed, skipped
 
-KEY = "triggering_asset_events"
-AIRFLOW2_KEY = "triggering_dataset_events"
-
-
-def _names(task) -> set[str]:
-    fileloc = task.dag.fileloc if task.dag else None
-    function = task_function(fileloc, task.task_id)
-    names = referenced_names(fileloc, function) if function is not None else set()
-    for field in getattr(task, "template_fields", ()):
-        value = getattr(task, field, None)
-        if isinstance(value, str):
-            names.update(word for word in (KEY, AIRFLOW2_KEY) if word in value)
-    return names
+KEY, AIRFLOW2_KEY = TRIGGERING_EVENTS, AIRFLOW2_TRIGGERING_EVENTS
 
 
 def check(sub: Submission) -> Outcome:
@@ -31,7 +19,7 @@ def check(sub: Submission) -> Outcome:
         return skipped(f"no DAG {sub.course.consumer_dag_id} yet")
     if not dag.tasks:
         return failed(f"{dag.dag_id} has no tasks", file=sub.dag_file(dag), line=sub.dag_line(dag))
-    names = {task.task_id: _names(task) for task in dag.tasks}
+    names = {task.task_id: task_reads(task) for task in dag.tasks}
     for task in dag.tasks:
         if KEY in names[task.task_id]:
             file, line = sub.task_location(task)
