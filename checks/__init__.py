@@ -1,7 +1,9 @@
 """One module per check of exercise 5.1. Each exposes `check(sub: Submission) -> Outcome`.
 
-The module name is the check id from exercise_cli/data/exercise.toml. Checks run inside the
-grading child process, where the learner's DAGs are loaded by Airflow's DagBag.
+The module name is the check id from exercise_cli/data/exercise.toml. Checks run in the trusted
+grading process, on Airflow's serialized DAGs (the scheduler's view) and the learner's source read
+as a syntax tree. They decide only: the runner (exercise_cli/trusted/grading.py) skips a check
+whose `requires` did not pass, whose run did not happen, or whose DAG (`needs`) is not there yet.
 """
 
 from __future__ import annotations

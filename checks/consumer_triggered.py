@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, failed, not_run, passed, skipped
+from ._support import Outcome, Submission, failed, passed
 
 
 def check(sub: Submission) -> Outcome:
-    if (skip := not_run(sub)) is not None:
-        return skip
-    if sub.consumer is None:
-        return skipped(f"no DAG {sub.course.consumer_dag_id} yet")
     run = sub.run
     producer_run_id = run.producer_run.run_id if run.producer_run else None
     for consumer_run in run.consumer_runs or []:

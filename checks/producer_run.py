@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, failed, not_run, passed
+from ._support import Outcome, Submission, failed, passed
 
 
 def check(sub: Submission) -> Outcome:
-    if (skip := not_run(sub)) is not None:
-        return skip
     run = sub.run.producer_run
     if run is None:
         return failed(sub.run.error or "no producer run was made")

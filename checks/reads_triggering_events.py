@@ -8,15 +8,13 @@ templated fields for templated operators. The code is read, never run.
 from __future__ import annotations
 
 from ._source import AIRFLOW2_TRIGGERING_EVENTS, TRIGGERING_EVENTS, task_reads
-from ._support import Outcome, Submission, failed, passed, skipped
+from ._support import Outcome, Submission, failed, passed
 
 KEY, AIRFLOW2_KEY = TRIGGERING_EVENTS, AIRFLOW2_TRIGGERING_EVENTS
 
 
 def check(sub: Submission) -> Outcome:
     dag = sub.consumer
-    if dag is None:
-        return skipped(f"no DAG {sub.course.consumer_dag_id} yet")
     if not dag.tasks:
         return failed(f"{dag.dag_id} has no tasks", file=sub.dag_file(dag), line=sub.dag_line(dag))
     names = {task.task_id: task_reads(task) for task in dag.tasks}

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, failed, not_run, passed
+from ._support import Outcome, Submission, failed, passed
 
 
 def check(sub: Submission) -> Outcome:
-    if (skip := not_run(sub)) is not None:
-        return skip
     run = sub.run
     if run.registered is None:
         return failed(run.error or "the DAGs could not be written to the metadata database")

@@ -17,6 +17,7 @@ class CheckSpec:
     title: str
     hint: str
     requires: str | None = None
+    needs: str | None = None  # "producer", "consumer" or "either": the DAG the check is about
     phase: str | None = None  # dynamic checks: the step of the run that decides them
 
 
@@ -83,6 +84,7 @@ def _parse(raw: dict) -> Course:
                     title=k["title"],
                     hint=k["hint"],
                     requires=k.get("requires"),
+                    needs=k.get("needs"),
                     phase=k.get("phase"),
                 )
                 for k in c["checks"]

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from exercise_cli.checks import run_check
-from exercise_cli.checks._support import Outcome, Submission, skipped
+from exercise_cli.checks._support import Outcome, Submission, not_run, skipped
 from exercise_cli.course import Course, load_course
 from exercise_cli.untrusted.jail import Jail, Limits, reap, sandbox_uid
 from exercise_cli.trusted.protocol import (
@@ -111,11 +111,27 @@ def _evaluate(course: Course, sub: Submission, kinds: set[str], earlier: dict | 
         if prerequisite is not None and (prerequisite["status"] == "failed"
                                          or sub.mode == "full" and prerequisite["status"] != "passed"):
             outcome = skipped(f"not run: '{course.check(spec.requires).title}' did not pass")
+        elif (waiting := _waiting_for(spec, sub)) is not None:
+            outcome = waiting
         else:
             outcome = _safe(spec.id, sub)
         record = _record(spec.id, outcome, spec.hint)
         results[spec.id] = decided[spec.id] = record
     return decided
+
+
+def _waiting_for(spec, sub: Submission) -> Outcome | None:
+    """The skip a check gets before it can be decided: no run yet, or no DAG of the kind it is about."""
+    if spec.kind == "dynamic" and (skip := not_run(sub)) is not None:
+        return skip
+    course = sub.course
+    if spec.needs == "producer" and sub.producer is None:
+        return skipped(f"no DAG {course.producer_dag_id} yet")
+    if spec.needs == "consumer" and sub.consumer is None:
+        return skipped(f"no DAG {course.consumer_dag_id} yet")
+    if spec.needs == "either" and sub.producer is None and sub.consumer is None:
+        return skipped("no exercise DAG loaded yet")
+    return None
 
 
 def _safe(check_id: str, sub: Submission) -> Outcome:
