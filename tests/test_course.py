@@ -66,3 +66,10 @@ def test_requirements_point_at_checks_decided_earlier() -> None:
     for check in load_course().checks:
         assert check.requires is None or check.requires in seen, check.id
         seen.add(check.id)
+
+
+def test_every_check_has_its_own_unit_test_module() -> None:
+    from conftest import TESTS
+
+    for check in load_course().checks:
+        assert (TESTS / "checks" / f"test_{check.id}.py").is_file(), check.id

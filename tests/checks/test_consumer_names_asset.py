@@ -1,0 +1,28 @@
+from exercise_cli.checks import consumer_names_asset
+from exercise_cli.checks._support import RunFacts
+from hand_built import CONSUMER, HEADER, dag_run, task
+
+EVENT = {"id": 1, "uri": "s3://data-lake/processed_data"}
+
+
+def consumer(load, source: str, output: str):
+    sub = load(source)
+    sub.run = RunFacts(consumer_run=dag_run("exercise_5_1_consumer", "a", tasks=[task("consume_data", output)], consumed=[EVENT]))
+    return sub
+
+
+def test_passes_when_the_uri_read_from_the_events_is_logged(load) -> None:
+    outcome = consumer_names_asset.check(consumer(load, HEADER + CONSUMER, "s3://data-lake/processed_data"))
+    assert outcome.status == "passed"
+
+
+def test_a_hard_coded_uri_fails(load) -> None:
+    source = HEADER + CONSUMER.replace('for asset, events in context["triggering_asset_events"].items():\n            print(asset.uri)',
+                                       'print("s3://data-lake/processed_data")')
+    outcome = consumer_names_asset.check(consumer(load, source, "s3://data-lake/processed_data"))
+    assert outcome.status == "failed" and "does not read it from triggering_asset_events" in outcome.message
+
+
+def test_output_without_the_uri_fails(load) -> None:
+    outcome = consumer_names_asset.check(consumer(load, HEADER + CONSUMER, "hello"))
+    assert outcome.status == "failed" and "does not name the triggering Asset" in outcome.message

@@ -1,0 +1,33 @@
+from exercise_cli.checks import dag_ids
+from hand_built import CONSUMER, HEADER, PRODUCER
+
+
+def test_passes_with_both_ids(load) -> None:
+    assert dag_ids.check(load(HEADER + PRODUCER + CONSUMER)).status == "passed"
+
+
+def test_a_near_miss_gets_a_did_you_mean(load) -> None:
+    outcome = dag_ids.check(load(HEADER + PRODUCER + CONSUMER.replace("exercise_5_1_consumer", "exercise_51_consumer")))
+    assert outcome.status == "failed" and "did you mean 'exercise_5_1_consumer'?" in outcome.message
+
+
+def test_a_missing_dag_is_named(load) -> None:
+    outcome = dag_ids.check(load(HEADER + PRODUCER))
+    assert outcome.status == "failed" and "missing DAG id(s) exercise_5_1_consumer" in outcome.message
+
+
+def test_no_dag_at_all_names_the_next_todo(load) -> None:
+    outcome = dag_ids.check(load(HEADER.replace('processed_data = Asset', '# TODO 1: the Asset\n# processed_data = Asset')))
+    assert outcome.status == "failed" and "start with the first TODO" in outcome.message and outcome.line == 3
+
+
+def test_a_file_without_dags_or_todos_is_not_a_dag_folder(load) -> None:
+    outcome = dag_ids.check(load("VALUE = 1\n"))
+    assert outcome.status == "failed" and "none of the 1 .py file defines a DAG" in outcome.message
+
+
+def test_an_id_defined_twice_in_a_file(load) -> None:
+    sub = load(HEADER + PRODUCER + CONSUMER)
+    sub.duplicate_dag_ids = {"exercise_5_1_producer": ["dags.py", "dags.py"]}
+    outcome = dag_ids.check(sub)
+    assert outcome.status == "failed" and "'exercise_5_1_producer' is defined" in outcome.message

@@ -1,0 +1,19 @@
+from exercise_cli.checks import producer_run
+from hand_built import dag_run, ran, task
+
+
+def test_passes_on_a_successful_run() -> None:
+    sub = ran(producer_run=dag_run("exercise_5_1_producer", "scheduled__1", tasks=[task("process_data")]))
+    outcome = producer_run.check(sub)
+    assert outcome.status == "passed" and "scheduled__1 succeeded" in outcome.message
+
+
+def test_a_failed_task_names_its_error_file_and_line() -> None:
+    failed_task = task("process_data", state="failed", error="ValueError: boom", error_file="dags.py", error_line=12)
+    outcome = producer_run.check(ran(producer_run=dag_run("exercise_5_1_producer", "r", "failed", [failed_task])))
+    assert outcome.status == "failed" and "ValueError: boom" in outcome.message and (outcome.file, outcome.line) == ("dags.py", 12)
+
+
+def test_no_run_reports_what_airflow_refused() -> None:
+    outcome = producer_run.check(ran(error="Airflow failed while run producer: KeyError: x"))
+    assert outcome.status == "failed" and "KeyError" in outcome.message

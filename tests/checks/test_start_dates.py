@@ -1,0 +1,16 @@
+from exercise_cli.checks import start_dates
+from hand_built import CONSUMER, HEADER, PRODUCER
+
+
+def test_passes_on_january_1_2024(load) -> None:
+    assert start_dates.check(load(HEADER + PRODUCER + CONSUMER)).status == "passed"
+
+
+def test_midnight_in_the_dags_own_time_zone_passes(load) -> None:
+    source = "import pendulum\n" + HEADER + PRODUCER.replace("datetime(2024, 1, 1)", 'pendulum.datetime(2024, 1, 1, tz="Europe/Paris")')
+    assert start_dates.check(load(source)).status == "passed"
+
+
+def test_fails_on_another_date_with_the_line(load) -> None:
+    outcome = start_dates.check(load(HEADER + PRODUCER.replace("datetime(2024, 1, 1)", "datetime(2024, 2, 1)")))
+    assert outcome.status == "failed" and "start_date=2024-02-01" in outcome.message and outcome.line == 5

@@ -1,0 +1,13 @@
+from exercise_cli.checks import tags
+from hand_built import CONSUMER, HEADER, PRODUCER
+
+
+def test_passes_with_the_statements_tags_in_any_order(load) -> None:
+    source = HEADER + PRODUCER.replace('["exercise", "module-05", "assets", "producer"]', '["producer", "assets", "module-05", "exercise"]')
+    assert tags.check(load(source + CONSUMER)).status == "passed"
+
+
+def test_fails_naming_what_is_missing_and_unexpected(load) -> None:
+    outcome = tags.check(load(HEADER + PRODUCER.replace('"module-05"', '"module-5"')))
+    assert outcome.status == "failed" and "missing ['module-05']; unexpected ['module-5']" in outcome.message
+    assert outcome.hint == 'tags=["exercise", "module-05", "assets", "producer"]'
