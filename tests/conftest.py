@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import textwrap
 from functools import cache
 from pathlib import Path
 
 import pytest
+
+from exercise_cli.checks._support import Submission
+from exercise_cli.course import load_course
 
 TESTS = Path(__file__).parent
 SUBMISSIONS = TESTS / "submissions"
@@ -31,3 +35,47 @@ def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float |
 
 def submission(name: str) -> str:
     return str(SUBMISSIONS / name)
+
+
+# Hand-built inputs for the check unit tests (tests/checks/): `load(source)` builds the Submission
+# the trusted side would build from that DAG source (Airflow's serialization round trip, run here).
+
+@pytest.fixture(scope="session")
+def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Airflow, imported in this test process to build the inputs, gets a home of its own (never ~/airflow)."""
+    home = tmp_path_factory.mktemp("airflow-home")
+    saved = {key: os.environ.get(key) for key in ("AIRFLOW_HOME", "AIRFLOW__CORE__LOAD_EXAMPLES")}
+    os.environ.update(AIRFLOW_HOME=str(home), AIRFLOW__CORE__LOAD_EXAMPLES="False")
+    try:
+        import airflow.dag_processing.dagbag  # noqa: F401 - Airflow reads its home once, on import
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return home
+
+
+@pytest.fixture
+def load(tmp_path: Path, airflow_home: Path):
+    """load(source, mode="full") -> Submission of that one file, as the trusted side builds it."""
+
+    def build(source: str, mode: str = "full") -> Submission:
+        from airflow.dag_processing.dagbag import DagBag
+        from airflow.serialization.serialized_objects import DagSerialization
+
+        path = tmp_path / "dags.py"
+        path.write_text(textwrap.dedent(source))
+        bag = DagBag(dag_folder=str(path))
+        return Submission(
+            course=load_course(),
+            files=["dags.py"],
+            dags={i: DagSerialization.from_dict(DagSerialization.to_dict(d)) for i, d in bag.dags.items()},
+            import_errors={"dags.py": text for text in bag.import_errors.values()},
+            warnings={"dags.py": [str(w) for ws in bag.captured_warnings.values() for w in ws]},
+            learner_paths={str(path): "dags.py"},
+            mode=mode,
+        )
+
+    return build
