@@ -12,6 +12,8 @@ from exercise_cli.trusted.task_logs import error_of, task_output
 
 # Records as Airflow 3.3's supervisor wrote them for a failing consumer task (trimmed to the keys read).
 RECORDS = [
+    {"event": "::group::Log message source details", "sources": ["/tmp/x/logs/attempt=1.log"]},  # REST only
+    {"event": "/tmp/x/logs/attempt=1.log"},
     {"event": "::group::Pre Execute", "logger": "task"},
     {"event": "DAG bundles loaded: dags-folder", "logger": "airflow.dag_processing.bundles.manager.DagBundlesManager"},
     {"event": "Filling up the DagBag from /tmp/x/dags/dags.py", "logger": "airflow.dag_processing.dagbag.BundleDagBag"},

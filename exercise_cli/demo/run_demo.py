@@ -59,8 +59,13 @@ class Demo:
     def _elapsed(self) -> str:
         return f"[dim]{time.monotonic() - self.t0:5.1f}s[/]"
 
-    def done(self, message: str) -> None:
-        self.console.print(f"{self._elapsed()} [green]✔[/] {message}")
+    def done(self, message: str, mark: str = "[green]✔[/]") -> None:
+        # A grid keeps a long message wrapping under itself, not under the time.
+        line = Table.grid(padding=(0, 1))
+        line.add_column(no_wrap=True)
+        line.add_column()
+        line.add_row(f"{self._elapsed()} {mark}", message)
+        self.console.print(line)
 
     def _sample_memory(self) -> None:
         mb, count = group_memory_mb(self.stack.pids())
@@ -90,17 +95,17 @@ class Demo:
             if self.keep:
                 self._keep_up()
         except StepFailed as exc:
-            console.print(f"{self._elapsed()} [bold red]✘ {exc.step} failed:[/] {exc.detail}")
+            self.done(f"[bold red]{exc.step} failed:[/] {exc.detail}", mark="[bold red]✘[/]")
             if exc.log:
                 console.print(Panel(exc.log, title="relevant log lines", border_style="red"))
         except (ApiError, EnvironmentProblem) as exc:
-            console.print(f"{self._elapsed()} [bold red]✘ failed:[/] {exc}")
+            self.done(f"[bold red]failed:[/] {exc}", mark="[bold red]✘[/]")
             for name in self.stack.processes:
                 tail = self.stack.log_tail(name, 6)
                 if tail:
                     console.print(Panel(tail, title=f"{name} log", border_style="red"))
         except KeyboardInterrupt:
-            console.print(f"{self._elapsed()} interrupted")
+            self.done("interrupted", mark=" ")
         finally:
             with console.status("Stopping Airflow (SIGTERM, then SIGKILL, per process group) and removing its home..."):
                 port = self.stack.port

@@ -25,6 +25,8 @@ def record_is_task_own(record: dict) -> bool:
     """A record the task itself wrote: a print (3.1+: logger task.stdout; 3.0: task with chan), or its logging."""
     logger = str(record.get("logger") or "")
     event = str(record.get("event") or "")
+    if not logger:  # Airflow's framing: "::group::Log message source details", the log file's path
+        return False
     if logger in ("task.stdout", "task.stderr") or (logger == "task" and record.get("chan") in ("stdout", "stderr")):
         return True
     return is_task_own(logger, event)
