@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.rule import Rule
+from rich.table import Table
 from rich.text import Text
 
 from exercise_cli.results import CheckResult, CriterionResult, Report
@@ -33,7 +34,7 @@ def _detail(text: Text) -> Padding:
 
 def _check_lines(check: CheckResult, title: str) -> list[RenderableType]:
     mark, style = MARKS[check.status]
-    head = Padding(Text.assemble((mark + " ", style), (title, "bold" if check.status == "failed" else "")), (0, 0, 0, 2))
+    head = _marked(Text(mark, style=style), Text(title, style="bold" if check.status == "failed" else ""))
     detail = Text()
     if check.file:
         detail.append(f"{check.file}{':' + str(check.line) if check.line else ''}: ", style="cyan")
@@ -44,6 +45,15 @@ def _check_lines(check: CheckResult, title: str) -> list[RenderableType]:
     return lines
 
 
+def _marked(mark: Text, title: Text) -> Padding:
+    """A check's mark and title; a long title wraps under itself."""
+    row = Table.grid(padding=(0, 1))
+    row.add_column(no_wrap=True)
+    row.add_column()
+    row.add_row(mark, title)
+    return Padding(row, (0, 0, 0, 2))
+
+
 def _waiting(skipped: list[CheckResult]) -> list[RenderableType]:
     """Skipped checks as one line: how many, and what they wait for."""
     reasons: list[str] = []
@@ -51,7 +61,7 @@ def _waiting(skipped: list[CheckResult]) -> list[RenderableType]:
         reason = check.message.removeprefix("not run: ")
         if reason not in reasons:
             reasons.append(reason)
-    head = Padding(Text.assemble(("○ ", "yellow"), (f"{len(skipped)} checks not run yet", "")), (0, 0, 0, 2))
+    head = _marked(Text("○", style="yellow"), Text(f"{len(skipped)} checks not run yet"))
     return [head, _detail(Text("; ".join(reasons), style="dim"))]
 
 

@@ -33,8 +33,13 @@ def record_is_task_own(record: dict) -> bool:
 
 
 def task_output(records: list[dict]) -> str:
-    """The task's own lines, in order: what it printed and logged, and the value it returned."""
-    return "\n".join(str(r.get("event", "")) for r in records if isinstance(r.get("event"), str) and record_is_task_own(r))
+    """The task's own lines: what it printed and logged, then the value it returned.
+
+    The supervisor stamps prints when they reach it, after the task's own log records (the
+    returned value among them), so the log's order is not the task's: the value goes last.
+    """
+    own = [str(r["event"]) for r in records if isinstance(r.get("event"), str) and record_is_task_own(r)]
+    return "\n".join([line for line in own if not line.startswith(_RETURNED)] + [line for line in own if line.startswith(_RETURNED)])
 
 
 def error_of(records: list[dict]) -> tuple[str, str]:
