@@ -30,10 +30,8 @@ _TAIL_BYTES = 32 * 1024
 class ChildOutcome:
     returncode: int | None
     phase: str = ""
-    task: tuple[str, str] | None = None  # (dag_id, task_id) running when the child stopped
     stopped_because: str = ""  # "" or "timeout"
     stderr_tail: str = ""
-    seconds: float = 0.0
     events: list[dict] = field(default_factory=list)
 
     @property
@@ -172,10 +170,6 @@ def run_worker(
                 kind = event.get("event")
                 if kind == "phase":
                     outcome.phase = event["phase"]
-                elif kind == "task_started":
-                    outcome.task = (event["dag_id"], event["task_id"])
-                elif kind == "task_finished":
-                    outcome.task = None
                 if on_event:
                     on_event(event)
             if child.poll() is not None:
@@ -195,5 +189,4 @@ def run_worker(
     outcome.events.extend(events)
     outcome.returncode = child.poll()
     _, outcome.stderr_tail = child.tails()
-    outcome.seconds = time.monotonic() - started
     return outcome

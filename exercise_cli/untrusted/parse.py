@@ -38,7 +38,6 @@ class Parsed:
     exit_status: int | None = None
     output_tail: str = ""
     refused: str = ""  # why the result was refused
-    seconds: float = 0.0
 
 
 def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float,
@@ -49,7 +48,7 @@ def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float,
     """
     result_read, result_write = os.pipe()
     out_read, out_write = os.pipe()
-    started = time.monotonic()
+    deadline = time.monotonic() + timeout
     pid = os.fork()
     if pid == 0:  # the child: nothing here may return
         try:
@@ -68,9 +67,7 @@ def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float,
     os.close(out_write)
     if meanwhile is not None:
         meanwhile()
-    outcome = _collect(pid, result_read, out_read, started + timeout)
-    outcome.seconds = time.monotonic() - started
-    return outcome
+    return _collect(pid, result_read, out_read, deadline)
 
 
 def _collect(pid: int, result_fd: int, out_fd: int, deadline: float) -> Parsed:
