@@ -115,6 +115,18 @@ def test_the_statements_test_steps_work_against_run_demo_keep() -> None:
         while len(asset_runs()) <= before and time.monotonic() < deadline:
             time.sleep(1)
         assert len(asset_runs()) == before + 1
-    finally:
-        os.killpg(demo.pid, signal.SIGINT)
+        # SIGTERM to run-demo alone (as a service manager sends it) stops Airflow too.
+        pids = [int(p) for p in re.findall(r"(?:api-server|scheduler) pid (\d+)", "\n".join(printed))]
+        assert len(pids) == 2
+        demo.send_signal(signal.SIGTERM)
         demo.wait(timeout=60)
+        for pid in pids:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                continue
+            raise AssertionError(f"Airflow process {pid} outlived run-demo")
+    finally:
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGINT)
+            demo.wait(timeout=60)

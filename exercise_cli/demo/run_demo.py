@@ -6,6 +6,8 @@ tool, turns the producer's asset event into the consumer's run.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,10 @@ from exercise_cli.live.rest import FINISHED, AirflowApi, ApiError, scheduled_run
 from exercise_cli.demo.stack import AirflowStack, group_memory_mb, port_in_use
 
 _NOISE = ("Returned value was: None",)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 class StepFailed(Exception):
@@ -79,6 +85,12 @@ class Demo:
     def run(self) -> DemoResult:
         producer, consumer = self.course.producer_dag_id, self.course.consumer_dag_id
         console = self.console
+        # SIGTERM (and SIGINT, which a shell's background job inherits as ignored) stop Airflow like
+        # Ctrl-C does: through the `finally` below, never leaving its processes behind.
+        handlers = {}
+        if threading.current_thread() is threading.main_thread():
+            handlers = {signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
+                        signal.SIGTERM: signal.signal(signal.SIGTERM, _interrupt)}
         console.print(f"[bold]exercise run-demo[/]: the producer/consumer pattern on a real Airflow {self._version()}")
         try:
             with console.status("Preparing a throwaway Airflow home (template DB, DAG files, `airflow dags reserialize`)..."):
@@ -115,6 +127,8 @@ class Demo:
                 f"Stopped every process in {self.result.stop_seconds:.1f} s, removed the home; "
                 f"port {port} {'is free' if self.result.port_free else 'is STILL IN USE'}"
             )
+            for signum, handler in handlers.items():
+                signal.signal(signum, handler)
         return self.result
 
     def _version(self) -> str:
