@@ -17,7 +17,7 @@ from exercise_cli.results import CheckResult, Report, build_report
 from exercise_cli.grading.submission import copy_into, find_submission
 from exercise_cli.grading.template_db import airflow_version, copy_template_into
 from exercise_cli.untrusted import jail
-from exercise_cli.trusted.protocol import FINAL_RESULTS_FILE, PHASE_DOING, STATIC_RESULTS_FILE, Job
+from exercise_cli.trusted.protocol import FINAL_RESULTS_FILE, PARSE_TIMEOUT_HINT, PHASE_DOING, STATIC_RESULTS_FILE, Job
 
 DEFAULT_TIMEOUT_STATIC = 60.0
 DEFAULT_TIMEOUT_FULL = 180.0
@@ -147,8 +147,7 @@ def _explain_stop(
         if phase == "import_airflow":
             hint = "The grader's own start-up did not finish within --timeout; your code had not run yet. Give it more time."
         elif phase == "parse":
-            hint = ("Look for an endless loop or a long wait at the top level of your file, or a crash in C code "
-                    "(a segfault makes Airflow's import handler loop); --timeout sets the limit.")
+            hint = PARSE_TIMEOUT_HINT
         else:
             hint = "Look for code that never returns (at import time or in a task); the whole check may take --timeout seconds."
     else:

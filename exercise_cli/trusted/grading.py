@@ -45,7 +45,7 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
     progress.phase("parse")
 
     # While the parse child works, build what running the DAGs needs (no thread: children are forked).
-    sub = load_submission(job, course, jail, meanwhile=_prepare_run if job.mode == "full" else None)
+    sub = load_submission(job, course, jail, meanwhile=prepare_run if job.mode == "full" else None)
     static = _evaluate(course, sub, kinds={"static", "quiz"})
     write_json_atomically(home / STATIC_RESULTS_FILE, static)
     progress.emit("static_done")
@@ -66,7 +66,8 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
     write_json_atomically(home / FINAL_RESULTS_FILE, final)
 
 
-def _prepare_run() -> None:
+def prepare_run() -> None:
+    """Import and build what running the DAGs needs (the warm process does it once for all its children)."""
     import airflow.dag_processing.collection  # noqa: F401
     import airflow.executors.workloads  # noqa: F401
     import airflow.jobs.scheduler_job_runner  # noqa: F401

@@ -15,7 +15,7 @@ from exercise_cli.course import Course
 from exercise_cli.exits import ended, last_line
 from exercise_cli.untrusted.jail import Jail
 from exercise_cli.untrusted.parse import parse_in_child
-from exercise_cli.trusted.protocol import Job
+from exercise_cli.trusted.protocol import PARSE_TIMEOUT_HINT, Job
 
 
 def load_submission(job: Job, course: Course, jail: Jail | None, meanwhile: Callable[[], None] | None = None) -> Submission:
@@ -55,8 +55,7 @@ def _failure(parsed, job: Job, learner: dict[str, str]) -> ParseFailure:
     if parsed.stopped == "timeout":
         return ParseFailure(
             f"timed out after {job.timeout:g} s while importing your DAG files; all its processes were killed",
-            "Look for an endless loop or a long wait at the top level of your file, or a crash in C code "
-            "(a segfault makes Airflow's import handler loop); --timeout sets the limit.",
+            PARSE_TIMEOUT_HINT,
             file,
         )
     if parsed.stopped == "result":

@@ -31,6 +31,12 @@ PHASE_DOING = {
 }
 
 
+# The hint for a check stopped while importing the learner's files (by the parse child's deadline
+# or, failing that, by the CLI's --timeout): both sides give the same one.
+PARSE_TIMEOUT_HINT = ("Look for an endless loop or a long wait at the top level of your file, or a crash in C code "
+                      "(a segfault makes Airflow's import handler loop); --timeout sets the limit.")
+
+
 @dataclass
 class Job:
     mode: str  # "static" or "full"

@@ -19,24 +19,14 @@ import sys
 
 
 def _warm_up() -> None:
-    import airflow  # noqa: F401
-    import airflow.dag_processing.collection  # noqa: F401
     import airflow.dag_processing.dagbag  # noqa: F401
-    import airflow.executors.workloads  # noqa: F401
-    import airflow.jobs.scheduler_job_runner  # noqa: F401
     import airflow.models.asset  # noqa: F401
-    import airflow.sdk.execution_time.supervisor  # noqa: F401
-    import airflow.sdk.execution_time.task_runner  # noqa: F401
     from airflow import settings
 
-    import exercise_cli.trusted.grading  # noqa: F401
     import exercise_cli.trusted.running  # noqa: F401
-    from exercise_cli.trusted import execution_api
+    from exercise_cli.trusted.grading import prepare_run
 
-    execution_api.build()  # the app, not its transport: that starts a thread, which a fork would lose
-    from sqlalchemy.orm import configure_mappers
-
-    configure_mappers()
+    prepare_run()  # builds the Execution API's app, not its transport: that starts a thread, which a fork would lose
     for name in ("checks", "checks._airflow", "checks._source"):
         __import__(f"exercise_cli.{name}")
     _parse_reference_solution()
