@@ -99,8 +99,9 @@ class AirflowApi:
         return self.get(f"/dags/{quote(dag_id)}/dagRuns/{quote(run_id, safe='')}/taskInstances")["task_instances"]
 
     def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int = 1) -> list[str]:
-        """The lines the task itself wrote (prints, its loggers, its returned value), not Airflow's own."""
-        from exercise_cli.trusted.task_logs import record_is_task_own
+        """The lines the task itself wrote (prints, its loggers, its returned value), not Airflow's own:
+        read as local grading reads the supervisor's log, the same records."""
+        from exercise_cli.trusted.task_logs import task_output
 
         data = self.get(
             f"/dags/{quote(dag_id)}/dagRuns/{quote(run_id, safe='')}/taskInstances/{quote(task_id)}/logs/{try_number}",
@@ -109,7 +110,8 @@ class AirflowApi:
         content = data.get("content", [])
         items = content if isinstance(content, list) else [content]
         # Items that are not records (3.2+: "::group::" markers, source paths) are Airflow's framing.
-        return [str(item.get("event", "")) for item in items if isinstance(item, dict) and record_is_task_own(item)]
+        output = task_output([item for item in items if isinstance(item, dict)])
+        return output.splitlines() if output else []
 
     def asset_events(self, **params: Any) -> list[dict]:
         return self.get("/assets/events", **params)["asset_events"]

@@ -15,13 +15,13 @@ _AIRFLOW_EXACT = ("task", "py.warnings", "airflow.task.hooks")
 _RETURNED = "Done. Returned value was:"
 
 
-def is_task_own(logger: str, event: str) -> bool:
+def _is_task_own(logger: str, event: str) -> bool:
     if event.startswith(_RETURNED) or logger.startswith("airflow.task"):
         return True
     return logger not in _AIRFLOW_EXACT and not logger.startswith(_AIRFLOW_OWN)
 
 
-def record_is_task_own(record: dict) -> bool:
+def _record_is_task_own(record: dict) -> bool:
     """A record the task itself wrote: a print (3.1+: logger task.stdout; 3.0: task with chan), or its logging."""
     logger = str(record.get("logger") or "")
     event = str(record.get("event") or "")
@@ -29,7 +29,7 @@ def record_is_task_own(record: dict) -> bool:
         return False
     if logger in ("task.stdout", "task.stderr") or (logger == "task" and record.get("chan") in ("stdout", "stderr")):
         return True
-    return is_task_own(logger, event)
+    return _is_task_own(logger, event)
 
 
 def task_output(records: list[dict]) -> str:
@@ -38,7 +38,7 @@ def task_output(records: list[dict]) -> str:
     The supervisor stamps prints when they reach it, after the task's own log records (the
     returned value among them), so the log's order is not the task's: the value goes last.
     """
-    own = [str(r["event"]) for r in records if isinstance(r.get("event"), str) and record_is_task_own(r)]
+    own = [str(r["event"]) for r in records if isinstance(r.get("event"), str) and _record_is_task_own(r)]
     return "\n".join([line for line in own if not line.startswith(_RETURNED)] + [line for line in own if line.startswith(_RETURNED)])
 
 
