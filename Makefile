@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench compat clean
 
 $(INSTALLED): pyproject.toml exercise_cli/data/constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -20,5 +20,10 @@ test: $(INSTALLED)
 bench: $(INSTALLED)
 	$(VENV)/bin/python benchmarks/bench.py
 
+# check --live against real Airflow 3.0.6, 3.1.8, 3.2.2 and 3.3.2 deployments, each in its own venv
+# under .compat/ (not part of CI: four installs). RECORD=1 also re-records tests/live/recorded/.
+compat: $(INSTALLED)
+	$(VENV)/bin/python compat/run.py $(if $(RECORD),--record)
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) .compat build dist *.egg-info

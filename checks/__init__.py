@@ -1,18 +1,25 @@
-"""One module per check of exercise 5.1. Each exposes `check(sub: Submission) -> Outcome`.
+"""One module per check of exercise 5.1. Each exposes `check(sub: Submission) -> CheckResult`.
 
 The module name is the check id from exercise_cli/data/exercise.toml. Checks run in the trusted
 grading process, on Airflow's serialized DAGs (the scheduler's view) and the learner's source read
-as a syntax tree. They decide only: the runner (exercise_cli/trusted/grading.py) skips a check
-whose `requires` did not pass, whose run did not happen, or whose DAG (`needs`) is not there yet.
+as a syntax tree. They decide only: the runner (exercise_cli/trusted/runner.py) skips a check
+whose `requires` did not pass, whose run did not happen, whose DAG (`needs`) is not there yet,
+or that reads a fact (its READS) this mode could not obtain. The facts: exercise_cli/facts.py.
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-from ._support import Outcome, Submission
+if TYPE_CHECKING:  # exercise_cli.facts reads sources through checks._source
+    from exercise_cli.facts import Submission
+    from exercise_cli.results import CheckResult
 
 
-def run_check(check_id: str, sub: Submission) -> Outcome:
-    module = importlib.import_module(f"{__name__}.{check_id}")
-    return module.check(sub)
+def check_module(check_id: str):
+    return importlib.import_module(f"{__name__}.{check_id}")
+
+
+def run_check(check_id: str, sub: Submission) -> CheckResult:
+    return check_module(check_id).check(sub)

@@ -1,150 +1,40 @@
-"""What every check needs: the outcome record, the submission's facts, and source locations."""
+"""What every check needs: results made the one way, and small helpers over the facts."""
 
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
-from typing import Any
 
-from exercise_cli.course import Course
+from exercise_cli.facts import DagRunFacts, Submission
+from exercise_cli.results import CheckResult
 
-from ._source import dag_definition_line, keyword_source, literal_line, task_function
-
-
-@dataclass
-class Outcome:
-    status: str  # "passed", "failed", "skipped" or "pending"
-    message: str
-    hint: str | None = None  # None: the check's hint from the course data, shown when it fails
-    file: str | None = None
-    line: int | None = None
+# A check returns a CheckResult without id and title (the runner adds them, and the course's hint
+# when a failing check gives none of its own).
 
 
-def passed(message: str, file: str | None = None, line: int | None = None) -> Outcome:
-    return Outcome("passed", message, file=file, line=line)
+def passed(message: str, file: str | None = None, line: int | None = None) -> CheckResult:
+    return CheckResult("", "passed", message, file=file, line=line)
 
 
-def failed(message: str, hint: str | None = None, file: str | None = None, line: int | None = None) -> Outcome:
-    return Outcome("failed", message, hint, file, line)
+def failed(message: str, hint: str | None = None, file: str | None = None, line: int | None = None) -> CheckResult:
+    return CheckResult("", "failed", message, hint or "", file, line)
 
 
-def skipped(message: str) -> Outcome:
-    return Outcome("skipped", message)
+def skipped(message: str) -> CheckResult:
+    return CheckResult("", "skipped", message)
 
 
-@dataclass
-class TaskRun:
-    task_id: str
-    state: str
-    output: str  # what the task printed and logged, Airflow's line prefixes removed
-    started: float
-    ended: float
-    error: str | None = None
-    error_file: str | None = None
-    error_line: int | None = None
-    stopped_because: str = ""  # "timeout" or "output" when the grader killed the task
+def pending(message: str) -> CheckResult:
+    return CheckResult("", "pending", message)
 
 
-@dataclass
-class DagRunFacts:
-    dag_id: str
-    run_id: str
-    run_type: str
-    state: str
-    tasks: list[TaskRun] = field(default_factory=list)
-    consumed_events: list[dict] = field(default_factory=list)  # for asset-triggered runs
-    note: str = ""
-
-    def failed_task(self) -> TaskRun | None:
-        return next((t for t in self.tasks if t.state != "success"), None)
-
-
-@dataclass
-class RunFacts:
-    """What happened when Airflow ran the submission; fields stay None when a step was not reached."""
-
-    registered: dict[str, dict] | None = None  # dag_id -> {"in_db", "serialized", "is_stale"}
-    db_import_errors: list[dict] = field(default_factory=list)
-    producer_run: DagRunFacts | None = None
-    asset_events: list[dict] | None = None  # events the producer run emitted
-    consumer_runs: list[DagRunFacts] | None = None  # asset-triggered consumer runs the scheduler made
-    trigger_diagnosis: str = ""
-    consumer_run: DagRunFacts | None = None
-    asset_record: dict | None = None  # the Assets view's record of the asset, or {} if absent
-    error: str = ""  # the grader could not complete a step (Airflow refused something)
-
-
-@dataclass
-class ParseFailure:
-    message: str
-    hint: str
-    file: str | None
-
-
-@dataclass
-class Submission:
-    """The learner's DAGs as Airflow serialized them (the scheduler's view), plus the run facts in full mode."""
-
-    course: Course
-    files: list[str]  # learner paths of the .py files graded
-    dags: dict[str, Any]  # dag_id -> Airflow's SerializedDAG
-    import_errors: dict[str, str]  # learner path -> Airflow's error text
-    warnings: dict[str, list[str]]  # learner path -> captured warning texts
-    learner_paths: dict[str, str]  # path Airflow saw -> learner path
-    mode: str = "static"
-    quiz_passed: bool = False
-    run: RunFacts | None = None
-    dynamic_skip_reason: str = ""  # why the run was not attempted
-    duplicate_dag_ids: dict[str, list[str]] = field(default_factory=dict)  # dag_id -> files defining it
-    dags_folder: str = ""  # where the parse child read the copies
-    serialized: dict[str, dict] = field(default_factory=dict)  # dag_id -> Airflow's serialized DAG
-    copied_import_errors: dict[str, str] = field(default_factory=dict)  # copy path -> Airflow's error text
-    parse_failure: ParseFailure | None = None  # the parse child gave no result
-    not_utf8: dict[str, tuple[int, str]] = field(default_factory=dict)  # learner file -> (line, byte)
-
-    def learner_path(self, path: str | None) -> str | None:
-        if path is None:
-            return None
-        return self.learner_paths.get(path, path)
-
-    @property
-    def producer(self):
-        """The producer: by its id, else by its role (a DAG, not the consumer, with a task that has outlets)."""
-        if self.course.producer_dag_id in self.dags:
-            return self.dags[self.course.producer_dag_id]
-        consumer = self.consumer
-        return next((d for d in self.dags.values() if d is not consumer and any(t.outlets for t in d.tasks)), None)
-
-    @property
-    def consumer(self):
-        """The consumer: by its id, else by its role (the DAG scheduled on Assets)."""
-        if self.course.consumer_dag_id in self.dags:
-            return self.dags[self.course.consumer_dag_id]
-        return next((d for d in self.dags.values() if is_asset_scheduled(d)), None)
-
-    def dag_file(self, dag) -> str | None:
-        return self.learner_path(getattr(dag, "fileloc", None))
-
-    def dag_line(self, dag, keyword: str | None = None) -> int | None:
-        return dag_definition_line(getattr(dag, "fileloc", None), dag.dag_id, keyword)
-
-    def written(self, dag, keyword: str) -> str | None:
-        """A DAG's keyword argument as the learner wrote it (its source text)."""
-        return keyword_source(getattr(dag, "fileloc", None), dag.dag_id, keyword)
-
-    def task_location(self, task) -> tuple[str | None, int | None]:
-        """Where a task is defined: its function for @task and PythonOperator, else its task_id literal."""
-        fileloc = getattr(task.dag, "fileloc", None) if task.dag else None
-        function = task_function(fileloc, task.task_id)
-        if function is not None:
-            return self.learner_path(fileloc), function.lineno
-        return self.learner_path(fileloc), literal_line(fileloc, task.task_id)
-
-
-def is_asset_scheduled(dag: Any) -> bool:
-    """Scheduled on Assets (alone, or with a time schedule): Airflow's asset timetables."""
-    return "Asset" in type(dag.timetable).__name__
+def run_failed(run: DagRunFacts, hint: str | None = None) -> CheckResult:
+    """A run that did not succeed: its first task that did not, with the exception and where it was raised."""
+    task = run.failed_task()
+    if task is None:
+        return failed(f"run {run.run_id} ended {run.state} before any task ran{run.note}")
+    return failed(f"task {task.task_id} ended {task.state}: {task.error or 'no exception recorded'}",
+                  hint=hint, file=task.error_file, line=task.error_line)
 
 
 def did_you_mean(wanted: str, candidates: list[str]) -> str | None:
@@ -161,7 +51,7 @@ def todo_lines(path: str) -> list[int]:
         return []
 
 
-def not_run(sub: Submission) -> Outcome | None:
+def not_run(sub: Submission) -> CheckResult | None:
     """The skip outcome for a dynamic check when nothing was run, else None."""
     if sub.mode == "static":
         return skipped("needs a full run (without --static)")

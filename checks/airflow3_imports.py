@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
 from ._errors import last_frame_in
 from ._source import imported_names
-from ._support import Outcome, Submission, failed, passed
+from ._support import failed, passed
 
 _AIRFLOW2_MARKERS = ("DeprecatedImportWarning", "airflow.datasets", "airflow.decorators", "schedule_interval")
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     for file, text in sub.import_errors.items():
         fix = sub.course.airflow3_fix(text)
         if fix and any(marker in text for marker in _AIRFLOW2_MARKERS):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, failed, passed
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
+from ._support import failed, passed
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     wanted = sub.course.asset_uri
     events = sub.run.asset_events or []
     matching = [e for e in events if e["uri"] == wanted]

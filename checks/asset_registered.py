@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, failed, passed
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
+from ._support import failed, passed
+
+READS = ("asset_record",)  # facts a mode may lack (RunFacts.unavailable): then the runner skips this check
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     course = sub.course
     producer_id, consumer_id = sub.producer.dag_id, sub.consumer.dag_id
     record = sub.run.asset_record

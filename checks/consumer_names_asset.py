@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
 from ._source import TRIGGERING_EVENTS, task_reads
-from ._support import Outcome, Submission, failed, passed
+from ._support import failed, passed
+
+READS = ("task_output",)  # facts a mode may lack (RunFacts.unavailable): then the runner skips this check
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     run = sub.run.consumer_run
     uris = sorted({e["uri"] for e in (run.consumed_events if run else [])})
     tasks = run.tasks if run else []

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from exercise_cli.facts import Submission, is_asset_scheduled
+from exercise_cli.results import CheckResult
+
 from ._airflow import outlet_assets
-from ._support import Outcome, Submission, did_you_mean, failed, is_asset_scheduled, passed
+from ._support import did_you_mean, failed, passed
 
 
 def updated_by(node: Any, name: str, uri: str) -> bool:
@@ -45,15 +48,15 @@ def referenced(node: Any) -> list[tuple[str, str, str]]:
     return [("asset", node.uri, node.name)]
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     dag = sub.consumer
-    wanted = sub.course.asset_uri
+    wanted, variable = sub.course.asset_uri, sub.course.asset_variable
     file, line = sub.dag_file(dag), sub.dag_line(dag, "schedule")
     written = sub.written(dag, "schedule") or "None"
     condition = getattr(dag.timetable, "asset_condition", None)
     if condition is None or not is_asset_scheduled(dag):
         summary = getattr(dag.timetable, "summary", "")
-        return failed(f"{dag.dag_id} has schedule={written} ({summary}), wanted schedule=[processed_data], the Asset {wanted!r}",
+        return failed(f"{dag.dag_id} has schedule={written} ({summary}), wanted schedule=[{variable}], the Asset {wanted!r}",
                       file=file, line=line)
     produced = [a for _, a in outlet_assets(sub.producer)] if sub.producer else []
     producer_asset = next(((a.name, a.uri) for a in produced if a.uri == wanted), (wanted, wanted))
@@ -86,7 +89,7 @@ def check(sub: Submission) -> Outcome:
     return failed(
         f"{dag.dag_id} waits for ALL of {[value for _, value, _ in names]}: an update of {wanted!r} alone does not trigger it; "
         f"it also waits for {others}",
-        hint="schedule=[processed_data] alone, or (processed_data | other) if either Asset should trigger it.",
+        hint=f"schedule=[{variable}] alone, or ({variable} | other) if either Asset should trigger it.",
         file=file, line=line)
 
 

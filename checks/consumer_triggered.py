@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, failed, passed
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
+from ._support import failed, passed
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     run = sub.run
     producer_run_id = run.producer_run.run_id if run.producer_run else None
     for consumer_run in run.consumer_runs or []:
@@ -21,7 +24,7 @@ def check(sub: Submission) -> Outcome:
             f"the scheduler created {run.consumer_runs[0].run_id}, but it consumed no asset event: Airflow hands a run "
             "the events of the Assets its DAG is scheduled on directly; a reference (Asset.ref) triggers the run "
             "without them, so triggering_asset_events stays empty",
-            hint="schedule=[processed_data]: the very Asset object the producer lists in its outlets.")
+            hint=f"schedule=[{sub.course.asset_variable}]: the very Asset object the producer lists in its outlets.")
     if run.consumer_runs:
         return failed(f"asset-triggered runs were created, but none consumed the event of producer run {producer_run_id}")
     return failed(f"the scheduler created no run of {sub.consumer.dag_id}: {run.trigger_diagnosis or 'its asset condition was not met'}")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
 from ._source import module_asset_line
-from ._support import Outcome, Submission, did_you_mean, failed, passed, todo_lines
+from ._support import did_you_mean, failed, passed, todo_lines
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     course = sub.course
     wanted = (course.producer_dag_id, course.consumer_dag_id)
     for dag_id, files in sub.duplicate_dag_ids.items():
@@ -56,7 +59,7 @@ def _definition_lines(sub: Submission, dag_id: str) -> list[int]:
     return sorted(lines)
 
 
-def _no_dags_yet(sub: Submission) -> Outcome:
+def _no_dags_yet(sub: Submission) -> CheckResult:
     """No DAG at all: point at the next step of the starter (its TODOs), or say this is no DAG folder."""
     hint = "Work through the TODOs in order; `exercise hint` reveals the statement's hints one at a time."
     for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1]):

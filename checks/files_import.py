@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
 from ._errors import exception_line, last_frame_in
-from ._support import Outcome, Submission, failed, passed
+from ._support import failed, passed
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     for file, (line, byte) in sub.not_utf8.items():
         return failed(f"not UTF-8: byte {byte} on line {line}; Python reads source files as UTF-8",
                       hint="Save the file as UTF-8 (your editor's encoding setting), or remove the character.",

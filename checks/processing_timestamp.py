@@ -6,11 +6,16 @@ timestamps Airflow itself puts at the start of every log line are removed before
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, failed, passed
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
+from ._support import failed, passed
 from ._timestamps import first_stamped_line
 
+READS = ("task_output",)  # facts a mode may lack (RunFacts.unavailable): then the runner skips this check
 
-def check(sub: Submission) -> Outcome:
+
+def check(sub: Submission) -> CheckResult:
     run = sub.run.producer_run
     tasks = run.tasks if run else []
     for task in tasks:

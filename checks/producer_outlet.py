@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
 from ._airflow import outlet_assets
-from ._support import Outcome, Submission, failed, passed
+from ._support import failed, passed
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     dag = sub.producer
     wanted = sub.course.asset_uri
     outlets = outlet_assets(dag)

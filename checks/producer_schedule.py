@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
 from ._airflow import hourly_runs
-from ._support import Outcome, Submission, failed, passed
+from ._support import failed, passed
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     dag = sub.producer
     file, line = sub.dag_file(dag), sub.dag_line(dag, "schedule")
     summary = getattr(dag.timetable, "summary", "")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, passed
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
+from ._support import passed, pending
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     if sub.quiz_passed:
         return passed("quiz passed")
-    return Outcome("pending", "take the quiz with `exercise quiz` to show you understand the pattern")
+    return pending("take the quiz with `exercise quiz` to show you understand the pattern")

@@ -7,13 +7,16 @@ templated fields for templated operators. The code is read, never run.
 
 from __future__ import annotations
 
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
 from ._source import AIRFLOW2_TRIGGERING_EVENTS, TRIGGERING_EVENTS, task_reads
-from ._support import Outcome, Submission, failed, passed
+from ._support import failed, passed
 
 KEY, AIRFLOW2_KEY = TRIGGERING_EVENTS, AIRFLOW2_TRIGGERING_EVENTS
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     dag = sub.consumer
     if not dag.tasks:
         return failed(f"{dag.dag_id} has no tasks", file=sub.dag_file(dag), line=sub.dag_line(dag))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, failed, passed
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
+from ._support import failed, passed
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     run = sub.run
     if run.registered is None:
         return failed(run.error or "the DAGs could not be written to the metadata database")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from ._support import Outcome, Submission, failed, passed
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
+from ._support import failed, passed
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     wanted = date.fromisoformat(sub.course.start_date)
     dags = [d for d in (sub.producer, sub.consumer) if d is not None]
     for dag in dags:

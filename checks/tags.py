@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from ._support import Outcome, Submission, failed, passed
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
+from ._support import failed, passed
 
 
-def check(sub: Submission) -> Outcome:
+def check(sub: Submission) -> CheckResult:
     course = sub.course
     present = [(dag.dag_id, tags) for dag, tags in ((sub.producer, course.producer_tags), (sub.consumer, course.consumer_tags))
                if dag is not None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Iterator, Optional
 
@@ -128,16 +129,18 @@ def check(
     weights = _weights(weight)
     quiz_passed = bool(load_state(path, state).get("quiz_passed"))
     try:
-        if live:
-            from exercise_cli.live.grader import LiveGrader, connect
+        isolation = "process" if no_sandbox else "sandbox" if require_sandbox else "auto"
+        with _progress(quiet=json_output) as on_event:
+            if live:
+                from exercise_cli.live.deployment import grade_deployment
 
-            say = (lambda m: None) if json_output else (lambda m: _console(stderr=True).print(f"[dim]{m}[/]"))
-            report = LiveGrader(connect(live, token, username, password), wait=wait, quiz_passed=quiz_passed, say=say).grade()
-        else:
-            with _progress(quiet=json_output) as on_event:
+                if static:
+                    raise UsageError("--live grades what a deployment runs; --static is for a local file or folder")
+                report = grade_deployment(live, token=token, username=username, password=password, wait=wait,
+                                          timeout=timeout, quiz_passed=quiz_passed, isolation=isolation, on_event=on_event)
+            else:
                 report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout,
-                               quiz_passed=quiz_passed, on_event=on_event,
-                               isolation="process" if no_sandbox else "sandbox" if require_sandbox else "auto")
+                               quiz_passed=quiz_passed, on_event=on_event, isolation=isolation)
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     if not live and not static:
@@ -149,12 +152,16 @@ def check(
 
 @contextmanager
 def _progress(quiet: bool) -> Iterator:
-    """A spinner on stderr naming the grading step under way (only on a terminal)."""
+    """A spinner on stderr naming the grading step under way (only on a terminal), and the grader's notes
+    (what live mode did to a deployment) on stderr."""
     from exercise_cli.trusted.protocol import PHASE_DOING
 
     console = _console(stderr=True)
-    if quiet or not console.is_terminal:
+    if quiet:
         yield None
+        return
+    if not console.is_terminal:
+        yield lambda event: console.print(f"[dim]{event['text']}[/]") if event.get("event") == "note" else None
         return
     with console.status("Starting the grading process...") as status:
 
@@ -164,40 +171,31 @@ def _progress(quiet: bool) -> Iterator:
                 status.update(doing[0].upper() + doing[1:] + "...")
             elif event.get("event") == "task_started":
                 status.update(f"Running task {event['task_id']} of {event['dag_id']}...")
+            elif event.get("event") == "note":
+                console.print(f"[dim]{event['text']}[/]")
 
         yield on_event
 
 
 def _weights(pairs: list[str] | None) -> dict[str, float]:
-    from exercise_cli.course import load_course
+    from exercise_cli.grading.weights import parse_weights
 
-    ids = {c.id for c in load_course().criteria}
-    weights = {}
-    for pair in pairs or []:
-        name, _, value = pair.partition("=")
-        try:
-            number = float(value)
-        except ValueError:
-            number = -1.0
-        if name not in ids or number < 0:
-            raise _fail(f"--weight takes CRITERION=W with CRITERION one of {', '.join(sorted(ids))} and W >= 0; got {pair!r}")
-        weights[name] = number
-    return weights
+    try:
+        return parse_weights(pairs)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _write_ci_files(report, junit: Path | None, gradescope: Path | None, weights: dict[str, float]) -> None:
-    from exercise_cli.course import load_course
-
-    titles = {c.id: c.title for c in load_course().checks}
     try:
         if junit:
             from exercise_cli.reporters.junit import render_junit
 
-            junit.write_text(render_junit(report, titles), encoding="utf-8")
+            junit.write_text(render_junit(report), encoding="utf-8")
         if gradescope:
             from exercise_cli.reporters.gradescope import render_gradescope
 
-            gradescope.write_text(render_gradescope(report, titles, weights), encoding="utf-8")
+            gradescope.write_text(render_gradescope(report, weights), encoding="utf-8")
     except OSError as exc:
         raise _fail(f"cannot write {exc.filename}: {exc.strerror}") from None
 
@@ -230,56 +228,36 @@ def report_command(
     raise typer.Exit(0 if chosen[0].status == "passed" else EXIT_FAILED)
 
 
-autograder_app = typer.Typer(help="Package the grader for a course platform.", no_args_is_help=True,
-                             context_settings={"help_option_names": ["-h", "--help"]})
-app.add_typer(autograder_app, name="autograder")
-# The options both platforms take.
-_Weights = Annotated[Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Criterion points (whole for GitHub Classroom).")]
-_Wheel = Annotated[Optional[Path], typer.Option("--wheel", help="The grader's wheel (default: built from this checkout).")]
-_SubmissionTimeout = Annotated[float, typer.Option("--timeout", min=10, help="Seconds per submission.")]
-_TaskTimeout = Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")]
+class Platform(str, Enum):
+    gradescope = "gradescope"
+    github_classroom = "github-classroom"
 
 
-@autograder_app.command("gradescope")
-def autograder_gradescope(
-    out: Annotated[Path, typer.Option("--out", help="The zip to write.")] = Path("exercise_5_1_autograder.zip"),
-    weight: _Weights = None,
-    wheel: _Wheel = None,
-    timeout: _SubmissionTimeout = 300.0,
-    task_timeout: _TaskTimeout = 60.0,
+@app.command()
+def autograder(
+    platform: Annotated[Platform, typer.Argument(help="gradescope: an autograder zip; github-classroom: an assignment repository.")],
+    target: Annotated[
+        Optional[Path], typer.Argument(help="What to write [default: autograder.zip; assignment/ (new or empty)].")
+    ] = None,
+    weight: Annotated[
+        Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Criterion points (whole for GitHub Classroom).")
+    ] = None,
+    wheel: Annotated[Optional[Path], typer.Option("--wheel", help="The grader's wheel (default: built from this checkout).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=10, help="Seconds per submission.")] = 300.0,
+    task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
 ) -> None:
-    """Write a Gradescope autograder zip (setup.sh, run_autograder, the pinned grader)."""
-    from exercise_cli.autograder.gradescope import write_gradescope_zip
+    """Package the grader for a course platform: Gradescope's autograder zip, or a GitHub Classroom repository."""
+    from exercise_cli.autograder import package
 
-    written = _package(write_gradescope_zip, out, weight, wheel, timeout, task_timeout)
-    _console().print(f"wrote {written}: upload it as the assignment's autograder (Configure Autograder → Zip file upload)")
-
-
-@autograder_app.command("github-classroom")
-def autograder_classroom(
-    folder: Annotated[Path, typer.Argument(help="The assignment repository's folder (new or empty).")] = Path("assignment"),
-    weight: _Weights = None,
-    wheel: _Wheel = None,
-    timeout: _SubmissionTimeout = 300.0,
-    task_timeout: _TaskTimeout = 60.0,
-) -> None:
-    """Write a GitHub Classroom assignment repository: the starter, the workflow, a README."""
-    from exercise_cli.autograder.classroom import write_classroom_repo
-
-    written = _package(write_classroom_repo, folder, weight, wheel, timeout, task_timeout)
-    for path in written:
-        _console().print(f"wrote {path}")
-    _console().print(f"push {folder} as the assignment's template repository")
-
-
-def _package(write, target: Path, weight: list[str] | None, wheel: Path | None, timeout: float, task_timeout: float):
-    """Run one of the autograder writers; its troubles become one-line errors (exit 2)."""
+    weights = _weights(weight)
     try:
-        return write(target, _weights(weight), wheel, timeout, task_timeout)
+        lines = package(platform.value, target, weights, wheel, timeout, task_timeout)
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"cannot write {exc.filename or target}: {exc.strerror}") from None
+    for line in lines:
+        _console().print(line)
 
 
 @app.command("run-demo")
@@ -309,7 +287,6 @@ def run_demo(
 
 
 def _emit(report, json_output: bool, weights: dict[str, float] | None = None, verbose: bool = False) -> None:
-    from exercise_cli.course import load_course
 
     if json_output:
         from exercise_cli.reporters.json_report import render_json
@@ -318,8 +295,7 @@ def _emit(report, json_output: bool, weights: dict[str, float] | None = None, ve
         return
     from exercise_cli.reporters.rich_report import render_checklist
 
-    titles = {c.id: c.title for c in load_course().checks}
-    render_checklist(report, _console(), titles, weights=weights, verbose=verbose)
+    render_checklist(report, _console(), weights=weights, verbose=verbose)
 
 
 @app.command()
@@ -328,26 +304,12 @@ def hint(
     dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (progress is kept next to it).")] = Path("dags"),
 ) -> None:
     """Reveal the statement's hints one at a time."""
-    from rich.markdown import Markdown
-    from rich.panel import Panel
+    from exercise_cli.tutor.hints import reveal_hint
 
-    from exercise_cli.tutor.hints import statement_hints
-    from exercise_cli.tutor.state import load_state, save_state
-
-    hints = statement_hints()
-    seen = int(load_state(dags).get("hints_seen", 0))
-    if number is None:
-        if seen >= len(hints):
-            _console().print(f"You have seen all {len(hints)} hints; `exercise hint N` shows hint N again.")
-            return
-        number = seen + 1
-    if number > len(hints):
-        raise _fail(f"there are {len(hints)} hints; hint {number} does not exist")
-    shown = hints[number - 1]
-    _console().print(Panel(Markdown(shown.body), title=f"{shown.title} ({number}/{len(hints)})", border_style="yellow"))
-    save_state(dags, hints_seen=max(seen, number))
-    if number < len(hints):
-        _console().print(f"[dim]{len(hints) - number} more: `exercise hint`[/]")
+    try:
+        reveal_hint(_console(), number, dags)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -358,47 +320,13 @@ def quiz(
     dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (the result is kept next to it).")] = Path("dags"),
 ) -> None:
     """A short quiz on the producer/consumer pattern; passing it meets the "understanding" criterion."""
-    from rich.markup import escape
+    from exercise_cli.tutor.quiz import take_quiz
 
-    from exercise_cli.tutor.quiz import load_quiz, parse_answers, score
-    from exercise_cli.tutor.state import save_state
-
-    questions, pass_mark = load_quiz()
-    console = _console()
-    if answers is not None:
-        try:
-            picks = parse_answers(answers, questions)
-        except ValueError as exc:
-            raise _fail(str(exc)) from None
-    else:
-        picks = []
-        for number, question in enumerate(questions, start=1):
-            console.print(f"\n[bold]{number}. {escape(question.text)}[/]")
-            letters = [chr(ord("a") + i) for i in range(len(question.choices))]
-            for letter, choice in zip(letters, question.choices):
-                console.print(f"   {letter}) {escape(choice)}")
-            picks.append(_ask_choice(console, letters))
-    for number, (pick, question) in enumerate(zip(picks, questions), start=1):
-        if pick == question.answer:
-            console.print(f"[green]✔[/] {number}. {escape(question.why)}")
-        else:
-            right = chr(ord("a") + question.answer)
-            console.print(f"[red]✘[/] {number}. you chose {chr(ord('a') + pick)}; the answer is {right}) "
-                          f"{escape(question.choices[question.answer])}. {escape(question.why)}")
-    result = score(picks, questions)
-    passed = result >= pass_mark
-    save_state(dags, quiz_passed=passed, quiz_score=result)
-    console.print(f"\n{'[bold green]PASSED' if passed else '[bold red]NOT YET'}[/] {result}/{len(questions)} (pass mark {pass_mark})")
+    try:
+        passed = take_quiz(_console(), answers, dags)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
     raise typer.Exit(0 if passed else EXIT_FAILED)
-
-
-def _ask_choice(console: Console, letters: list[str]) -> int:
-    """A letter, in either case; asked again until it is one of the choices."""
-    while True:
-        answer = console.input(f"   your answer ({'/'.join(letters)}): ").strip().lower()
-        if answer in letters:
-            return letters.index(answer)
-        console.print(f"   [red]type one of {', '.join(letters)}[/]")
 
 
 @app.command()
@@ -466,11 +394,10 @@ def grade_class(
 ) -> None:
     """Grade every submission in FOLDER (each sandboxed, in parallel) into a gradebook."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
 
     from exercise_cli.grading.batch import Gradebook, find_submissions, grade_all
-
     from exercise_cli.grading.grader import isolation_for
+    from exercise_cli.reporters.gradebook import render_gradebook
 
     weights = _weights(weight)
     isolation = "process" if no_sandbox else "auto" if allow_unsandboxed else "sandbox"
@@ -497,15 +424,7 @@ def grade_class(
             interrupted = True
         except EnvironmentProblem as exc:
             raise _fail(str(exc)) from None
-    table = Table(title=f"{len(book.rows)} of {len(submissions)} submissions graded")
-    for column in ("submission", "score", "verdict", "seconds", "isolation", "note"):
-        table.add_column(column)
-    order = {p.name: i for i, p in enumerate(submissions)}
-    for row in sorted(book.rows, key=lambda r: order.get(r.submission, 0)):
-        verdict = "error" if row.error else "passed" if row.passed else "failed"
-        table.add_row(row.submission, f"{row.score:g}/{row.max_score:g}", verdict, f"{row.seconds:.1f}", row.isolation,
-                      row.error[:60])
-    console.print(table)
+    render_gradebook(console, book.rows, submissions)
     if interrupted:
         raise _fail("interrupted: the gradebook keeps the rows graded so far", 130)
 
@@ -516,39 +435,14 @@ def watch(
     task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
 ) -> None:
     """Re-check your DAGs each time you save a .py file (static first, then the full run). Ctrl-C to stop."""
-    from exercise_cli.grading.grader import grade
-    from exercise_cli.tutor.state import load_state, record_verdict
-    from exercise_cli.tutor.watch import watch_and_check
+    from exercise_cli.tutor.watch import watch_and_grade
 
     if not path.exists():
         raise _fail(f"no such file or folder: {path} (run `exercise init` first)")
     console = _console()
-
     try:
         with _warm_server(console) as server:
-            launcher = server.launch if server else None
-
-            def early(report) -> None:
-                console.clear()
-                _emit(report, False)
-                console.print("[dim]now running your DAGs in Airflow (producer, scheduler, consumer)...[/]")
-
-            def check_once() -> None:
-                console.clear()
-                console.print(f"[dim]checking {path}...[/]")
-                quiz_passed = bool(load_state(path).get("quiz_passed"))
-                try:
-                    # One full run: its static checks show as soon as they are decided.
-                    report = grade(path, static=False, task_timeout=task_timeout, quiz_passed=quiz_passed,
-                                   on_static=early, launcher=launcher)
-                    console.clear()
-                    _emit(report, False)
-                    record_verdict(path, report.passed)
-                except (UsageError, EnvironmentProblem) as exc:
-                    console.print(f"[bold red]error:[/] {exc}")
-                console.print(f"[dim]watching {path} for saves; Ctrl-C to stop[/]")
-
-            watch_and_check(path, check_once)
+            watch_and_grade(console, path, task_timeout, server.launch if server else None, show=lambda r: _emit(r, False))
     except KeyboardInterrupt:
         pass
     console.print("stopped watching")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
+import tomllib
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Course:
     producer_dag_id: str
     consumer_dag_id: str
     asset_uri: str
+    asset_variable: str
     start_date: str
     producer_tags: tuple[str, ...]
     consumer_tags: tuple[str, ...]
@@ -101,6 +103,7 @@ def _parse(raw: dict) -> Course:
         producer_dag_id=raw["producer_dag_id"],
         consumer_dag_id=raw["consumer_dag_id"],
         asset_uri=raw["asset_uri"],
+        asset_variable=raw["asset_variable"],
         start_date=raw["start_date"],
         producer_tags=tuple(raw["producer_tags"]),
         consumer_tags=tuple(raw["consumer_tags"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-from exercise_cli.course import Course
+from exercise_cli.course import Course, load_course
 
 Status = Literal["passed", "failed", "skipped", "pending"]
 Mode = Literal["static", "full", "live"]
@@ -17,12 +17,15 @@ EXIT_USAGE = 2
 
 @dataclass
 class CheckResult:
+    """One check's result, the one record from the checks through the runner to every reporter."""
+
     id: str
     status: Status
     message: str
-    hint: str = ""
+    hint: str = ""  # shown when it failed: the check's own, else the course's
     file: str | None = None
     line: int | None = None
+    title: str = ""  # the course's title of the check
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -46,6 +49,7 @@ class Report:
     submission: str = ""
     isolation: str = "process"  # "sandbox": learner code ran in sandboxed children; "process": plain children
     isolation_note: str = ""  # why the sandbox was not used
+    title: str = ""  # the exercise's title, from the course
 
     @property
     def passed(self) -> bool:
@@ -86,6 +90,7 @@ class Report:
     def to_dict(self) -> dict:
         return {
             "exercise": self.exercise,
+            "title": self.title,
             "mode": self.mode,
             "passed": self.passed,
             "isolation": self.isolation,
@@ -110,9 +115,15 @@ def report_from_dict(doc: dict) -> Report:
                             [CheckResult(**check) for check in c["checks"]])
             for c in doc["criteria"]
         ]
-        return Report(doc["exercise"], doc["mode"], criteria, isolation=doc.get("isolation", "process"))
+        report = Report(doc["exercise"], doc["mode"], criteria, isolation=doc.get("isolation", "process"),
+                        title=doc.get("title") or load_course().title)
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not an `exercise check --json` report ({type(exc).__name__}: {exc})") from None
+    titles = {check.id: check.title for check in load_course().checks}
+    for criterion in report.criteria:
+        for check in criterion.checks:
+            check.title = check.title or titles.get(check.id, check.id)  # reports written before titles travelled
+    return report
 
 
 def criterion_status(checks: list[CheckResult]) -> Status:
@@ -132,5 +143,7 @@ def build_report(course: Course, mode: Mode, by_id: dict[str, CheckResult]) -> R
             or CheckResult(check.id, "failed", "the grader produced no result for this check", check.hint)
             for check in spec.checks
         ]
+        for result, check in zip(checks, spec.checks):
+            result.title = result.title or check.title
         criteria.append(CriterionResult(spec.id, spec.title, criterion_status(checks), spec.counts, checks))
-    return Report(exercise=course.id, mode=mode, criteria=criteria)
+    return Report(exercise=course.id, mode=mode, criteria=criteria, title=course.title)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from exercise_cli.checks._support import Submission
 from exercise_cli.course import load_course
+from exercise_cli.facts import Submission
 
 TESTS = Path(__file__).parent
 SUBMISSIONS = TESTS / "submissions"
@@ -35,6 +36,18 @@ def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float |
 
 def submission(name: str) -> str:
     return str(SUBMISSIONS / name)
+
+
+def class_folder(root: Path, members: dict[str, Path]) -> Path:
+    """A class folder as `exercise grade` takes it: one copy of a fixture folder (or .py file) per name."""
+    folder = root / "class"
+    folder.mkdir()
+    for name, source in members.items():
+        if source.is_dir():
+            shutil.copytree(source, folder / name)
+        else:
+            shutil.copy(source, folder / name)
+    return folder
 
 
 # Hand-built inputs for the check unit tests (tests/checks/): `load(source)` builds the Submission

@@ -39,7 +39,7 @@ def platform_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Gradescope-like root with the zip unpacked into source/ and setup.sh run."""
     root = tmp_path_factory.mktemp("autograder")
     bundle = root / "autograder.zip"
-    result = CliRunner().invoke(app, ["autograder", "gradescope", "--out", str(bundle), "--task-timeout", "5"])
+    result = CliRunner().invoke(app, ["autograder", "gradescope", str(bundle), "--task-timeout", "5"])
     assert result.exit_code == 0, result.output
     names = set(zipfile.ZipFile(bundle).namelist())
     assert {"setup.sh", "run_autograder", "constraints.txt"} <= names and len(names) == 4

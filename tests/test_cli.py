@@ -106,7 +106,7 @@ def test_check_json_contract_on_the_starter() -> None:
     result = run("check", str(starter_file()), "--static", "--json")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
-    assert set(doc) == {"exercise", "mode", "passed", "isolation", "criteria"}
+    assert set(doc) == {"exercise", "title", "mode", "passed", "isolation", "criteria"}
     assert doc["exercise"] == "5.1" and doc["mode"] == "static" and doc["passed"] is False
     assert [c["id"] for c in doc["criteria"]] == [
         "registered", "scheduled_producer", "auto_trigger", "event_access", "assets_view", "understanding",
@@ -114,7 +114,7 @@ def test_check_json_contract_on_the_starter() -> None:
     for criterion in doc["criteria"]:
         assert set(criterion) == {"id", "title", "status", "counts", "checks"}
         for check in criterion["checks"]:
-            assert set(check) == {"id", "status", "message", "hint", "file", "line"}
+            assert set(check) == {"id", "title", "status", "message", "hint", "file", "line"}
             assert check["status"] in {"passed", "failed", "skipped", "pending"}
     statuses = {c["id"]: c["status"] for c in doc["criteria"]}
     assert statuses["registered"] == "failed" and statuses["understanding"] == "pending"

@@ -73,3 +73,11 @@ def test_every_check_has_its_own_unit_test_module() -> None:
 
     for check in load_course().checks:
         assert (TESTS / "checks" / f"test_{check.id}.py").is_file(), check.id
+
+
+def test_the_facts_a_check_reads_are_ones_a_mode_can_withhold_and_each_is_read() -> None:
+    from exercise_cli.checks import check_module
+    from exercise_cli.facts import WITHHOLDABLE
+
+    read = {fact for spec in load_course().checks for fact in getattr(check_module(spec.id), "READS", ())}
+    assert read == set(WITHHOLDABLE)

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
+from conftest import SUBMISSIONS, class_folder
 from typer.testing import CliRunner
 
-from conftest import SUBMISSIONS
 from exercise_cli.app import app
 
 
 def test_batch_records_hangs_and_crashes_without_sinking(tmp_path: Path) -> None:
-    folder = tmp_path / "class"
-    folder.mkdir()
-    shutil.copytree(SUBMISSIONS / "passes_classic_operators", folder / "alice")
-    shutil.copytree(SUBMISSIONS / "fails_producer_hangs", folder / "bob")
-    shutil.copytree(SUBMISSIONS / "fails_os_exit_at_import", folder / "carol")
-    shutil.copy(SUBMISSIONS / "passes_cron_schedule" / "dags.py", folder / "dan.py")
+    folder = class_folder(tmp_path, {"alice": SUBMISSIONS / "passes_classic_operators", "bob": SUBMISSIONS / "fails_producer_hangs",
+                                     "carol": SUBMISSIONS / "fails_os_exit_at_import",
+                                     "dan.py": SUBMISSIONS / "passes_cron_schedule" / "dags.py"})
     gradebook, book_json = tmp_path / "grades.csv", tmp_path / "grades.json"
     result = CliRunner().invoke(
         app,

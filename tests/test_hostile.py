@@ -11,15 +11,14 @@ import csv
 import hashlib
 import json
 import os
-import shutil
 import socket
 import threading
 from pathlib import Path
 
 import pytest
+from conftest import SUBMISSIONS, TESTS, class_folder
 from typer.testing import CliRunner
 
-from conftest import SUBMISSIONS, TESTS
 from exercise_cli.app import app
 from exercise_cli.grading.grader import grade
 from exercise_cli.untrusted import jail
@@ -146,12 +145,8 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def test_a_class_folder_is_graded_exactly_beside_a_vandal(tmp_path: Path) -> None:
-    folder = tmp_path / "class"
-    folder.mkdir()
-    shutil.copytree(HOSTILE / "writes_outside_and_into_siblings", folder / "mallory")
-    shutil.copytree(HOSTILE / "kills_parent_from_task", folder / "oscar")
-    shutil.copytree(SUBMISSIONS / "passes_classic_operators", folder / "alice")
-    shutil.copytree(SUBMISSIONS / "fails_uri_mismatch", folder / "bob")
+    folder = class_folder(tmp_path, {"mallory": HOSTILE / "writes_outside_and_into_siblings", "oscar": HOSTILE / "kills_parent_from_task",
+                                     "alice": SUBMISSIONS / "passes_classic_operators", "bob": SUBMISSIONS / "fails_uri_mismatch"})
     before = _digest(folder)
     gradebook = tmp_path / "grades.csv"
     result = CliRunner().invoke(app, ["grade", str(folder), "--jobs", "2", "--csv", str(gradebook)],

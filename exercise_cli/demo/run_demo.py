@@ -6,6 +6,7 @@ tool, turns the producer's asset event into the consumer's run.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -18,9 +19,9 @@ from rich.table import Table
 from rich.text import Text
 
 from exercise_cli.course import load_course
+from exercise_cli.demo.stack import AirflowStack, group_memory_mb, port_in_use
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.live.rest import FINISHED, AirflowApi, ApiError, scheduled_run_due
-from exercise_cli.demo.stack import AirflowStack, group_memory_mb, port_in_use
 
 _NOISE = ("Returned value was: None",)
 
@@ -266,7 +267,8 @@ class Demo:
         self.console.print("\nThe statement's \"Testing Your DAGs\" steps, in a second terminal, against this Airflow:")
         for line in self.stack.shell_exports():
             self.console.print(line, markup=False, highlight=False, soft_wrap=True)
-        self.console.print("airflow dags list | grep exercise_5_1", markup=False)
+        shared = os.path.commonprefix([producer, consumer]).rstrip("_")  # the statement's grep: exercise_5_1
+        self.console.print(f"airflow dags list | grep {shared}", markup=False)
         self.console.print(f"airflow dags trigger {producer}", markup=False)
         self.console.print(f"airflow dags list-runs {consumer}", markup=False)
         self.console.print("[dim](Airflow 3 takes the DAG id of list-runs without -d; the consumer's asset-triggered "

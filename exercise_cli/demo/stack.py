@@ -1,7 +1,8 @@
 """A minimal real Airflow on 127.0.0.1: api-server (1 worker) + scheduler, SQLite, a throwaway home.
 
 No dag-processor: the DAGs are serialized once with `airflow dags reserialize`, and the
-scheduler's workers parse the DAG file themselves. `airflow standalone` is avoided: it starts
+scheduler's workers parse the DAG file themselves (`make compat` runs other Airflow versions as a
+deployment would, with one). `airflow standalone` is avoided: it starts
 32 workers and leaves orphans on SIGTERM. Every process runs in its own process group, so
 stop() can SIGTERM, then SIGKILL, everything it started.
 """
@@ -21,10 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.live.rest import AirflowApi, ApiError
 from exercise_cli.grading.process import airflow_env, signal_group
 from exercise_cli.grading.submission import copy_into, find_submission
 from exercise_cli.grading.template_db import copy_template_into
+from exercise_cli.live.rest import AirflowApi, ApiError
 
 USERNAME = "admin"
 
@@ -49,6 +50,9 @@ class AirflowStack:
     password: str = ""
     # api-server and scheduler must sign and verify task tokens with the same secret
     jwt_secret: str = field(default_factory=lambda: os.urandom(16).hex())
+    # The Python whose Airflow serves: this one, or another Airflow 3 version's venv (make compat),
+    # which migrates its own database and parses the DAG folder with a dag-processor of its own.
+    python: str = sys.executable
 
     @property
     def url(self) -> str:
@@ -97,12 +101,15 @@ class AirflowStack:
         submission = find_submission(self.dags or solution_dir())
         submission.files = [f for f in submission.files if f.name != "__init__.py"]
         copy_into(submission, self.dags_folder)
-        copy_template_into(self.home)
+        if self.python == sys.executable:
+            copy_template_into(self.home)
+        else:
+            self._run_cli("db migrate", ["db", "migrate"], timeout=300)
         self._run_cli("dags reserialize", ["dags", "reserialize"])
 
     def _run_cli(self, what: str, args: list[str], timeout: float = 120) -> str:
         proc = subprocess.run(
-            [sys.executable, "-m", "airflow", *args],
+            [self.python, "-m", "airflow", *args],
             cwd=self.home, env=self.env(), capture_output=True, text=True, timeout=timeout,
             stdin=subprocess.DEVNULL,
         )
@@ -113,10 +120,13 @@ class AirflowStack:
     def start(self) -> None:
         logs = self.home / "logs"
         logs.mkdir(exist_ok=True)
-        for name, args in (("api-server", ["api-server", "--workers", "1"]), ("scheduler", ["scheduler"])):
+        parts = [("api-server", ["api-server", "--workers", "1"]), ("scheduler", ["scheduler"])]
+        if self.python != sys.executable:
+            parts.append(("dag-processor", ["dag-processor"]))
+        for name, args in parts:
             log = open(logs / f"{name}.log", "wb")  # noqa: SIM115  (closed with the process)
             self.processes[name] = subprocess.Popen(
-                [sys.executable, "-m", "airflow", *args],
+                [self.python, "-m", "airflow", *args],
                 cwd=self.home, env=self.env(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )

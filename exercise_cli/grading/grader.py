@@ -13,11 +13,11 @@ from exercise_cli.course import load_course
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.exits import ended, last_line
 from exercise_cli.grading.process import ChildOutcome, airflow_env, install_local_settings, run_worker, throwaway_home
-from exercise_cli.results import CheckResult, Report, build_report
-from exercise_cli.grading.submission import copy_into, find_submission
+from exercise_cli.grading.submission import SubmissionFiles, copy_into, find_submission
 from exercise_cli.grading.template_db import airflow_version, copy_template_into
-from exercise_cli.untrusted import jail
+from exercise_cli.results import CheckResult, Report, build_report
 from exercise_cli.trusted.protocol import FINAL_RESULTS_FILE, PARSE_TIMEOUT_HINT, PHASE_DOING, STATIC_RESULTS_FILE, Job
+from exercise_cli.untrusted import jail
 
 DEFAULT_TIMEOUT_STATIC = 60.0
 DEFAULT_TIMEOUT_FULL = 180.0
@@ -40,7 +40,7 @@ def isolation_for(asked: Isolation) -> tuple[str, str]:
 
 
 def grade(
-    path: str | Path,
+    path: str | Path | SubmissionFiles,
     *,
     static: bool = False,
     timeout: float | None = None,
@@ -51,17 +51,20 @@ def grade(
     on_event: Callable[[dict], None] | None = None,
     on_static: Callable[[Report], None] | None = None,
     launcher: Callable | None = None,
+    live: dict | None = None,
 ) -> Report:
     """Grade the DAG file or folder at `path`. Raises UsageError/EnvironmentProblem for exit code 2.
 
     `on_static` gets the static checks' report as soon as they are decided, while a full run goes on.
+    `live` (from exercise_cli.live.deployment): `path` holds a deployment's DAG files, and the run
+    facts come from that deployment instead of a local run.
     """
     started = time.monotonic()
     course = load_course()
-    files = find_submission(path)
+    files = path if isinstance(path, SubmissionFiles) else find_submission(path)
     airflow_version()  # fail early, with a clear message, where Airflow is missing
     isolated, why_not = isolation_for(isolation)
-    mode = "static" if static else "full"
+    mode = "static" if static else "live" if live else "full"
     if timeout is None:
         timeout = DEFAULT_TIMEOUT_STATIC if static else DEFAULT_TIMEOUT_FULL
     with throwaway_home("exercise-check-") as root:
@@ -75,7 +78,7 @@ def grade(
         learner_paths = copy_into(files, dags)
         _readable_by_all(dags)
         install_local_settings(home)
-        if not static:
+        if mode == "full":
             copy_template_into(home)
         sandbox = None
         if isolated == "sandbox":
@@ -83,7 +86,7 @@ def grade(
                        "limits": asdict(limits or jail.Limits())}
         job = Job(mode=mode, home=str(home), dags_folder=str(dags), learner_paths=learner_paths,
                   task_timeout=task_timeout, quiz_passed=quiz_passed, timeout=timeout,
-                  deadline=time.time() + timeout - _REPORTING_MARGIN, sandbox=sandbox)
+                  deadline=time.time() + timeout - _REPORTING_MARGIN, sandbox=sandbox, live=live)
         env = airflow_env(home, dags)
 
         def event(record: dict) -> None:
@@ -93,7 +96,7 @@ def grade(
                 decided = _read_results(home)
                 for spec in course.checks:  # the run decides these next
                     decided.setdefault(spec.id, CheckResult(spec.id, "skipped", "your DAGs run in Airflow next").to_dict())
-                on_static(_report(course, "static", decided, path, started, isolated, why_not))
+                on_static(_report(course, "static", decided, files.display_root, started, isolated, why_not))
 
         child = run_worker(job, env, timeout=timeout, on_event=event, launcher=launcher)
         results = _read_results(home)
@@ -101,7 +104,7 @@ def grade(
         by_id = {cid: CheckResult(**record) for cid, record in results.items()}
         _explain_stop(child, by_id, timeout, list(learner_paths.values()), quiz_passed)
         results = {cid: r.to_dict() for cid, r in by_id.items()}
-    return _report(course, mode, results, path, started, isolated, why_not)
+    return _report(course, mode, results, files.display_root, started, isolated, why_not)
 
 
 def _report(course, mode: str, results: dict[str, dict], path, started: float, isolated: str, why_not: str) -> Report:

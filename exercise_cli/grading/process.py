@@ -105,19 +105,17 @@ def signal_group(pid: int, sig: int) -> None:
         pass
 
 
+def spawn_python(args: list[str], home: str | Path, env: dict[str, str], stderr: int = subprocess.PIPE) -> subprocess.Popen:
+    """This Python with `args`, in a session of its own (its whole group can be signalled), output piped."""
+    return subprocess.Popen([sys.executable, *args], cwd=home, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=stderr, start_new_session=True)
+
+
 class SpawnedChild:
     """A grading child started as a new Python process (pays Airflow's import itself)."""
 
     def __init__(self, job_path: Path, home: str, env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "exercise_cli.trusted", str(job_path)],
-            cwd=home,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        self.proc = spawn_python(["-m", "exercise_cli.trusted", str(job_path)], home, env)
         self.pid = self.proc.pid
         self.readers = [_TailReader(self.proc.stdout), _TailReader(self.proc.stderr)]
         for reader in self.readers:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from exercise_cli.errors import UsageError
@@ -22,8 +22,11 @@ class SubmissionFiles:
     root: Path  # the folder the files are relative to
     files: list[Path]  # the learner's .py files
     display_root: str  # how the user named the path, for messages
+    names: dict[Path, str] = field(default_factory=dict)  # a file's own name for messages (live: the deployment's path)
 
     def display(self, file: Path) -> str:
+        if file in self.names:
+            return self.names[file]
         if self.root == file.parent and self.display_root.endswith(".py"):
             return self.display_root
         rel = file.relative_to(self.root).as_posix()

@@ -11,13 +11,12 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
 
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.grading.process import airflow_env, signal_group
+from exercise_cli.grading.process import airflow_env, signal_group, spawn_python
 
 TEMPLATE_NAME = "airflow.db"
 
@@ -50,15 +49,7 @@ def ensure_template(timeout: float = 300.0) -> Path:
     with tempfile.TemporaryDirectory(prefix="build-", dir=target.parent) as build:
         home = Path(build)
         env = airflow_env(home, home / "dags")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "airflow", "db", "migrate"],
-            cwd=home,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        proc = spawn_python(["-m", "airflow", "db", "migrate"], home, env, stderr=subprocess.STDOUT)
         try:
             output, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

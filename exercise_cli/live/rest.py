@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 import httpx
 
-
 FINISHED = ("success", "failed")
 
 
@@ -61,7 +60,7 @@ class AirflowApi:
     def get(self, path: str, **params: Any) -> Any:
         return self._send("GET", "/api/v2" + path, params={k: v for k, v in params.items() if v is not None})
 
-    # the calls the demo and the live grader make
+    # the calls run-demo and live mode make
     def version(self) -> dict:
         return self._send("GET", "/api/v2/version", auth=False)
 
@@ -70,6 +69,14 @@ class AirflowApi:
 
     def dags(self, pattern: str | None = None) -> list[dict]:
         return self.get("/dags", dag_id_pattern=pattern, limit=100)["dags"]
+
+    def all_dags(self) -> list[dict]:
+        dags: list[dict] = []
+        while True:
+            page = self.get("/dags", limit=100, offset=len(dags))
+            dags.extend(page["dags"])
+            if not page["dags"] or len(dags) >= page.get("total_entries", 0):
+                return dags
 
     def dag_details(self, dag_id: str) -> dict:
         return self.get(f"/dags/{quote(dag_id)}/details")
@@ -98,11 +105,8 @@ class AirflowApi:
     def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
         return self.get(f"/dags/{quote(dag_id)}/dagRuns/{quote(run_id, safe='')}/taskInstances")["task_instances"]
 
-    def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int = 1) -> list[str]:
-        """The lines the task itself wrote (prints, its loggers, its returned value), not Airflow's own:
-        read as local grading reads the supervisor's log, the same records."""
-        from exercise_cli.trusted.task_logs import task_output
-
+    def task_log_records(self, dag_id: str, run_id: str, task_id: str, try_number: int = 1) -> list[dict]:
+        """The task log's records, the ones the supervisor wrote (local grading reads the same)."""
         data = self.get(
             f"/dags/{quote(dag_id)}/dagRuns/{quote(run_id, safe='')}/taskInstances/{quote(task_id)}/logs/{try_number}",
             full_content="true",
@@ -110,7 +114,13 @@ class AirflowApi:
         content = data.get("content", [])
         items = content if isinstance(content, list) else [content]
         # Items that are not records (3.2+: "::group::" markers, source paths) are Airflow's framing.
-        output = task_output([item for item in items if isinstance(item, dict)])
+        return [item for item in items if isinstance(item, dict)]
+
+    def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int = 1) -> list[str]:
+        """The lines the task itself wrote (prints, its loggers, its returned value), not Airflow's own."""
+        from exercise_cli.trusted.task_logs import task_output
+
+        output = task_output(self.task_log_records(dag_id, run_id, task_id, try_number))
         return output.splitlines() if output else []
 
     def asset_events(self, **params: Any) -> list[dict]:

@@ -15,7 +15,7 @@ from exercise_cli.results import CriterionResult, Report
 _MARK = {"passed": "✔", "failed": "✘", "skipped": "○", "pending": "…"}
 
 
-def render_gradescope(report: Report, titles: dict[str, str], weights: dict[str, float] | None = None,
+def render_gradescope(report: Report, weights: dict[str, float] | None = None,
                       include_quiz: bool = False) -> str:
     weights = weights or {}
     tests = []
@@ -31,7 +31,7 @@ def render_gradescope(report: Report, titles: dict[str, str], weights: dict[str,
             "score": score,
             "max_score": weight,
             "status": "passed" if criterion.status == "passed" else "failed",
-            "output": _markdown(criterion, titles),
+            "output": _markdown(criterion),
             "output_format": "md",
             "visibility": "visible",
         })
@@ -49,11 +49,11 @@ def render_gradescope(report: Report, titles: dict[str, str], weights: dict[str,
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
 
-def _markdown(criterion: CriterionResult, titles: dict[str, str]) -> str:
+def _markdown(criterion: CriterionResult) -> str:
     lines = []
     for check in criterion.checks:
         where = f" (`{check.file}:{check.line}`)" if check.file and check.line else f" (`{check.file}`)" if check.file else ""
-        lines.append(f"- {_MARK[check.status]} **{titles.get(check.id, check.id)}**{where}: {check.message}")
+        lines.append(f"- {_MARK[check.status]} **{check.title or check.id}**{where}: {check.message}")
         if check.status == "failed" and check.hint:
             lines.append(f"  - hint: {check.hint}")
     return "\n".join(lines)

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from exercise_cli.results import Report
 
 
-def render_junit(report: Report, titles: dict[str, str]) -> str:
+def render_junit(report: Report) -> str:
     suites = ET.Element("testsuites", name=f"exercise {report.exercise}", time=f"{report.seconds:.3f}")
     for criterion in report.criteria:
         checks = criterion.checks
@@ -21,7 +21,7 @@ def render_junit(report: Report, titles: dict[str, str]) -> str:
         )
         for check in checks:
             case = ET.SubElement(suite, "testcase", classname=f"exercise_{report.exercise}.{criterion.id}",
-                                 name=f"{check.id}: {titles.get(check.id, check.id)}")
+                                 name=f"{check.id}: {check.title or check.id}")
             where = f"{check.file}:{check.line}: " if check.file and check.line else f"{check.file}: " if check.file else ""
             if check.status == "failed":
                 failure = ET.SubElement(case, "failure", message=where + check.message)

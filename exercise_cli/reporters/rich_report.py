@@ -32,7 +32,8 @@ def _detail(text: Text) -> Padding:
     return Padding(text, (0, 0, 0, _DETAIL_INDENT))
 
 
-def _check_lines(check: CheckResult, title: str) -> list[RenderableType]:
+def _check_lines(check: CheckResult) -> list[RenderableType]:
+    title = check.title or check.id
     mark, style = MARKS[check.status]
     head = _marked(Text(mark, style=style), Text(title, style="bold" if check.status == "failed" else ""))
     detail = Text()
@@ -65,7 +66,7 @@ def _waiting(skipped: list[CheckResult]) -> list[RenderableType]:
     return [head, _detail(Text("; ".join(reasons), style="dim"))]
 
 
-def _criterion(criterion: CriterionResult, titles: dict[str, str], verbose: bool = True) -> Group:
+def _criterion(criterion: CriterionResult, verbose: bool = True) -> Group:
     mark, style = MARKS[criterion.status]
     head = Text.assemble((mark + " ", style), (criterion.title, "bold"))
     if not criterion.counts:
@@ -76,24 +77,23 @@ def _criterion(criterion: CriterionResult, titles: dict[str, str], verbose: bool
         if check.status == "skipped" and not verbose:
             skipped.append(check)
         else:
-            body.extend(_check_lines(check, titles.get(check.id, check.id)))
+            body.extend(_check_lines(check))
     if skipped:
-        body.extend(_waiting(skipped) if len(skipped) > 1 else _check_lines(skipped[0], titles.get(skipped[0].id, skipped[0].id)))
+        body.extend(_waiting(skipped) if len(skipped) > 1 else _check_lines(skipped[0]))
     return Group(head, *body)
 
 
 def render_checklist(
     report: Report,
     console: Console,
-    titles: dict[str, str],
     weights: dict[str, float] | None = None,
     verbose: bool = False,
 ) -> None:
-    console.print(Rule(f"Exercise {report.exercise}: Basic Producer/Consumer", style="blue"))
+    console.print(Rule(report.title or f"Exercise {report.exercise}", style="blue"))
     console.print(Text(MODE_NOTE.get(report.mode, report.mode), style="dim"))
     console.print()
     for criterion in report.criteria:
-        console.print(_criterion(criterion, titles, verbose))
+        console.print(_criterion(criterion, verbose))
         console.print()
     console.print(verdict_line(report, weights))
     for line in [*next_steps(report), _isolation_line(report)]:
@@ -137,14 +137,13 @@ def next_steps(report: Report) -> list[str]:
 
 def render_criterion(console: Console, criterion: CriterionResult) -> None:
     """One criterion's checklist (GitHub Classroom shows it under that criterion's test)."""
-    from exercise_cli.course import load_course
-
-    console.print(_criterion(criterion, {c.id: c.title for c in load_course().checks}))
+    console.print(_criterion(criterion))
 
 
 def _isolation_line(report: Report) -> str:
     if report.mode == "live":
-        return "Isolation: none here; your code ran on the deployment."
+        where = "in the sandbox" if report.isolation == "sandbox" else "in plain child processes"
+        return f"Isolation: your tasks ran on the deployment; its DAG files were parsed here {where}."
     if report.isolation == "sandbox":
         return "Isolation: sandbox (no network, no privileges, read-only files)."
     return f"Isolation: plain child processes: {report.isolation_note}."

@@ -1,18 +1,16 @@
 """Grade one submission on the trusted side: parse in a sandboxed child, decide the static checks,
-then (full mode) run the DAGs with sandboxed task children, and decide the rest.
+then gather the run facts (full mode: run the DAGs here with sandboxed task children; live mode:
+read what a deployment does with them), and decide the rest. One runner decides in every mode.
 
 Only this process writes the results; the children it starts can neither see nor write its files.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
-from exercise_cli.checks import run_check
-from exercise_cli.checks._support import Outcome, Submission, not_run, skipped
-from exercise_cli.course import Course, load_course
-from exercise_cli.untrusted.jail import Jail, Limits, reap, sandbox_uid
+from exercise_cli.course import load_course
+from exercise_cli.facts import Submission
 from exercise_cli.trusted.protocol import (
     FINAL_RESULTS_FILE,
     STATIC_RESULTS_FILE,
@@ -21,6 +19,8 @@ from exercise_cli.trusted.protocol import (
     ProgressWriter,
     write_json_atomically,
 )
+from exercise_cli.trusted.runner import evaluate
+from exercise_cli.untrusted.jail import Jail, Limits, reap, sandbox_uid
 
 
 def grade(job: Job, progress: ProgressWriter) -> None:
@@ -46,13 +46,21 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
 
     # While the parse child works, build what running the DAGs needs (no thread: children are forked).
     sub = load_submission(job, course, jail, meanwhile=prepare_run if job.mode == "full" else None)
-    static = _evaluate(course, sub, kinds={"static", "quiz"})
+    if job.live:
+        from exercise_cli.live.gather import add_deployment_errors
+
+        add_deployment_errors(sub, job.live)
+    static = evaluate(course, sub, kinds={"static", "quiz"})
     write_json_atomically(home / STATIC_RESULTS_FILE, static)
     progress.emit("static_done")
-    if job.mode == "full":
+    if job.mode != "static":
         reason = _why_not_run(sub)
         if reason:
             sub.dynamic_skip_reason = reason
+        elif job.mode == "live":
+            from exercise_cli.live.gather import gather_run
+
+            sub.run = gather_run(job.live, sub, static, progress)
         else:
             from exercise_cli.trusted.running import Pipeline
 
@@ -62,7 +70,7 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
             sub.run = pipeline.facts
             pipeline.run()
     progress.phase("report")
-    final = {**static, **_evaluate(course, sub, kinds={"dynamic"}, earlier=static)}
+    final = {**static, **evaluate(course, sub, kinds={"dynamic"}, earlier=static)}
     write_json_atomically(home / FINAL_RESULTS_FILE, final)
 
 
@@ -73,7 +81,6 @@ def prepare_run() -> None:
     import airflow.jobs.scheduler_job_runner  # noqa: F401
     import airflow.sdk.execution_time.supervisor  # noqa: F401
     import airflow.sdk.execution_time.task_runner  # noqa: F401
-
     from sqlalchemy.orm import configure_mappers
 
     from exercise_cli.trusted import execution_api
@@ -100,52 +107,3 @@ def _why_not_run(sub: Submission) -> str:
     if sub.producer is None:
         return f"not run: no producer DAG yet ({course.producer_dag_id})"
     return ""  # a producer alone is run: its steps get credit before the consumer exists
-
-
-def _evaluate(course: Course, sub: Submission, kinds: set[str], earlier: dict | None = None) -> dict[str, dict]:
-    results: dict[str, dict] = dict(earlier or {})
-    decided: dict[str, dict] = {}
-    for spec in course.checks:
-        if spec.kind not in kinds:
-            continue
-        prerequisite = results.get(spec.requires) if spec.requires else None
-        if prerequisite is not None and (prerequisite["status"] == "failed"
-                                         or sub.mode == "full" and prerequisite["status"] != "passed"):
-            outcome = skipped(f"not run: '{course.check(spec.requires).title}' did not pass")
-        elif (waiting := _waiting_for(spec, sub)) is not None:
-            outcome = waiting
-        else:
-            outcome = _safe(spec.id, sub)
-        record = _record(spec.id, outcome, spec.hint)
-        results[spec.id] = decided[spec.id] = record
-    return decided
-
-
-def _waiting_for(spec, sub: Submission) -> Outcome | None:
-    """The skip a check gets before it can be decided: no run yet, or no DAG of the kind it is about."""
-    if spec.kind == "dynamic" and (skip := not_run(sub)) is not None:
-        return skip
-    course = sub.course
-    if spec.needs == "producer" and sub.producer is None:
-        return skipped(f"no DAG {course.producer_dag_id} yet")
-    if spec.needs == "consumer" and sub.consumer is None:
-        return skipped(f"no DAG {course.consumer_dag_id} yet")
-    if spec.needs == "either" and sub.producer is None and sub.consumer is None:
-        return skipped("no exercise DAG loaded yet")
-    return None
-
-
-def _safe(check_id: str, sub: Submission) -> Outcome:
-    try:
-        return run_check(check_id, sub)
-    except Exception as exc:  # a grader bug must not hide the other checks' results
-        return Outcome("failed", f"the grader could not decide this check: {type(exc).__name__}: {exc}")
-
-
-def _record(check_id: str, outcome: Outcome, default_hint: str) -> dict:
-    record = asdict(outcome)
-    if outcome.status == "failed":
-        record["hint"] = outcome.hint or default_hint
-    else:
-        record["hint"] = ""
-    return {"id": check_id, **record}

@@ -10,12 +10,12 @@ import os
 import time
 from typing import Callable
 
-from exercise_cli.checks._support import ParseFailure, Submission
 from exercise_cli.course import Course
 from exercise_cli.exits import ended, last_line
+from exercise_cli.facts import ParseFailure, Submission
+from exercise_cli.trusted.protocol import PARSE_TIMEOUT_HINT, Job
 from exercise_cli.untrusted.jail import Jail
 from exercise_cli.untrusted.parse import parse_in_child
-from exercise_cli.trusted.protocol import PARSE_TIMEOUT_HINT, Job
 
 
 def load_submission(job: Job, course: Course, jail: Jail | None, meanwhile: Callable[[], None] | None = None) -> Submission:

@@ -39,7 +39,7 @@ PARSE_TIMEOUT_HINT = ("Look for an endless loop or a long wait at the top level 
 
 @dataclass
 class Job:
-    mode: str  # "static" or "full"
+    mode: str  # "static", "full" (run here) or "live" (run facts from a deployment)
     home: str
     dags_folder: str
     learner_paths: dict[str, str]  # copied file -> the learner's own path, for messages
@@ -48,6 +48,7 @@ class Job:
     timeout: float = 180.0  # the whole check's limit, as the learner set it (for messages)
     deadline: float = 0.0  # time.time() by which the learner's code must be done: the parse child's bound
     sandbox: dict | None = None  # the sandbox's folders and limits (exercise_cli.untrusted.jail.Jail); None: plain children
+    live: dict | None = None  # live mode: the deployment (exercise_cli.live.deployment.LiveTarget as a dict)
 
     def write(self) -> Path:
         path = Path(self.home) / JOB_FILE

@@ -19,12 +19,13 @@ from typing import Any, Callable
 
 from exercise_cli.checks._errors import exception_line, last_frame_in
 from exercise_cli.exits import ended, last_line
-from exercise_cli.checks._support import DagRunFacts, RunFacts, Submission, TaskRun
-from exercise_cli.untrusted.jail import Jail
+from exercise_cli.facts import DagRunFacts, RunFacts, Submission, TaskRun
 from exercise_cli.trusted import execution_api
+from exercise_cli.trusted.diagnosis import why_not_triggered
 from exercise_cli.trusted.protocol import PHASE_DOING, ProgressWriter
 from exercise_cli.trusted.supervised import OUTPUT_LIMIT_BYTES, run_supervised
 from exercise_cli.trusted.task_logs import error_of, task_output
+from exercise_cli.untrusted.jail import Jail
 
 BUNDLE_NAME = "dags-folder"
 _STEP_PHASE = {
@@ -368,24 +369,14 @@ class Pipeline:
         from airflow.models.dag import DagModel
 
         consumer_id = self.sub.consumer.dag_id
-        events = self.facts.asset_events or []
-        if not events:
-            return "the producer run recorded no asset event, so there was nothing to trigger it"
+        produced = sorted({e["uri"] for e in self.facts.asset_events or []})
         model = self.session.get(DagModel, consumer_id)
         if model is None:
-            return f"{consumer_id} is not in the metadata database"
+            return why_not_triggered(consumer_id, produced, None, "", None)
         refs = self.session.query(DagScheduleAssetReference).filter(DagScheduleAssetReference.dag_id == consumer_id).all()
-        scheduled_uris = sorted({r.asset.uri for r in refs})
-        produced_uris = sorted({e["uri"] for e in events})
-        if not scheduled_uris:
-            return f"{consumer_id} is not scheduled on any Asset (its schedule is {model.timetable_summary!r})"
-        if not set(scheduled_uris) & set(produced_uris):
-            return f"the producer updated {produced_uris} but {consumer_id} is scheduled on {scheduled_uris}"
         queued = self.session.query(AssetDagRunQueue).filter(AssetDagRunQueue.target_dag_id == consumer_id).count()
-        return (
-            f"the event for {produced_uris} was queued for {consumer_id} ({queued} queue entr{'y' if queued == 1 else 'ies'}), "
-            f"but its condition {model.asset_expression} is not met by that Asset alone"
-        )
+        return why_not_triggered(consumer_id, produced, sorted({r.asset.uri for r in refs}), model.timetable_summary,
+                                 model.asset_expression, queued)
 
 
 def _value(enum_or_str: Any) -> str:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
 
 from exercise_cli.course import statement_text
+from exercise_cli.errors import UsageError
 
 _DETAILS = re.compile(r"<details>\s*<summary>(?P<title>.*?)</summary>(?P<body>.*?)</details>", re.S)
 
@@ -24,3 +28,26 @@ def statement_without_hint_bodies() -> str:
     """The statement with each hint folded to its title: the bodies open only through `exercise hint`."""
     numbers = iter(range(1, 100))
     return _DETAILS.sub(lambda m: f"- *{m['title'].strip()}*: `exercise hint {next(numbers)}`", statement_text())
+
+
+def reveal_hint(console: Console, number: int | None, dags: Path) -> None:
+    """Show hint `number`, or the next one not yet seen; remember how far the learner got."""
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
+    from exercise_cli.tutor.state import load_state, save_state
+
+    hints = statement_hints()
+    seen = int(load_state(dags).get("hints_seen", 0))
+    if number is None:
+        if seen >= len(hints):
+            console.print(f"You have seen all {len(hints)} hints; `exercise hint N` shows hint N again.")
+            return
+        number = seen + 1
+    if number > len(hints):
+        raise UsageError(f"there are {len(hints)} hints; hint {number} does not exist")
+    shown = hints[number - 1]
+    console.print(Panel(Markdown(shown.body), title=f"{shown.title} ({number}/{len(hints)})", border_style="yellow"))
+    save_state(dags, hints_seen=max(seen, number))
+    if number < len(hints):
+        console.print(f"[dim]{len(hints) - number} more: `exercise hint`[/]")

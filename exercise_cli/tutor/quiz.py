@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
+
+import tomllib
+from rich.console import Console
+from rich.markup import escape
+
+from exercise_cli.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -38,3 +44,42 @@ def parse_answers(text: str, questions: list[Question]) -> list[int]:
 
 def score(picks: list[int], questions: list[Question]) -> int:
     return sum(pick == q.answer for pick, q in zip(picks, questions))
+
+
+def take_quiz(console: Console, answers: str | None, dags: Path) -> bool:
+    """Ask each question (or take `answers`), show the right answers with why, keep the result; True if passed."""
+    from exercise_cli.tutor.state import save_state
+
+    questions, pass_mark = load_quiz()
+    if answers is not None:
+        try:
+            picks = parse_answers(answers, questions)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        picks = [_ask(console, number, question) for number, question in enumerate(questions, start=1)]
+    for number, (pick, question) in enumerate(zip(picks, questions), start=1):
+        if pick == question.answer:
+            console.print(f"[green]✔[/] {number}. {escape(question.why)}")
+        else:
+            right = chr(ord("a") + question.answer)
+            console.print(f"[red]✘[/] {number}. you chose {chr(ord('a') + pick)}; the answer is {right}) "
+                          f"{escape(question.choices[question.answer])}. {escape(question.why)}")
+    result = score(picks, questions)
+    passed = result >= pass_mark
+    save_state(dags, quiz_passed=passed, quiz_score=result)
+    console.print(f"\n{'[bold green]PASSED' if passed else '[bold red]NOT YET'}[/] {result}/{len(questions)} (pass mark {pass_mark})")
+    return passed
+
+
+def _ask(console: Console, number: int, question: Question) -> int:
+    """A letter, in either case; asked again until it is one of the choices."""
+    console.print(f"\n[bold]{number}. {escape(question.text)}[/]")
+    letters = [chr(ord("a") + i) for i in range(len(question.choices))]
+    for letter, choice in zip(letters, question.choices):
+        console.print(f"   {letter}) {escape(choice)}")
+    while True:
+        answer = console.input(f"   your answer ({'/'.join(letters)}): ").strip().lower()
+        if answer in letters:
+            return letters.index(answer)
+        console.print(f"   [red]type one of {', '.join(letters)}[/]")

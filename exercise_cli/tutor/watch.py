@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from rich.console import Console
 from watchfiles import watch
+
+from exercise_cli.errors import EnvironmentProblem, UsageError
 
 
 def python_files_changed(change: object, path: str) -> bool:
@@ -18,3 +21,32 @@ def watch_and_check(path: Path, check: Callable[[], None], stop_event=None) -> N
     folder = path if path.is_dir() else path.parent
     for _changes in watch(folder, watch_filter=python_files_changed, stop_event=stop_event, debounce=300):
         check()
+
+
+def watch_and_grade(console: Console, path: Path, task_timeout: float, launcher: Callable | None,
+                    show: Callable[[object], None], stop_event=None) -> None:
+    """One full check per save: its static checks show as soon as they are decided, then the whole
+    checklist; a pass is recorded as `check` records it."""
+    from exercise_cli.grading.grader import grade
+    from exercise_cli.tutor.state import load_state, record_verdict
+
+    def early(report) -> None:
+        console.clear()
+        show(report)
+        console.print("[dim]now running your DAGs in Airflow (producer, scheduler, consumer)...[/]")
+
+    def check_once() -> None:
+        console.clear()
+        console.print(f"[dim]checking {path}...[/]")
+        quiz_passed = bool(load_state(path).get("quiz_passed"))
+        try:
+            report = grade(path, static=False, task_timeout=task_timeout, quiz_passed=quiz_passed,
+                           on_static=early, launcher=launcher)
+            console.clear()
+            show(report)
+            record_verdict(path, report.passed)
+        except (UsageError, EnvironmentProblem) as exc:
+            console.print(f"[bold red]error:[/] {exc}")
+        console.print(f"[dim]watching {path} for saves; Ctrl-C to stop[/]")
+
+    watch_and_check(path, check_once, stop_event)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from exercise_cli.checks._support import DagRunFacts, RunFacts, Submission, TaskRun
 from exercise_cli.course import load_course
+from exercise_cli.facts import DagRunFacts, RunFacts, Submission, TaskRun
 
 HEADER = """\
 from datetime import datetime

@@ -1,6 +1,7 @@
 from exercise_cli.checks import asset_registered
-from exercise_cli.checks._support import RunFacts
 from hand_built import CONSUMER, HEADER, PRODUCER
+
+from exercise_cli.facts import RunFacts
 
 RECORD = {"active": True, "producing_tasks": [{"dag_id": "exercise_5_1_producer", "task_id": "process_data"}],
           "scheduled_dags": [{"dag_id": "exercise_5_1_consumer"}]}

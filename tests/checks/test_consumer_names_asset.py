@@ -1,6 +1,7 @@
 from exercise_cli.checks import consumer_names_asset
-from exercise_cli.checks._support import RunFacts
 from hand_built import CONSUMER, HEADER, dag_run, task
+
+from exercise_cli.facts import RunFacts
 
 EVENT = {"id": 1, "uri": "s3://data-lake/processed_data"}
 

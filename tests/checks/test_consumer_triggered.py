@@ -5,7 +5,7 @@ EVENT = {"id": 1, "uri": "s3://data-lake/processed_data", "source_dag_id": "exer
 
 
 def with_runs(load, consumer_runs, diagnosis=""):
-    from exercise_cli.checks._support import RunFacts
+    from exercise_cli.facts import RunFacts
 
     sub = load(HEADER + PRODUCER + CONSUMER)
     sub.run = RunFacts(producer_run=dag_run("exercise_5_1_producer", "p1"), consumer_runs=consumer_runs,

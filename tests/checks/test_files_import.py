@@ -1,6 +1,7 @@
 from exercise_cli.checks import files_import
-from exercise_cli.checks._support import ParseFailure
 from hand_built import HEADER, PRODUCER
+
+from exercise_cli.facts import ParseFailure
 
 
 def test_passes_when_every_file_imports(load) -> None:

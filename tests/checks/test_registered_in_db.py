@@ -1,6 +1,7 @@
 from exercise_cli.checks import registered_in_db
-from exercise_cli.checks._support import RunFacts
 from hand_built import CONSUMER, HEADER, PRODUCER
+
+from exercise_cli.facts import RunFacts
 
 ROW = {"in_db": True, "serialized": True, "is_stale": False}
 

@@ -1,27 +1,49 @@
-"""The runner, not the checks, says when a check cannot be decided yet: no run, no DAG, a failed prerequisite."""
+"""The runner, not the checks, says when a check cannot be decided: no run, no DAG, a failed prerequisite,
+a fact this mode could not obtain; and it adds each check's title and the course's hint."""
 
-from exercise_cli.trusted.grading import _evaluate
-from hand_built import HEADER, PRODUCER
+from hand_built import HEADER, PRODUCER, dag_run, ran, task
+
+from exercise_cli.trusted.runner import evaluate
 
 
 def test_static_mode_leaves_dynamic_checks_to_a_full_run(load) -> None:
     sub = load(HEADER + PRODUCER, mode="static")
-    results = _evaluate(sub.course, sub, kinds={"static", "dynamic"})
+    results = evaluate(sub.course, sub, kinds={"static", "dynamic"})
     assert results["producer_run"]["status"] == "skipped" and "needs a full run" in results["producer_run"]["message"]
 
 
 def test_checks_about_a_missing_dag_wait_for_it(load) -> None:
     sub = load(HEADER + PRODUCER)
-    results = _evaluate(sub.course, sub, kinds={"static"})
-    assert results["consumer_schedule"] == {"id": "consumer_schedule", "status": "skipped", "message": "no DAG exercise_5_1_consumer yet",
-                                            "hint": "", "file": None, "line": None}
+    results = evaluate(sub.course, sub, kinds={"static"})
+    assert results["consumer_schedule"] == {
+        "id": "consumer_schedule", "status": "skipped", "message": "no DAG exercise_5_1_consumer yet", "hint": "",
+        "file": None, "line": None, "title": sub.course.check("consumer_schedule").title}
     assert results["producer_schedule"]["status"] == "passed"
 
 
 def test_a_failed_prerequisite_skips_its_dependants_once(load) -> None:
     sub = load("from airflow.sdk import dag\nfrom airflow.datasets import Dataset\n")
-    results = _evaluate(sub.course, sub, kinds={"static"})
+    results = evaluate(sub.course, sub, kinds={"static"})
     assert results["files_import"]["status"] == "failed"
     waiting = [cid for cid, r in results.items() if r["status"] == "skipped"]
     assert "dag_ids" in waiting and "airflow3_imports" in waiting
     assert [cid for cid, r in results.items() if r["status"] == "failed"] == ["files_import"]
+
+
+def test_a_fact_this_mode_could_not_obtain_skips_the_checks_reading_it(load) -> None:
+    sub = load(HEADER + PRODUCER, mode="live")
+    facts = ran(producer_run=dag_run("exercise_5_1_producer", "manual__1", tasks=[task("process_data")]),
+                unavailable={"task_output": "the deployment did not serve the task log of process_data (404)"}).run
+    sub.run = facts
+    results = evaluate(sub.course, sub, kinds={"dynamic"}, earlier={})
+    assert results["producer_run"]["status"] == "passed"
+    assert results["processing_timestamp"]["status"] == "skipped"
+    assert results["processing_timestamp"]["message"] == (
+        "cannot tell in this mode: the deployment did not serve the task log of process_data (404)")
+
+
+def test_a_failure_without_its_own_hint_gets_the_courses(load) -> None:
+    sub = load(HEADER + PRODUCER.replace('"@hourly"', '"@daily"'))
+    record = evaluate(sub.course, sub, kinds={"static"})["producer_schedule"]
+    spec = sub.course.check("producer_schedule")
+    assert record["status"] == "failed" and record["hint"] == spec.hint and record["title"] == spec.title

@@ -1,0 +1,24 @@
+"""Why the scheduler made no consumer run, in the same words whoever gathered the facts (a local run
+reads its metadata DB, live mode a deployment's REST API)."""
+
+from __future__ import annotations
+
+
+def why_not_triggered(consumer_id: str, produced: list[str], scheduled: list[str] | None, schedule_summary: str,
+                      condition: object, queued: int | None = None, waited: float = 0.0) -> str:
+    """`scheduled`: the Asset URIs the consumer is scheduled on (None: the consumer is not registered);
+    `queued`: the consumer's asset queue entries, where they can be read (a local run)."""
+    if not produced:
+        return "the producer run recorded no asset event, so there was nothing to trigger it"
+    if scheduled is None:
+        return f"{consumer_id} is not in the metadata database"
+    if not scheduled:
+        return f"{consumer_id} is not scheduled on any Asset (its schedule is {schedule_summary!r})"
+    if not set(scheduled) & set(produced):
+        return f"the producer updated {produced} but {consumer_id} is scheduled on {scheduled}"
+    if queued is None:
+        return f"none appeared within {waited:g} s of the event for {produced}; the condition of {consumer_id} is {condition}"
+    return (
+        f"the event for {produced} was queued for {consumer_id} ({queued} queue entr{'y' if queued == 1 else 'ies'}), "
+        f"but its condition {condition} is not met by that Asset alone"
+    )
