@@ -162,3 +162,8 @@ def test_the_cli_process_does_not_import_airflow() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_check_live_with_static_is_a_usage_error() -> None:
+    result = CliRunner().invoke(app, ["check", "--live", "http://127.0.0.1:9", "--static", "--token", "x"])
+    assert result.exit_code == 2 and "--static is for a local file or folder" in result.output

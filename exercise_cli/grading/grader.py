@@ -86,7 +86,7 @@ def grade(
                        "limits": asdict(limits or jail.Limits())}
         job = Job(mode=mode, home=str(home), dags_folder=str(dags), learner_paths=learner_paths,
                   task_timeout=task_timeout, quiz_passed=quiz_passed, timeout=timeout,
-                  deadline=time.time() + timeout - _REPORTING_MARGIN, sandbox=sandbox, live=live)
+                  deadline=time.time() + _learner_seconds(mode, timeout) - _REPORTING_MARGIN, sandbox=sandbox, live=live)
         env = airflow_env(home, dags)
 
         def event(record: dict) -> None:
@@ -105,6 +105,12 @@ def grade(
         _explain_stop(child, by_id, timeout, list(learner_paths.values()), quiz_passed)
         results = {cid: r.to_dict() for cid, r in by_id.items()}
     return _report(course, mode, results, files.display_root, started, isolated, why_not)
+
+
+def _learner_seconds(mode: str, timeout: float) -> float:
+    """How long the learner's code may run here: all of --timeout, but in live mode only the parse
+    runs here (the rest of the time is the deployment's), so it gets what a static check gets."""
+    return min(timeout, DEFAULT_TIMEOUT_STATIC) if mode == "live" else timeout
 
 
 def _report(course, mode: str, results: dict[str, dict], path, started: float, isolated: str, why_not: str) -> Report:
