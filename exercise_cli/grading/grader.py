@@ -84,9 +84,10 @@ def grade(
         if isolated == "sandbox":
             sandbox = {"scratch": str(scratch), "hidden": [str(home)], "readable": [str(dags)],
                        "limits": asdict(limits or jail.Limits())}
+        learner_seconds = _learner_seconds(mode, timeout)
         job = Job(mode=mode, home=str(home), dags_folder=str(dags), learner_paths=learner_paths,
-                  task_timeout=task_timeout, quiz_passed=quiz_passed, timeout=timeout,
-                  deadline=time.time() + _learner_seconds(mode, timeout) - _REPORTING_MARGIN, sandbox=sandbox, live=live)
+                  task_timeout=task_timeout, quiz_passed=quiz_passed, timeout=learner_seconds,
+                  deadline=time.time() + learner_seconds - _REPORTING_MARGIN, sandbox=sandbox, live=live)
         env = airflow_env(home, dags)
 
         def event(record: dict) -> None:

@@ -45,7 +45,7 @@ class Job:
     learner_paths: dict[str, str]  # copied file -> the learner's own path, for messages
     task_timeout: float = 60.0
     quiz_passed: bool = False
-    timeout: float = 180.0  # the whole check's limit, as the learner set it (for messages)
+    timeout: float = 180.0  # how long the learner's code may run here: --timeout, but a static check's in live mode (for messages)
     deadline: float = 0.0  # time.time() by which the learner's code must be done: the parse child's bound
     sandbox: dict | None = None  # the sandbox's folders and limits (exercise_cli.untrusted.jail.Jail); None: plain children
     live: dict | None = None  # live mode: the deployment (exercise_cli.live.deployment.LiveTarget as a dict)
