@@ -72,5 +72,9 @@ def _no_dags_yet(sub: Submission) -> CheckResult:
         if todos:
             return failed("no DAGs yet: start with the first TODO, the Asset", hint=hint, file=file, line=todos[0])
     count = len(sub.files)
+    if not count:  # live mode: the deployment lists no DAG with either id, nor a close one
+        course = sub.course
+        return failed(f"no DAG {course.producer_dag_id} or {course.consumer_dag_id}, nor one with a close id",
+                      hint="Put your DAG file in the DAG folder Airflow reads, then wait for it to be parsed.")
     return failed(f"none of the {count} .py file{'s' if count != 1 else ''} defines a DAG, and none has the starter's TODOs",
                   hint="Is this your DAG folder? `exercise init DIR` writes the starter into DIR.")

@@ -31,3 +31,14 @@ def test_an_id_defined_twice_in_a_file(load) -> None:
     sub.duplicate_dag_ids = {"exercise_5_1_producer": ["dags.py", "dags.py"]}
     outcome = dag_ids.check(sub)
     assert outcome.status == "failed" and "'exercise_5_1_producer' is defined" in outcome.message
+
+
+def test_no_file_at_all_names_both_ids() -> None:
+    """Live mode on a deployment that lists neither DAG: no file was fetched."""
+    from hand_built import ran
+
+    sub = ran()
+    sub.files = []
+    outcome = dag_ids.check(sub)
+    assert outcome.status == "failed"
+    assert outcome.message == "no DAG exercise_5_1_producer or exercise_5_1_consumer, nor one with a close id"
