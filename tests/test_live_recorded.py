@@ -16,6 +16,7 @@ from conftest import REPO, graded, submission
 from typer.testing import CliRunner
 
 from exercise_cli.app import app
+from exercise_cli.course import load_course, solution_dir
 
 sys.path.insert(0, str(REPO))
 from compat.recording import ReplayServer  # noqa: E402
@@ -44,13 +45,19 @@ def test_every_version_was_recorded() -> None:
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_the_solution_deployed_passes_every_check(version: str) -> None:
+def test_the_solution_deployed_passes_every_check_in_the_local_checks_words(version: str) -> None:
     code, doc = replayed(version, "solution")
     checks = checks_of(doc)
     assert code == 0 and doc["passed"] is True and doc["mode"] == "live", doc
     assert "asset_triggered" in checks["consumer_triggered"]["message"]
     assert checks["consumer_message"]["message"] == "task consume_data printed 'Data is available for processing!'"
     assert checks["quiz"]["status"] == "pending"
+    local = graded(str(solution_dir() / load_course().solution), static=True)  # the one file the deployment has
+    for spec in load_course().checks:
+        if spec.kind == "static":
+            mine = local.check(spec.id)
+            assert (checks[spec.id]["status"], checks[spec.id]["message"], checks[spec.id]["line"]) == (
+                mine.status, mine.message, mine.line), spec.id
 
 
 @pytest.mark.parametrize("version", VERSIONS)
