@@ -20,8 +20,9 @@ from exercise_cli.grading.submission import SubmissionFiles
 from exercise_cli.live.rest import AirflowApi, ApiError
 from exercise_cli.results import Report
 
-# Each wait below is --wait at most: the parked runs, the producer run, the consumer's creation and its run.
-_WAITS_PER_CHECK = 5
+# How many --wait a live check may spend: runs under way on the producer, then on the consumer,
+# the producer run, the consumer run's creation, and that run.
+_WAITS = 5
 _STARTUP_SECONDS = 60.0
 
 
@@ -80,7 +81,7 @@ def grade_deployment(
         except ApiError as exc:
             raise EnvironmentProblem(f"cannot read the deployment's DAGs: {exc}") from None
         target = LiveTarget(api.base_url, api.token or "", wait, import_errors)
-        report = grade(files, timeout=timeout or _STARTUP_SECONDS + _WAITS_PER_CHECK * wait, quiz_passed=quiz_passed,
+        report = grade(files, timeout=timeout or _STARTUP_SECONDS + _WAITS * wait, quiz_passed=quiz_passed,
                        isolation=isolation, on_event=on_event, live=asdict(target))  # type: ignore[arg-type]
     report.submission = api.base_url
     return report

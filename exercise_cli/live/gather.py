@@ -36,7 +36,7 @@ def gather_run(live: dict, sub: Submission, static: dict[str, dict], progress: P
     api = AirflowApi(live["url"], token=live["token"])
     facts = RunFacts()
     hopeless = static.get("consumer_schedule", {}).get("status") == "failed"
-    gatherer = _Gatherer(api, sub, facts, float(live["wait"]), progress, hopeless)
+    gatherer = _Gatherer(api, sub, facts, float(live["wait"]), progress, hopeless, live.get("import_errors") or {})
     try:
         gatherer.run()
     except ApiError as exc:
@@ -48,8 +48,10 @@ def gather_run(live: dict, sub: Submission, static: dict[str, dict], progress: P
 
 class _Gatherer:
     def __init__(self, api: AirflowApi, sub: Submission, facts: RunFacts, wait: float, progress: ProgressWriter,
-                 hopeless: bool) -> None:
+                 hopeless: bool, import_errors: dict[str, str]) -> None:
         self.api, self.sub, self.facts, self.wait, self.progress = api, sub, facts, wait, progress
+        self.import_errors = import_errors  # read once, before parsing (exercise_cli/live/deployment.py)
+        self.details: dict[str, dict] = {}  # dag_id -> GET /dags/{id}/details, read once
         self.patience = min(wait, _HOPELESS_PATIENCE) if hopeless else wait
         self.producer = sub.producer.dag_id
         self.consumer = sub.consumer.dag_id if sub.consumer is not None else None
@@ -84,19 +86,19 @@ class _Gatherer:
                     raise
                 registered[dag_id] = {"in_db": False, "is_stale": None, "serialized": False}
                 continue
+            self.details[dag_id] = details
             registered[dag_id] = {"in_db": True, "is_stale": bool(details.get("is_stale")), "serialized": True}
         self.facts.registered = registered
-        self.facts.db_import_errors = [{"filename": e.get("filename"), "error": e.get("stack_trace") or ""}
-                                       for e in self.api.import_errors()]
+        self.facts.db_import_errors = [{"filename": file, "error": text} for file, text in self.import_errors.items()]
         return registered[self.producer]["in_db"]
 
     # 2 and 3: one producer run and its events
     def run_producer(self) -> bool:
-        for dag_id in [d for d in (self.consumer, self.producer) if d is not None]:
-            if self.api.dag_details(dag_id).get("is_paused"):
+        for dag_id in [d for d in (self.consumer, self.producer) if d in self.details]:
+            if self.details[dag_id].get("is_paused"):
                 self.api.set_paused(dag_id, False)
                 self.say(f"unpaused {dag_id} (it was paused)")
-                if dag_id == self.producer and scheduled_run_due(self.api.dag_details(dag_id)):
+                if dag_id == self.producer and scheduled_run_due(self.details[dag_id]):
                     self._wait_until(lambda: bool(self.api.dag_runs(dag_id)))  # unpausing starts the due run
         # Our event must not land while another producer event is being turned into a consumer
         # run: the scheduler can then lose our queue entry (seen on SQLite). Let those settle first.
@@ -130,7 +132,7 @@ class _Gatherer:
         ours = self._wait_until(look, patience)
         self.facts.consumer_runs = found
         if not found:
-            details = self.api.dag_details(self.consumer)
+            details = self.details.get(self.consumer, {})
             expression = details.get("asset_expression")
             self.facts.trigger_diagnosis = why_not_triggered(
                 self.consumer, sorted({e["uri"] for e in self.facts.asset_events or []}), sorted(_uris(expression)),
