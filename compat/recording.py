@@ -96,10 +96,9 @@ class RecordingProxy(_LocalServer):
             self._token = data["access_token"]
             data = {**data, "access_token": PLACEHOLDER_TOKEN}
             content = json.dumps(data).encode()
-        split = urlsplit(target)
+        path, query = _split(target)
         with self._lock:
-            self.exchanges.append({"method": method, "path": split.path, "query": split.query,
-                                   "status": response.status_code, "body": data})
+            self.exchanges.append({"method": method, "path": path, "query": query, "status": response.status_code, "body": data})
         return response.status_code, content
 
 
@@ -119,8 +118,7 @@ class ReplayServer(_LocalServer):
         self.unrecorded: list[str] = []
 
     def answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
-        path, _, query = target.partition("?")
-        key = (method, path, query)
+        key = (method, *_split(target))
         with self._lock:
             answers = self._answers.get(key)
             if not answers:
@@ -132,3 +130,9 @@ class ReplayServer(_LocalServer):
         if body is None:
             return exchange["status"], b""
         return exchange["status"], (body if isinstance(body, str) else json.dumps(body)).encode()
+
+
+def _split(target: str) -> tuple[str, str]:
+    """(path, query) of a request target: what a recording keys its exchanges by."""
+    split = urlsplit(target)
+    return split.path, split.query
