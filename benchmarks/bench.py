@@ -1,7 +1,8 @@
 """Benchmarks for `exercise check`, printed as figures (not timed tests).
 
 Measured side by side in one run, each a median of --repeat runs (the manual CLI sequence once),
-with the sandbox on (what `check` and `grade` use where they can) and off (`--no-sandbox`):
+in each sandbox tier this machine allows (namespaces; container: a uid of its own with seccomp,
+forced by EXERCISE_SANDBOX_TIER) and without the sandbox (`--no-sandbox`):
   static check of the solution / `python -c "import airflow"`      (target <= 1.6)
   full check of the solution / `python -c "import airflow"`        (target <= 3.0)
   full check / the manual Airflow CLI sequence proving the same     (target <= 0.20)
@@ -9,6 +10,7 @@ with the sandbox on (what `check` and `grade` use where they can) and off (`--no
   exercise watch: save -> static verdict / import airflow            (target <= 0.25)
   exercise watch: save -> full verdict / import airflow              (target <= 0.75)
   exercise grade of 20 copies, --jobs 2 / 20 separate `exercise check` (target <= 0.25)
+  a classmate's grading beside a CPU hog / graded alone              (target <= 1.5)
 """
 
 from __future__ import annotations
@@ -144,6 +146,26 @@ def batch_ratio(env: dict[str, str], flags: list[str], copies: int = 20) -> tupl
     return batch, one_by_one
 
 
+def hog_slowdown(env: dict[str, str], flags: list[str]) -> float:
+    """A solution's grading seconds beside tests/hostile/hogs_cpu_in_new_sessions (--jobs 2) / alone."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-hog-"))
+    shutil.copytree(SOLUTION, folder / "alice", ignore=shutil.ignore_patterns("__pycache__"))
+    exercise = str(BIN / "exercise")
+
+    def alice_seconds() -> float:
+        gradebook = folder.parent / f"{folder.name}.json"
+        timed([exercise, "grade", str(folder), "--jobs", "2", "--json", str(gradebook), *flags], env=env)
+        rows = json.loads(gradebook.read_text())
+        gradebook.unlink()
+        return next(r["seconds"] for r in rows if r["submission"] == "alice")
+
+    alone = alice_seconds()
+    shutil.copytree(REPO / "tests" / "hostile" / "hogs_cpu_in_new_sessions", folder / "hog")
+    beside = alice_seconds()
+    shutil.rmtree(folder, ignore_errors=True)
+    return beside / alone
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
@@ -163,16 +185,21 @@ def main() -> None:
 
     base, base_rss = median([sys.executable, "-c", "import airflow"])
     print(f"python -c 'import airflow'          {base:6.2f} s   peak RSS {base_rss:5.0f} MB")
-    print(f"{'':36}{'sandbox':>16}{'no sandbox':>16}")
-    modes = {"sandbox": [], "no sandbox": ["--no-sandbox"]}
+    from exercise_cli.untrusted import jail
+
+    modes = {tier: [] for tier in jail.SANDBOX_TIERS if jail.choose_tier(tier)[0] == tier}
+    modes["no sandbox"] = ["--no-sandbox"]
+    print(f"{'':36}" + "".join(f"{mode:>16}" for mode in modes))
     figures: dict[str, dict[str, float]] = {}
     for mode, flags in modes.items():
+        os.environ["EXERCISE_SANDBOX_TIER"] = env["EXERCISE_SANDBOX_TIER"] = mode if not flags else ""
         static, static_rss = median([exercise, "check", str(SOLUTION), "--static", "--json", *flags])
         full, full_rss = median([exercise, "check", str(SOLUTION), "--json", *flags])
         save_static, save_full = watch_latencies(args.repeat, "process" if flags else "auto")
         figures[mode] = {"static": static, "full": full, "rss": full_rss, "save_static": save_static, "save_full": save_full}
         if not args.skip_batch:
             figures[mode]["batch"], figures[mode]["one_by_one"] = batch_ratio(env, flags)
+            figures[mode]["hog"] = hog_slowdown(env, flags)
     shutil.rmtree(scratch, ignore_errors=True)
 
     def row(label: str, value, unit: str = "s", target: str = "") -> None:
@@ -192,7 +219,8 @@ def main() -> None:
         row("grade 20 copies --jobs 2", lambda f: f["batch"])
         row("20 separate `exercise check`", lambda f: f["one_by_one"])
         row("batch / one by one", lambda f: f["batch"] / f["one_by_one"], "", "(target <= 0.25)")
-    full = figures["sandbox"]["full"]
+        row("classmate beside a CPU hog / alone", lambda f: f["hog"], "", "(target <= 1.5)")
+    full = figures[next(iter(modes))]["full"]
     if not args.skip_manual:
         manual, steps = manual_sequence()
         for name, seconds in steps.items():

@@ -47,8 +47,8 @@ class Report:
     criteria: list[CriterionResult]
     seconds: float = 0.0
     submission: str = ""
-    isolation: str = "process"  # "sandbox": learner code ran in sandboxed children; "process": plain children
-    isolation_note: str = ""  # why the sandbox was not used
+    isolation: str = "process"  # the sandbox tier the learner code ran in ("namespaces", "container"), or "process"
+    isolation_note: str = ""  # why no stronger tier was used
     title: str = ""  # the exercise's title, from the course
 
     @property

@@ -21,12 +21,12 @@ from typer.testing import CliRunner
 
 from exercise_cli.app import app
 from exercise_cli.grading.grader import grade
-from exercise_cli.untrusted import jail
+from exercise_cli.untrusted import cgroup, jail
 
 HOSTILE = TESTS / "hostile"
-REASON = jail.unavailable_reason()
-pytestmark = pytest.mark.skipif(REASON is not None, reason=f"no sandbox here: {REASON}")
-SANDBOX_UIDS = 0x3F000000  # and up: see jail.sandbox_uid()
+TIER, WHY_NOT = jail.choose_tier()
+pytestmark = pytest.mark.skipif(TIER == jail.PROCESS, reason=f"no sandbox here: {WHY_NOT}")
+SANDBOX_UIDS = jail.SANDBOX_UID_BASE  # and up: see jail.allocate_uid()
 MARKERS = (Path("/tmp/exercise-hostile-marker"), Path.home() / "exercise-hostile-marker")
 
 
@@ -47,7 +47,7 @@ def _left_running() -> list[str]:
 
 def _graded(name: str, **options):
     report = grade(str(HOSTILE / name), task_timeout=30, **options)
-    assert report.isolation == "sandbox"
+    assert report.isolation == TIER
     assert _left_running() == []
     assert not any(marker.exists() for marker in MARKERS)
     return report
@@ -55,6 +55,11 @@ def _graded(name: str, **options):
 
 def _messages(report) -> str:
     return json.dumps(report.to_dict())
+
+
+def test_the_tier_is_the_one_this_machine_must_give() -> None:
+    """tests/test_hostile_in_container.py runs this module again in an emulated container."""
+    assert TIER == os.environ.get("EXERCISE_EXPECT_TIER", jail.NAMESPACES), WHY_NOT
 
 
 def test_forged_result_files_change_nothing() -> None:
@@ -77,7 +82,7 @@ def test_a_printed_fake_report_does_not_reach_the_real_one() -> None:
     result = CliRunner().invoke(app, ["check", str(HOSTILE / "prints_fake_report"), "--json"])
     assert result.exit_code == 1
     document = json.loads(result.stdout)
-    assert document["passed"] is False and document["isolation"] == "sandbox"
+    assert document["passed"] is False and document["isolation"] == TIER
     assert _left_running() == []
 
 
@@ -155,7 +160,70 @@ def test_a_class_folder_is_graded_exactly_beside_a_vandal(tmp_path: Path) -> Non
     assert _digest(folder) == before
     assert _left_running() == [] and not any(marker.exists() for marker in MARKERS)
     rows = {r["submission"]: r for r in csv.DictReader(gradebook.open())}
-    assert {r["isolation"] for r in rows.values()} == {"sandbox"}
+    assert {r["isolation"] for r in rows.values()} == {TIER}
     assert rows["alice"]["passed"] == "True" and rows["mallory"]["passed"] == "True"
     assert rows["bob"]["passed"] == "False" and rows["bob"]["auto_trigger"] == "failed"
     assert rows["oscar"]["passed"] == "True"
+
+
+def _group_possible() -> bool:
+    """Whether this machine lets the grader make a control group (root, a writable cgroup tree)."""
+    group, _ = cgroup.create(jail.GiB, 16)
+    if group is not None:
+        group.remove()
+    return group is not None
+
+
+def test_another_grading_cannot_be_read(tmp_path: Path) -> None:
+    """The reader waits until it sees the other grading's folder, then fails itself if it can read anything in it."""
+    folder = class_folder(tmp_path, {"reader": HOSTILE / "reads_other_gradings_copies",
+                                     "slow": SUBMISSIONS / "fails_producer_hangs"})
+    gradebook = tmp_path / "grades.csv"
+    result = CliRunner().invoke(app, ["grade", str(folder), "--jobs", "2", "--task-timeout", "25", "--csv", str(gradebook)],
+                                env={"COLUMNS": "120", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    rows = {r["submission"]: r for r in csv.DictReader(gradebook.open())}
+    assert rows["reader"]["passed"] == "True", rows["reader"]
+    assert rows["slow"]["scheduled_producer"] == "failed"
+    assert _left_running() == []
+
+
+def test_memory_files_are_refused_or_bounded() -> None:
+    report = _graded("holds_memory_in_memory_files")
+    result = report.check("producer_run")
+    # It fails its own task past 2 GiB; bounded, it either passes (refused, a small /dev/shm) or the
+    # kernel stops it at the submission's limit, which the message names.
+    assert result.status == "passed" or "more than 2 GiB of memory together" in result.message, result.message
+    assert not list(Path("/dev/shm").glob("exercise-hoard-*"))  # what it wrote where anyone may write is gone
+
+
+def test_several_big_children_do_not_pass_together() -> None:
+    result = _graded("starts_big_child_interpreters").check("producer_run")
+    assert result.status == "failed"
+    if _group_possible():  # one limit on the submission's processes together, named in the check
+        assert "more than 2 GiB of memory together" in result.message, result.message
+    else:  # a container whose own memory limit stops it (tests/emulate_container.py sets one, as Docker does)
+        assert "was stopped" in result.message, result.message
+
+
+def test_a_cpu_hog_passes_beside_a_classmate_and_leaves_nothing(tmp_path: Path) -> None:
+    folder = class_folder(tmp_path, {"hog": HOSTILE / "hogs_cpu_in_new_sessions", "alice": SUBMISSIONS / "passes_classic_operators"})
+    gradebook = tmp_path / "grades.csv"
+    result = CliRunner().invoke(app, ["grade", str(folder), "--jobs", "2", "--csv", str(gradebook)],
+                                env={"COLUMNS": "120", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    rows = {r["submission"]: r for r in csv.DictReader(gradebook.open())}
+    assert rows["hog"]["passed"] == "True" and rows["alice"]["passed"] == "True"
+    assert _left_running() == []
+
+
+def test_a_closed_tmpdir_puts_the_copies_where_the_sandbox_may_enter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    monkeypatch.setenv("TMPDIR", str(closed))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    report = grade(str(SUBMISSIONS.parent.parent / "solution"), task_timeout=30)
+    assert report.isolation == TIER and report.passed, _messages(report)
+    assert list(closed.iterdir()) == []

@@ -22,21 +22,23 @@ from exercise_cli.untrusted import jail
 DEFAULT_TIMEOUT_STATIC = 60.0
 DEFAULT_TIMEOUT_FULL = 180.0
 DEFAULT_TASK_TIMEOUT = 60.0
+# Phases in which learner code runs (the parse child, the task children): a timeout there is theirs.
+LEARNER_PHASES = ("parse", "producer_run", "consumer_run")
 _REPORTING_MARGIN = 1.5  # seconds the grading process keeps, after the learner's code, to report
 
 Isolation = Literal["auto", "sandbox", "process"]
 
 
 def isolation_for(asked: Isolation) -> tuple[str, str]:
-    """("sandbox" or "process", why not the sandbox); raises EnvironmentProblem if "sandbox" cannot be had."""
+    """(the sandbox tier, or "process"; why not a stronger one); raises EnvironmentProblem if a
+    sandbox was required and none can be had."""
     if asked == "process":
         return "process", "the sandbox was turned off (--no-sandbox)"
-    reason = jail.unavailable_reason()
-    if reason is None:
-        return "sandbox", ""
-    if asked == "sandbox":
-        raise EnvironmentProblem(f"cannot sandbox submissions here: {reason}; grade with --allow-unsandboxed to accept plain child processes")
-    return "process", reason
+    tier, why_not = jail.choose_tier()
+    if tier == jail.PROCESS and asked == "sandbox":
+        raise EnvironmentProblem(f"cannot sandbox submissions here ({why_not}); grade with --allow-unsandboxed "
+                                 "to accept plain child processes")
+    return tier, why_not
 
 
 def grade(
@@ -67,23 +69,25 @@ def grade(
     mode = "static" if static else "live" if live else "full"
     if timeout is None:
         timeout = DEFAULT_TIMEOUT_STATIC if static else DEFAULT_TIMEOUT_FULL
-    with throwaway_home("exercise-check-") as root:
+    sandboxed = isolated in jail.SANDBOX_TIERS
+    uid = jail.allocate_uid() if sandboxed and os.geteuid() == 0 else os.getuid()
+    with throwaway_home("exercise-check-", parent=_folder_for_copies(uid)) as root:
         # root/home: the trusted side's (DB, results), hidden from every child; root/dags: the copy
-        # the children read; root/scratch: where each sandboxed child mounts its own tmpfs.
-        os.chmod(root, 0o711)
+        # the children read; root/scratch: the children's only writable folder. As root, the
+        # sandbox's gid alone may enter root and read the copy: another grading's sandbox may not.
         home, dags, scratch = root / "home", root / "dags", root / "scratch"
         home.mkdir(mode=0o700)
         dags.mkdir()
-        scratch.mkdir()
+        scratch.mkdir(mode=0o700)
         learner_paths = copy_into(files, dags)
-        _readable_by_all(dags)
+        _readable_by_group(root, dags, scratch, uid)
         install_local_settings(home)
         if mode == "full":
             copy_template_into(home)
         sandbox = None
-        if isolated == "sandbox":
-            sandbox = {"scratch": str(scratch), "hidden": [str(home)], "readable": [str(dags)],
-                       "limits": asdict(limits or jail.Limits())}
+        if sandboxed:
+            sandbox = {"tier": isolated, "uid": uid, "scratch": str(scratch), "hidden": [str(home)],
+                       "readable": [str(dags)], "limits": asdict(limits or jail.Limits())}
         learner_seconds = _learner_seconds(mode, timeout)
         job = Job(mode=mode, home=str(home), dags_folder=str(dags), learner_paths=learner_paths,
                   task_timeout=task_timeout, quiz_passed=quiz_passed, timeout=learner_seconds,
@@ -101,6 +105,9 @@ def grade(
 
         child = run_worker(job, env, timeout=timeout, on_event=event, launcher=launcher)
         results = _read_results(home)
+    grader_error = next((e.get("message", "") for e in child.events if e.get("event") == "grader_error"), None)
+    if grader_error is not None:
+        raise EnvironmentProblem(f"the grader could not grade this submission: {grader_error}")
     if not child.finished:
         by_id = {cid: CheckResult(**record) for cid, record in results.items()}
         _explain_stop(child, by_id, timeout, list(learner_paths.values()), quiz_passed)
@@ -123,12 +130,34 @@ def _report(course, mode: str, results: dict[str, dict], path, started: float, i
     return report
 
 
-def _readable_by_all(folder: Path) -> None:
-    """The sandboxed children run as another user: the copy must be theirs to read (never to write)."""
-    for dirpath, dirnames, filenames in os.walk(folder):
-        os.chmod(dirpath, 0o755)
+def _folder_for_copies(uid: int) -> str:
+    """Where the throwaway folder goes: TMPDIR, unless the sandbox's uid may not enter it (a 0700
+    TMPDIR, as pam_tmpdir and many CI set-ups make it); then a shared temporary folder it may enter."""
+    import tempfile
+
+    candidates = [tempfile.gettempdir(), "/tmp", "/var/tmp"]
+    for folder in candidates:
+        if os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK) and jail.can_enter(folder, uid):
+            return folder
+    raise EnvironmentProblem(f"no temporary folder here lets the sandbox's user in (tried {', '.join(candidates)}): "
+                             "set TMPDIR to a folder that others may enter (mode 1777 or 0711)")
+
+
+def _readable_by_group(root: Path, dags: Path, scratch: Path, uid: int) -> None:
+    """As root, the sandboxed children run as `uid` (gid alike): the copy is for that group to read,
+    never to write; the scratch folder is theirs. Otherwise the children are this user."""
+    if os.geteuid() != 0 or uid == 0:
+        os.chmod(root, 0o700)
+        return
+    os.chown(root, 0, uid)
+    os.chmod(root, 0o750)
+    os.chown(scratch, uid, uid)
+    for dirpath, dirnames, filenames in os.walk(dags):
+        os.chown(dirpath, 0, uid)
+        os.chmod(dirpath, 0o750)
         for name in filenames:
-            os.chmod(os.path.join(dirpath, name), 0o644)
+            os.chown(os.path.join(dirpath, name), 0, uid, follow_symlinks=False)
+            os.chmod(os.path.join(dirpath, name), 0o640)
 
 
 def _read_results(home: Path) -> dict[str, dict]:
@@ -147,25 +176,25 @@ def _explain_stop(
     learner_files: list[str],
     quiz_passed: bool = False,
 ) -> None:
-    """The grading process stopped before reporting: fail the check of the phase it was in, skip the rest."""
+    """The grading process stopped before reporting: a timeout while learner code ran fails that phase's
+    check and skips the rest; anything else is the grader failing (EnvironmentProblem)."""
     course = load_course()
     phase = child.phase or "import_airflow"
     check_id = course.check_for_phase(phase).id
     doing = PHASE_DOING.get(phase, phase)
-    if child.stopped_because == "timeout":
-        reason = f"timed out after {timeout:g} s while {doing}; all its processes were killed"
-        if phase == "import_airflow":
-            hint = "The grader's own start-up did not finish within --timeout; your code had not run yet. Give it more time."
-        elif phase == "parse":
-            hint = PARSE_TIMEOUT_HINT
-        else:
-            hint = "Look for code that never returns (at import time or in a task); the whole check may take --timeout seconds."
-    else:
-        reason = f"the grading process {ended(child.returncode)} while {doing}"
+    if child.stopped_because != "timeout" or phase not in LEARNER_PHASES:
+        # The grading process runs no learner code: its death, or a stop where no learner code
+        # ran, is the grader failing, and that is nobody's grade.
+        how = f"timed out after {timeout:g} s" if child.stopped_because == "timeout" else ended(child.returncode)
         last = last_line(child.stderr_tail)
-        if last:
-            reason += f"; last output: {last}"
-        hint = "This is the grader failing, not your code: run the check again, and report it if it persists."
+        raise EnvironmentProblem(f"the grader failed: its grading process {how} while {doing}"
+                                 + (f" ({last})" if last else "") + "; nothing was graded: run it again"
+                                 + (" with more --timeout" if child.stopped_because == "timeout" else ""))
+    reason = f"timed out after {timeout:g} s while {doing}; all its processes were killed"
+    if phase == "parse":
+        hint = PARSE_TIMEOUT_HINT
+    else:
+        hint = "Look for code that never returns (at import time or in a task); the whole check may take --timeout seconds."
     files = sorted(set(learner_files))
     file = files[0] if phase == "parse" and len(files) == 1 else None
     by_id[check_id] = CheckResult(check_id, "failed", reason, hint, file=file)

@@ -40,9 +40,9 @@ class ChildOutcome:
 
 
 @contextmanager
-def throwaway_home(prefix: str = "exercise-") -> Iterator[Path]:
-    """A fresh folder for one check, removed afterwards whatever happens."""
-    home = Path(tempfile.mkdtemp(prefix=prefix))
+def throwaway_home(prefix: str = "exercise-", parent: str | None = None) -> Iterator[Path]:
+    """A fresh folder for one check (in `parent`, else TMPDIR), removed afterwards whatever happens."""
+    home = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     try:
         yield home
     finally:

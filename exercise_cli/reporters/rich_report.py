@@ -140,10 +140,17 @@ def render_criterion(console: Console, criterion: CriterionResult) -> None:
     console.print(_criterion(criterion))
 
 
+_TIERS = {
+    "namespaces": "sandbox, namespace tier (no network, no privileges, read-only files, no other processes)",
+    "container": "sandbox, container tier (a uid of its own and a system-call filter: no network, no privileges, "
+                 "no other grading's files)",
+}
+
+
 def _isolation_line(report: Report) -> str:
     if report.mode == "live":
-        where = "in the sandbox" if report.isolation == "sandbox" else "in plain child processes"
+        where = "in the sandbox" if report.isolation in _TIERS else "in plain child processes"
         return f"Isolation: your tasks ran on the deployment; its DAG files were parsed here {where}."
-    if report.isolation == "sandbox":
-        return "Isolation: sandbox (no network, no privileges, read-only files)."
+    if report.isolation in _TIERS:
+        return f"Isolation: {_TIERS[report.isolation]}."
     return f"Isolation: plain child processes: {report.isolation_note}."

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+GRADER_ERROR = 3  # exit code of a grading process that could not grade (the reason is in its progress file)
+
 
 def main() -> None:
     run_job(sys.argv[1])
@@ -17,8 +19,13 @@ def run_job(job_path: str) -> None:
     progress = ProgressWriter(job.home)
     progress.phase("import_airflow")
     from exercise_cli.trusted.grading import grade
+    from exercise_cli.untrusted.jail import SandboxFailed
 
-    grade(job, progress)
+    try:
+        grade(job, progress)
+    except SandboxFailed as exc:  # the grader's problem: the CLI says so and grades nothing
+        progress.emit("grader_error", message=str(exc))
+        os._exit(GRADER_ERROR)
     progress.emit("done")
     sys.stdout.flush()
     sys.stderr.flush()

@@ -20,16 +20,26 @@ from exercise_cli.trusted.protocol import (
     write_json_atomically,
 )
 from exercise_cli.trusted.runner import evaluate
-from exercise_cli.untrusted.jail import Jail, Limits, reap, sandbox_uid
+from exercise_cli.untrusted import cgroup
+from exercise_cli.untrusted.jail import Jail, Limits, reap, sweep_files
+
+# The grading process's own bound (address space): far above what it needs (a full check of the
+# solution peaks near 0.4 GiB of address space), so that whatever a submission makes it read or
+# hold ends this process (a grader error, never a grade), not the machine.
+GRADING_MEMORY_BYTES = 4 * 1024**3
 
 
 def grade(job: Job, progress: ProgressWriter) -> None:
+    _bound_own_memory()
     jail = _jail(job)
     try:
         _grade(job, progress, jail)
     finally:
         if jail is not None:
             reap(jail.uid)  # whatever a child left behind, however it got out of its namespace
+            sweep_files(jail.uid)  # and what it wrote where anyone may write (container tier)
+            if jail.group is not None:
+                jail.group.remove()
 
 
 def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
@@ -94,8 +104,17 @@ def _jail(job: Job) -> Jail | None:
         return None
     spec = dict(job.sandbox)
     limits = Limits(**spec.pop("limits", {}))
+    group, _ = cgroup.create(limits.memory_bytes, limits.processes)  # where none can be made, rlimits bound alone
     return Jail(scratch=spec["scratch"], hidden=tuple(spec["hidden"]), readable=tuple(spec["readable"]), limits=limits,
-                uid=sandbox_uid())
+                uid=spec["uid"], tier=spec["tier"], group=group)
+
+
+def _bound_own_memory() -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft > GRADING_MEMORY_BYTES:
+        resource.setrlimit(resource.RLIMIT_AS, (GRADING_MEMORY_BYTES, hard))
 
 
 def _why_not_run(sub: Submission) -> str:

@@ -12,6 +12,7 @@ Learner code never runs in this process: only in the task children the superviso
 
 from __future__ import annotations
 
+import signal
 import time
 import traceback
 from pathlib import Path
@@ -306,16 +307,18 @@ class Pipeline:
             self._client = execution_api.client(self.sub.dags[ti.dag_id])
         log_path = self.log_dir / f"{ti.dag_id}.{ti.task_id}.{ti.map_index}.{ti.try_number}.log"
         self.progress.task_started(phase, ti.dag_id, ti.task_id)
+        oom_kills = self.jail.oom_kills() if self.jail else 0
         done = run_supervised(ti, self._client, self.jail, log_path, self.task_timeout)
+        out_of_memory = bool(self.jail) and self.jail.oom_kills() > oom_kills
         self.session.expire_all()
         state = _value(self.session.merge(ti).state)
         self.progress.task_finished(phase, ti.dag_id, ti.task_id, state)
         run = TaskRun(ti.task_id, state, task_output(done.log_lines), done.started, done.ended)
         if state != "success":
-            self._describe_error(run, done, phase, ti)
+            self._describe_error(run, done, phase, ti, out_of_memory)
         return run
 
-    def _describe_error(self, run: TaskRun, done: Any, phase: str, ti: Any) -> None:
+    def _describe_error(self, run: TaskRun, done: Any, phase: str, ti: Any, out_of_memory: bool) -> None:
         where = f"task {ti.task_id} of {ti.dag_id}"
         if done.stopped_because == "timeout":
             run.error = (f"timed out after {self.task_timeout:g} s: {where} was still running; "
@@ -334,7 +337,7 @@ class Pipeline:
         elif done.exit_code:
             run.error = f"the task process {ended(done.exit_code)} while {PHASE_DOING[phase]} ({where})"
             signum = -done.exit_code if done.exit_code < 0 else None
-            hit = limits.describe_signal(signum) if limits and signum else None
+            hit = limits.describe_signal(signum, out_of_memory) if limits and signum else None
             if hit:
                 run.error += f": {hit}"
             last = last_line(run.output)
@@ -343,6 +346,8 @@ class Pipeline:
         else:
             run.error = exception_line(run.output) if run.output.strip() else None
         hit = limits.describe(text) if limits and text else None
+        if out_of_memory and limits and not hit:  # one of its processes was killed for the group's memory
+            hit = limits.describe_signal(signal.SIGKILL, out_of_memory=True)
         if hit and run.error:
             run.error += f" ({hit})"
         file, line = last_frame_in(text or run.output, set(self.sub.learner_paths))

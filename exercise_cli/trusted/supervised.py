@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from exercise_cli.exits import ended
 from exercise_cli.untrusted import jail as jails
 
 OUTPUT_LIMIT_BYTES = 64 * 1024 * 1024  # what one task's log may hold
@@ -42,10 +43,13 @@ def run_supervised(ti: Any, client: Any, jail: jails.Jail | None, log_path: Path
     workload = ExecuteTask.make(ti)
     logger, log_file = _configure_logging(str(log_path), client)
     inherited = jails.open_fds()
+    entry = jails.EntryPipe()
 
     def target() -> None:
         # In the forked child, after Airflow connected its stdio and log channel to the supervisor.
-        jails.enter(jail, keep_fds=set(), inherited=inherited)
+        if jail is not None:
+            jails.enter(jail, keep_fds=set(), inherited=inherited)
+        entry.entered_here()
         _subprocess_main()
 
     started = time.time()
@@ -54,9 +58,10 @@ def run_supervised(ti: Any, client: Any, jail: jails.Jail | None, log_path: Path
         dag_rel_path=workload.dag_rel_path,
         bundle_info=workload.bundle_info,
         client=client,
-        target=target if jail is not None else _subprocess_main,
+        target=target,
         logger=logger,
     )
+    entry.close_child_end()
     watchdog = _Watchdog(proc, log_path, timeout)
     watchdog.start()
     try:
@@ -64,7 +69,21 @@ def run_supervised(ti: Any, client: Any, jail: jails.Jail | None, log_path: Path
     finally:
         watchdog.stop()
         log_file.close()
-    return Supervised(exit_code, watchdog.fired, read_log(log_path), started, time.time())
+        if jail is not None:
+            jails.reap(jail.uid)
+    records = read_log(log_path)
+    if not entry.child_entered() and not watchdog.fired:
+        raise jails.SandboxFailed(f"a task child could not enter the {jail.tier if jail else ''} sandbox "
+                                  f"(it {ended(exit_code)}): {_last_error(records)}")
+    return Supervised(exit_code, watchdog.fired, records, started, time.time())
+
+
+def _last_error(records: list[dict]) -> str:
+    for record in reversed(records):
+        text = str(record.get("event") or record.get("error_detail") or "")
+        if text:
+            return text.splitlines()[-1][:300]
+    return "no log"
 
 
 class _Watchdog(threading.Thread):

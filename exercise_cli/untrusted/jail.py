@@ -1,23 +1,34 @@
 """The sandbox every untrusted child enters after fork and before any learner code runs (Linux).
 
-What it takes away, with the kernel's own mechanisms (namespaces, mounts, rlimits, uids):
-- the network: a new network namespace, whose only interface is a loopback left down;
-- every process outside: a new PID namespace whose init runs the learner's code, so each process
-  it starts (a daemon in a new session too) dies with it, and nothing outside can be signalled;
-- writes: the whole mount tree read-only, but for a private tmpfs scratch folder; the trusted
-  side's folder (metadata DB, results) hidden under an empty tmpfs;
-- privilege: as root, a uid/gid of its own with no groups and no capabilities; otherwise a user
-  namespace that maps the user's own uid and drops every capability in it;
-- resources: address space, processes, file size and CPU time (rlimits).
+Two tiers, the strongest the machine allows (`choose_tier`), each named in the report:
 
-As root, a private home (a 0700 /root holding the Python install or the venv) would keep the
-dropped uid from importing anything; such folders are covered by a tmpfs into which only the
-folders Python needs are mounted back.
+- "namespaces" (a kernel that allows them: root outside containers, or unprivileged user
+  namespaces): a new network namespace whose only loopback is down; a new PID namespace whose init
+  runs the learner's code, so each process it starts dies with it; the whole mount tree read-only
+  but for a private tmpfs scratch folder; the trusted side's folder hidden under an empty tmpfs;
+  as root a uid/gid of its own, otherwise a user namespace that drops every capability.
+- "container" (root without CAP_SYS_ADMIN, as in Docker's defaults, whose seccomp profile refuses
+  namespaces and mounts): a uid/gid of its own with no groups and so no capabilities; files kept
+  by ownership and mode (the trusted side's folders 0700 root, the submission copy readable by the
+  sandbox's group alone, a scratch folder owned by the sandbox's uid); every process of that uid
+  killed when a child ends.
+
+Both then install the same system-call filter (seccomp.py: no network sockets, no tracing, no
+mounts or namespaces, no memory files), set no_new_privs, and bound each process with rlimits
+(address space, processes, open files, file size, CPU time); where a control group can be made
+(cgroup.py), the submission's children share one that bounds their memory, processes and CPU
+together.
+
+As root, a closed folder on the way to what Python needs (a 0700 /root holding the Python install
+or the venv) would keep the sandbox's uid from importing anything. The namespace tier covers such
+folders with a tmpfs and mounts back the folders Python needs; the container tier, which cannot
+mount, opens those folders before it drops root and reaches them through /proc/self/fd.
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib
 import os
 import select
 import signal
@@ -25,6 +36,8 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from exercise_cli.untrusted import cgroup, seccomp
 
 GiB = 1024**3
 MiB = 1024**2
@@ -48,40 +61,62 @@ PR_CAP_AMBIENT_CLEAR_ALL = 4
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 SETUP_FAILED = 97  # exit code of a child whose sandbox could not be set up
+SANDBOX_UID_BASE = 0x3F000000  # sandbox uids start here: no account has one
+NAMESPACES, CONTAINER, PROCESS = "namespaces", "container", "process"
+SANDBOX_TIERS = (NAMESPACES, CONTAINER)
+WHAT_EACH_BLOCKS = {
+    NAMESPACES: "no network, no privileges, read-only files, its own processes only",
+    CONTAINER: "a uid of its own: no network, no privileges, no other files but its own",
+}
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What one sandboxed child may use; a real task of the exercise stays far below each."""
+    """What one sandboxed child may use; a real task of the exercise stays far below each.
+
+    `memory_bytes` bounds each process's address space and, where a control group can be made,
+    all the submission's processes together (memory files and tmpfs included).
+    """
 
     memory_bytes: int = 2 * GiB
     processes: int = 256
     file_bytes: int = 64 * MiB
     cpu_seconds: int = 300
+    open_files: int = 1024
 
     def describe(self, error_text: str) -> str | None:
         """The limit an error shows was hit, in words, or None."""
-        if "MemoryError" in error_text:
+        if "MemoryError" in error_text or "Cannot allocate memory" in error_text:
             return f"it used more than {self.memory_bytes / GiB:g} GiB of memory, the sandbox's limit"
         if "Resource temporarily unavailable" in error_text and ("BlockingIOError" in error_text or "thread" in error_text):
             return f"it started more than {self.processes} processes, the sandbox's limit"
         if "File too large" in error_text:
             return f"it wrote a file larger than {self.file_bytes // MiB} MiB, the sandbox's limit"
+        if "Too many open files" in error_text:
+            return f"it opened more than {self.open_files} files at once, the sandbox's limit"
         return None
 
-    def describe_signal(self, signum: int) -> str | None:
+    def describe_signal(self, signum: int, out_of_memory: bool = False) -> str | None:
         if signum == signal.SIGXCPU:
             return f"it used more than {self.cpu_seconds} s of CPU time, the sandbox's limit"
+        if signum == signal.SIGKILL and out_of_memory:
+            return (f"its processes used more than {self.memory_bytes / GiB:g} GiB of memory together, "
+                    "the sandbox's limit (the kernel killed it)")
         return None
 
 
 @dataclass(frozen=True)
 class Jail:
-    scratch: str  # the only writable folder: a fresh tmpfs
+    scratch: str  # the only writable folder (namespaces: a fresh tmpfs; container: owned by `uid`)
     hidden: tuple[str, ...] = ()  # folders covered by an empty tmpfs (the trusted side's)
     readable: tuple[str, ...] = ()  # folders the child must read (the submission copy)
     limits: Limits = Limits()
-    uid: int = 0  # as root, the uid (and gid) the child runs as: sandbox_uid() of the grading process
+    uid: int = 0  # as root, the uid (and gid) the child runs as: allocate_uid() of the CLI
+    tier: str = NAMESPACES
+    group: cgroup.Group | None = None  # the submission's control group, if one could be made
+
+    def oom_kills(self) -> int:
+        return self.group.oom_kills() if self.group else 0
 
 
 class _MountAttr(ctypes.Structure):
@@ -123,35 +158,70 @@ def _prctl(option: int, arg: int = 0) -> None:
     _check(_libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0), f"prctl {option}")
 
 
-def sandbox_uid() -> int:
-    """As root: a uid no account has, one per grading process (call it there, not in a child), so process
-    limits count that grading's children alone and they can be reaped by uid."""
-    return 0x3F000000 + (os.getpid() & 0xFFFFFF)
+_uid_count = 0
+
+
+def allocate_uid() -> int:
+    """As root: a uid (and gid) no account has, for one grading; unique among this machine's gradings
+    while this process lives (its pid, and a count of the gradings it started). The submission copy
+    is readable by that gid alone, process limits count that grading's children alone, and they can
+    be reaped by uid."""
+    global _uid_count
+    _uid_count = (_uid_count + 1) % 256
+    return SANDBOX_UID_BASE + (os.getpid() << 8) + _uid_count
+
+
+def choose_tier(wanted: str = "") -> tuple[str, str]:
+    """(the strongest sandbox tier this machine allows, or "process"; why no stronger tier).
+
+    Each tier is tried for real in a child, once per process. `wanted` (or EXERCISE_SANDBOX_TIER,
+    for tests and benchmarks) tries that tier alone.
+    """
+    wanted = wanted or os.environ.get("EXERCISE_SANDBOX_TIER", "")
+    reasons = []
+    for tier in SANDBOX_TIERS:
+        if wanted and tier != wanted:
+            continue
+        if tier not in _probed:
+            _probed[tier] = _probe(tier)
+        if not _probed[tier]:
+            return tier, "; ".join(reasons)
+        reasons.append(f"{tier}: {_probed[tier]}")
+    return PROCESS, "; ".join(reasons) or f"no sandbox tier is named {wanted!r}"
+
+
+_probed: dict[str, str] = {}
 
 
 def unavailable_reason() -> str | None:
-    """Why this machine cannot sandbox a child, or None when it can (tried for real in a child)."""
-    global _probed
-    if _probed is None:
-        _probed = _probe()
-    return _probed or None
+    """Why no sandbox tier can be had here, or None when one can."""
+    tier, why_not = choose_tier()
+    return why_not if tier == PROCESS else None
 
 
-_probed: str | None = None
-
-
-def _probe() -> str:
+def _probe(tier: str) -> str:
+    """"" if a child can enter `tier` here and import what it had not imported, else why not."""
     if sys.platform != "linux":
-        return f"the sandbox needs Linux namespaces; this is {sys.platform}"
+        return f"the sandbox needs Linux; this is {sys.platform}"
+    if tier == CONTAINER and os.geteuid() != 0:
+        return "a uid of its own needs root"
+    if seccomp.unavailable_reason():
+        return str(seccomp.unavailable_reason())
+    import shutil
+    import tempfile
+
+    uid = allocate_uid()
+    scratch = tempfile.mkdtemp(prefix="exercise-probe-")
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read)
         code = 0
         try:
-            import tempfile
-
-            enter(Jail(scratch=tempfile.gettempdir()), keep_fds={write})
+            if os.geteuid() == 0:
+                os.chown(scratch, uid, uid)
+            enter(Jail(scratch=scratch, uid=uid, tier=tier), keep_fds={write})
+            importlib.import_module("colorsys")  # an import after the uid change (not imported before)
         except BaseException as exc:  # noqa: BLE001 - any failure is the answer
             os.write(write, f"{type(exc).__name__}: {exc}".encode()[:500])
             code = SETUP_FAILED
@@ -160,9 +230,11 @@ def _probe() -> str:
     with os.fdopen(read, "rb") as pipe:
         said = pipe.read().decode(errors="replace")
     _, status = os.waitpid(pid, 0)
+    reap(uid)
+    shutil.rmtree(scratch, ignore_errors=True)
     if os.waitstatus_to_exitcode(status) == 0 and not said:
         return ""
-    return f"the kernel refused the sandbox ({said or 'exit status ' + str(status)})"
+    return f"refused ({said or 'exit status ' + str(status)})"
 
 
 def _open_fds() -> set[int]:
@@ -175,15 +247,32 @@ def open_fds() -> set[int]:
 
 
 def enter(jail: Jail, keep_fds: set[int], inherited: set[int] | None = None) -> None:
-    """Called in a freshly forked child. Returns in a grandchild, inside the sandbox.
+    """Called in a freshly forked child, as the trusted side's user. Returns inside the sandbox.
 
-    The forked child itself stays outside the new PID namespace: it waits for the grandchild,
-    passes on the signals it gets, and exits as the grandchild did; if it is killed, the
-    grandchild (init of its namespace, so every process in it) is killed with it.
+    Namespace tier: it returns in a grandchild. The forked child itself stays outside the new PID
+    namespace: it waits for the grandchild, passes on the signals it gets, and exits as the
+    grandchild did; if it is killed, the grandchild (init of its namespace, so every process in
+    it) is killed with it. Container tier: it returns in the forked child, the leader of its own
+    process group, whose processes are reaped by uid once it ends.
     """
     _close_fds_except(keep_fds | {0, 1, 2}, inherited)
+    if jail.group is not None:
+        cgroup.join(jail.group.join_files())
+    if jail.tier == CONTAINER:
+        _enter_as_uid(jail)
+    else:
+        _enter_namespaces(jail)
+    seccomp.install()
+    os.environ.update({"HOME": jail.scratch, "TMPDIR": jail.scratch})
+    import tempfile
+
+    tempfile.tempdir = None
+    os.chdir(jail.scratch)
+
+
+def _enter_namespaces(jail: Jail) -> None:
     root = os.geteuid() == 0
-    uid, gid = (jail.uid or sandbox_uid(), jail.uid or sandbox_uid()) if root else (os.getuid(), os.getgid())
+    uid, gid = (jail.uid, jail.uid) if root else (os.getuid(), os.getgid())
     flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
     if not root:
         flags |= CLONE_NEWUSER
@@ -208,9 +297,7 @@ def enter(jail: Jail, keep_fds: set[int], inherited: set[int] | None = None) -> 
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     _set_limits(jail.limits)
     if root:
-        os.setgroups([])
-        os.setresgid(gid, gid, gid)
-        os.setresuid(uid, uid, uid)  # clears every capability
+        _become(uid)  # clears every capability
     else:
         _drop_capabilities()
     # Set after the uid change, which would clear it; the relay may have died before it was set.
@@ -219,11 +306,66 @@ def enter(jail: Jail, keep_fds: set[int], inherited: set[int] | None = None) -> 
         os._exit(SETUP_FAILED)
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
     _prctl(PR_SET_DUMPABLE, 0)
-    os.environ.update({"HOME": jail.scratch, "TMPDIR": jail.scratch})
-    import tempfile
 
-    tempfile.tempdir = None
-    os.chdir(jail.scratch)
+
+def _enter_as_uid(jail: Jail) -> None:
+    parent = os.getppid()
+    if os.getpgrp() != os.getpid():
+        os.setpgid(0, 0)  # the trusted side ends a child by its process group
+    reach = _reach_closed_folders(_needed_folders(jail), jail.uid)
+    _set_limits(jail.limits)
+    _become(jail.uid)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the death signal was set
+        os._exit(SETUP_FAILED)
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    _prctl(PR_SET_DUMPABLE, 0)
+    _reroute_imports(reach)
+
+
+def _become(uid: int) -> None:
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)  # a uid change away from root clears every capability
+
+
+def _reach_closed_folders(needed: list[str], uid: int) -> dict[str, str]:
+    """For each needed folder behind a folder `uid` may not enter: a path through an fd opened now.
+
+    The fd (O_PATH, kept across fork) is the only way in: /proc/self/fd/N leads to the folder
+    itself, and what lies below it is checked by its own modes as usual.
+    """
+    reach = {}
+    for path in needed:
+        if _closed_ancestor(path, uid) is not None:
+            fd = os.open(path, os.O_PATH | os.O_DIRECTORY)
+            reach[path] = f"/proc/self/fd/{fd}"
+    return reach
+
+
+def _reroute_imports(reach: dict[str, str]) -> None:
+    """Point Python's import paths at the reachable names of folders behind closed ones."""
+    if not reach:
+        return
+    prefixes = sorted(reach, key=len, reverse=True)
+
+    def moved(path: object) -> object:
+        if not isinstance(path, str):
+            return path
+        for prefix in prefixes:
+            if path == prefix or path.startswith(prefix + "/"):
+                return reach[prefix] + path[len(prefix):]
+        return path
+
+    sys.path[:] = [moved(p) for p in sys.path]
+    for name in ("prefix", "exec_prefix", "base_prefix", "base_exec_prefix"):
+        setattr(sys, name, moved(getattr(sys, name)))
+    for module in list(sys.modules.values()):
+        search = getattr(module, "__path__", None)
+        if isinstance(search, list):
+            search[:] = [moved(p) for p in search]
+    sys.path_importer_cache.clear()
+    importlib.invalidate_caches()
 
 
 def _write(path: str, text: str) -> None:
@@ -275,7 +417,7 @@ def _relay_to_grandchild() -> int:
 
 
 def reap(uid: int) -> None:
-    """Kill every process left running as the sandbox's `uid` (root only: one uid per grading process)."""
+    """Kill every process left running as the sandbox's `uid` (root only: one uid per grading)."""
     if sys.platform != "linux" or os.geteuid() != 0 or uid == 0:
         return
     pid = os.fork()
@@ -287,6 +429,37 @@ def reap(uid: int) -> None:
             pass
         os._exit(0)
     os.waitpid(pid, 0)
+
+
+# Folders any user may write in (the container tier cannot make them read-only): what a sandbox uid
+# leaves there is removed when its grading ends.
+SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/dev/mqueue")
+
+
+def sweep_files(uid: int) -> list[str]:
+    """Remove what the sandbox's `uid` created in the shared writable folders; the paths removed."""
+    if sys.platform != "linux" or os.geteuid() != 0 or uid == 0:
+        return []
+    import shutil
+
+    removed = []
+    for folder in SHARED_WRITABLE:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+                removed.append(entry.path)
+            except OSError:
+                continue
+    return removed
 
 
 def _forward(pid: int, signum: int) -> None:
@@ -303,6 +476,7 @@ def _set_limits(limits: Limits) -> None:
         (resource.RLIMIT_AS, limits.memory_bytes),
         (resource.RLIMIT_NPROC, limits.processes),
         (resource.RLIMIT_FSIZE, limits.file_bytes),
+        (resource.RLIMIT_NOFILE, limits.open_files),
         (resource.RLIMIT_CORE, 0),
     ):
         resource.setrlimit(what, (value, value))
@@ -334,12 +508,27 @@ def _needed_folders(jail: Jail) -> list[str]:
     return kept
 
 
-def _closed_ancestor(path: str) -> str | None:
-    """The outermost folder on the way to `path` that others may not enter (mode without o+x)."""
+def can_enter(folder: str, uid: int) -> bool:
+    """Whether `uid` (gid alike) may walk into `folder` by its path: root's sandbox children must."""
+    if os.geteuid() != 0 or uid == os.geteuid():
+        return os.access(folder, os.X_OK)
+    return _closed_ancestor(os.path.realpath(folder), uid) is None
+
+
+def _closed_ancestor(path: str, uid: int) -> str | None:
+    """The outermost folder on the way to `path` that `uid` (and its gid, of the same number) may
+    not enter."""
     current = "/"
     for part in Path(path).parts[1:]:
         current = os.path.join(current, part)
-        if not os.stat(current).st_mode & stat.S_IXOTH:
+        info = os.stat(current)
+        if info.st_uid == uid:
+            allowed = info.st_mode & stat.S_IXUSR
+        elif info.st_gid == uid:
+            allowed = info.st_mode & stat.S_IXGRP
+        else:
+            allowed = info.st_mode & stat.S_IXOTH
+        if not allowed:
             return current
     return None
 
@@ -354,7 +543,7 @@ def _reopen_private_folders(needed: list[str], uid: int) -> None:
     for _ in range(8):  # a closed folder inside a mounted-back one is found on the next round
         closed: dict[str, list[str]] = {}
         for path in needed:
-            ancestor = _closed_ancestor(path)
+            ancestor = _closed_ancestor(path, uid)
             if ancestor is not None and ancestor not in done:
                 closed.setdefault(ancestor, []).append(path)
         if not closed:
@@ -376,3 +565,37 @@ def _reopen_private_folders(needed: list[str], uid: int) -> None:
                        f"move_mount {path}")
                 os.close(fd)
     raise OSError(f"folders on the way to {needed} stay closed to uid {uid}")
+
+
+class SandboxFailed(Exception):
+    """A child could not enter its sandbox: the grader's problem, never the learner's grade."""
+
+
+class EntryPipe:
+    """Tells the trusted side whether a child entered its sandbox before any learner code ran.
+
+    The child writes one byte once `enter` returned; learner code runs only after that, so it can
+    add bytes but never take that one back. No byte from a child that ended: its sandbox failed.
+    """
+
+    def __init__(self) -> None:
+        self.read_fd, self.write_fd = os.pipe()
+
+    def entered_here(self) -> None:
+        """In the child, right after `enter`."""
+        os.write(self.write_fd, b"1")
+        os.close(self.write_fd)
+
+    def close_child_end(self) -> None:
+        """In the parent, once the child is forked."""
+        os.close(self.write_fd)
+
+    def child_entered(self) -> bool:
+        """In the parent, once the child ended."""
+        os.set_blocking(self.read_fd, False)
+        try:
+            said = os.read(self.read_fd, 1)
+        except BlockingIOError:
+            said = b""
+        os.close(self.read_fd)
+        return said == b"1"

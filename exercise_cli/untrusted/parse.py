@@ -48,6 +48,7 @@ def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float,
     """
     result_read, result_write = os.pipe()
     out_read, out_write = os.pipe()
+    entry = jails.EntryPipe()
     deadline = time.monotonic() + timeout
     pid = os.fork()
     if pid == 0:  # the child: nothing here may return
@@ -57,7 +58,8 @@ def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float,
             os.dup2(out_write, 1)
             os.dup2(out_write, 2)
             if jail is not None:
-                jails.enter(jail, keep_fds={result_write}, inherited=None)
+                jails.enter(jail, keep_fds={result_write, entry.write_fd}, inherited=None)
+            entry.entered_here()
             _child_main(result_write, dags_folder)
         except BaseException:  # noqa: BLE001 - the child reports and ends, whatever happened
             traceback.print_exc()
@@ -65,9 +67,16 @@ def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float,
         os._exit(0)
     os.close(result_write)
     os.close(out_write)
+    entry.close_child_end()
     if meanwhile is not None:
         meanwhile()
-    return _collect(pid, result_read, out_read, deadline)
+    parsed = _collect(pid, result_read, out_read, deadline)
+    if jail is not None:
+        jails.reap(jail.uid)
+    if not entry.child_entered() and parsed.stopped != "timeout":
+        last = parsed.output_tail.strip().splitlines()[-1:] or ["no output"]
+        raise jails.SandboxFailed(f"the parse child could not enter the {jail.tier if jail else ''} sandbox: {last[0][:300]}")
+    return parsed
 
 
 def _collect(pid: int, result_fd: int, out_fd: int, deadline: float) -> Parsed:
