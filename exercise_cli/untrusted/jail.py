@@ -29,11 +29,13 @@ from __future__ import annotations
 
 import ctypes
 import importlib
+import itertools
 import os
 import select
 import signal
 import stat
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,17 +160,15 @@ def _prctl(option: int, arg: int = 0) -> None:
     _check(_libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0), f"prctl {option}")
 
 
-_uid_count = 0
+_gradings = itertools.count(1)  # next() on it is atomic: `grade` allocates from several threads
 
 
 def allocate_uid() -> int:
     """As root: a uid (and gid) no account has, for one grading; unique among this machine's gradings
-    while this process lives (its pid, and a count of the gradings it started). The submission copy
-    is readable by that gid alone, process limits count that grading's children alone, and they can
-    be reaped by uid."""
-    global _uid_count
-    _uid_count = (_uid_count + 1) % 256
-    return SANDBOX_UID_BASE + (os.getpid() << 8) + _uid_count
+    while this process lives (its pid, and a count of the gradings it started, of which at most 255
+    run at once). The submission copy is readable by that gid alone, process limits count that
+    grading's children alone, and they can be reaped by uid."""
+    return SANDBOX_UID_BASE + (os.getpid() << 8) + next(_gradings) % 256
 
 
 def choose_tier(wanted: str = "") -> tuple[str, str]:
@@ -417,18 +417,40 @@ def _relay_to_grandchild() -> int:
 
 
 def reap(uid: int) -> None:
-    """Kill every process left running as the sandbox's `uid` (root only: one uid per grading)."""
+    """Kill every process running as the sandbox's `uid` (root only: one uid per grading), and wait
+    until none is left: a fork bomb's children may be forked while the first signal goes out."""
     if sys.platform != "linux" or os.geteuid() != 0 or uid == 0:
         return
-    pid = os.fork()
-    if pid == 0:
+    deadline = time.monotonic() + 5
+    while True:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setresuid(uid, uid, uid)
+                os.kill(-1, signal.SIGKILL)  # every process this uid may signal: its own, and no other
+            except OSError:
+                pass
+            os._exit(0)
+        os.waitpid(pid, 0)
+        if not _running_as(uid) or time.monotonic() > deadline:
+            return
+        time.sleep(0.01)
+
+
+def _running_as(uid: int) -> bool:
+    """Whether a live (not zombie) process runs as `uid`."""
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
         try:
-            os.setresuid(uid, uid, uid)
-            os.kill(-1, signal.SIGKILL)  # every process this uid may signal: its own, and no other
+            with open(f"/proc/{name}/status") as f:
+                status = f.read()
         except OSError:
-            pass
-        os._exit(0)
-    os.waitpid(pid, 0)
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(fields["Uid"].split()[0]) == uid and not fields["State"].strip().startswith(("Z", "X")):
+            return True
+    return False
 
 
 # Folders any user may write in (the container tier cannot make them read-only): what a sandbox uid

@@ -83,8 +83,11 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def install(refused: tuple[str, ...] = REFUSED, allow_namespaces: bool = False) -> None:
-    """Install the filter on this thread's process (after PR_SET_NO_NEW_PRIVS). Raises OSError."""
+def install(refused: tuple[str, ...] = REFUSED, network: bool = False) -> None:
+    """Install the filter on this process (after PR_SET_NO_NEW_PRIVS). Raises OSError.
+
+    `refused` and `network` are for tests/emulate_container.py, which installs Docker's profile.
+    """
     if _lib is None:
         raise OSError(errno.ENOSYS, unavailable_reason() or "no libseccomp")
     ctx = _lib.seccomp_init(SCMP_ACT_ALLOW)
@@ -94,12 +97,12 @@ def install(refused: tuple[str, ...] = REFUSED, allow_namespaces: bool = False) 
         deny = _errno_action(errno.EPERM)
         for name in refused:
             _rule(ctx, deny, name)
-        for name in ("socket", "socketpair"):
-            _rule(ctx, deny, name, _ArgCmp(0, SCMP_CMP_NE, AF_UNIX, 0))
-        for request in (TIOCSTI, TIOCLINUX):
-            _rule(ctx, deny, "ioctl", _ArgCmp(1, SCMP_CMP_MASKED_EQ, 0xFFFFFFFF, request))
-        if not allow_namespaces:
-            _refuse_namespaces(ctx)
+        if not network:
+            for name in ("socket", "socketpair"):
+                _rule(ctx, deny, name, _ArgCmp(0, SCMP_CMP_NE, AF_UNIX, 0))
+            for request in (TIOCSTI, TIOCLINUX):
+                _rule(ctx, deny, "ioctl", _ArgCmp(1, SCMP_CMP_MASKED_EQ, 0xFFFFFFFF, request))
+        _refuse_namespaces(ctx)
         result = _lib.seccomp_load(ctx)
         if result < 0:
             raise OSError(-result, f"seccomp_load: {errno.errorcode.get(-result, result)}")
