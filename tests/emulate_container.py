@@ -25,7 +25,7 @@ DOCKER_REFUSED = ("mount", "umount2", "unshare", "setns", "pivot_root", "fsopen"
                   "open_tree", "move_mount", "mount_setattr", "keyctl", "add_key", "request_key", "bpf",
                   "perf_event_open", "kexec_load", "kexec_file_load", "init_module", "finit_module",
                   "delete_module", "reboot", "swapon", "swapoff", "acct", "open_by_handle_at", "userfaultfd")
-CONTAINER_MEMORY = 6 * 1024**3
+CONTAINER_MEMORY = 4 * 1024**3
 SHM_BYTES = 64 * 1024**2  # Docker's default /dev/shm
 
 CLONE_NEWNS, MS_REC, MS_PRIVATE, MS_NOSUID, MS_NODEV = 0x00020000, 0x4000, 1 << 18, 2, 4

@@ -70,26 +70,32 @@ def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float,
     entry.close_child_end()
     if meanwhile is not None:
         meanwhile()
-    parsed = _collect(pid, result_read, out_read, deadline)
-    if jail is not None:
-        jails.reap(jail.uid)
+    # Container tier: what the child started outlives it (no PID namespace) and may hold its pipes
+    # open; once the child has ended, its uid's processes go, so the pipes close.
+    parsed = _collect(pid, result_read, out_read, deadline, after_exit=lambda: jails.reap(jail.uid) if jail else None)
     if not entry.child_entered() and parsed.stopped != "timeout":
         last = parsed.output_tail.strip().splitlines()[-1:] or ["no output"]
         raise jails.SandboxFailed(f"the parse child could not enter the {jail.tier if jail else ''} sandbox: {last[0][:300]}")
     return parsed
 
 
-def _collect(pid: int, result_fd: int, out_fd: int, deadline: float) -> Parsed:
+def _collect(pid: int, result_fd: int, out_fd: int, deadline: float, after_exit: Callable[[], None]) -> Parsed:
     result = bytearray()
     tail = bytearray()
     stopped = ""
+    status: int | None = None
     open_fds = {result_fd, out_fd}
     while open_fds:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             stopped = "timeout"
             break
-        ready, _, _ = select.select(list(open_fds), [], [], min(remaining, 0.5))
+        if status is None:
+            ended, exit_status = os.waitpid(pid, os.WNOHANG)
+            if ended:
+                status = exit_status
+                after_exit()
+        ready, _, _ = select.select(list(open_fds), [], [], min(remaining, 0.1 if status is None else 0.5))
         for fd in ready:
             chunk = os.read(fd, 65536)
             if not chunk:
@@ -102,11 +108,13 @@ def _collect(pid: int, result_fd: int, out_fd: int, deadline: float) -> Parsed:
                     stopped = "result"
         if stopped:
             break
-    if stopped:
+    if stopped and status is None:
         _kill(pid)
     os.close(result_fd)
     os.close(out_fd)
-    _, status = os.waitpid(pid, 0)
+    if status is None:
+        _, status = os.waitpid(pid, 0)
+    after_exit()
     parsed = Parsed(stopped=stopped, exit_status=status, output_tail=tail.decode("utf-8", errors="replace"))
     if stopped:
         return parsed
