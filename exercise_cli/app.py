@@ -166,7 +166,7 @@ def _progress(quiet: bool) -> Iterator:
         yield None
         return
     if not console.is_terminal:
-        yield lambda event: console.print(f"[dim]{event['text']}[/]") if event.get("event") == "note" else None
+        yield lambda event: console.print(_plain(event["text"], "dim")) if event.get("event") == "note" else None
         return
     with console.status("Starting the grading process...") as status:
 
@@ -175,11 +175,20 @@ def _progress(quiet: bool) -> Iterator:
                 doing = PHASE_DOING[event["phase"]]
                 status.update(doing[0].upper() + doing[1:] + "...")
             elif event.get("event") == "task_started":
-                status.update(f"Running task {event['task_id']} of {event['dag_id']}...")
+                status.update(_plain(f"Running task {event['task_id']} of {event['dag_id']}..."))
             elif event.get("event") == "note":
-                console.print(f"[dim]{event['text']}[/]")
+                console.print(_plain(event["text"], "dim"))
 
         yield on_event
+
+
+def _plain(text: str, style: str = ""):
+    """A line naming what the grader met (tasks, a deployment's runs) as Rich text: never markup."""
+    from rich.text import Text
+
+    from exercise_cli.learner_text import clean
+
+    return Text(clean(str(text), limit=2000), style=style)
 
 
 def _weights(pairs: list[str] | None) -> dict[str, float]:
