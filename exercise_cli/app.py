@@ -32,7 +32,12 @@ def _console(stderr: bool = False) -> Console:
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    _console(stderr=True).print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    from rich.markup import escape
+
+    from exercise_cli.learner_text import clean
+
+    # The message may name the user's paths or quote a file: data, never markup or escape sequences.
+    _console(stderr=True).print(f"[bold red]error:[/] {escape(clean(message, limit=2000))}", soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -161,7 +166,7 @@ def _progress(quiet: bool) -> Iterator:
         yield None
         return
     if not console.is_terminal:
-        yield lambda event: console.print(f"[dim]{event['text']}[/]") if event.get("event") == "note" else None
+        yield lambda event: console.print(_plain(event["text"], "dim")) if event.get("event") == "note" else None
         return
     with console.status("Starting the grading process...") as status:
 
@@ -170,11 +175,20 @@ def _progress(quiet: bool) -> Iterator:
                 doing = PHASE_DOING[event["phase"]]
                 status.update(doing[0].upper() + doing[1:] + "...")
             elif event.get("event") == "task_started":
-                status.update(f"Running task {event['task_id']} of {event['dag_id']}...")
+                status.update(_plain(f"Running task {event['task_id']} of {event['dag_id']}..."))
             elif event.get("event") == "note":
-                console.print(f"[dim]{event['text']}[/]")
+                console.print(_plain(event["text"], "dim"))
 
         yield on_event
+
+
+def _plain(text: str, style: str = ""):
+    """A line naming what the grader met (tasks, a deployment's runs) as Rich text: never markup."""
+    from rich.text import Text
+
+    from exercise_cli.learner_text import clean
+
+    return Text(clean(str(text), limit=2000), style=style)
 
 
 def _weights(pairs: list[str] | None) -> dict[str, float]:
@@ -187,15 +201,17 @@ def _weights(pairs: list[str] | None) -> dict[str, float]:
 
 
 def _write_ci_files(report, junit: Path | None, gradescope: Path | None, weights: dict[str, float]) -> None:
-    try:
+    from exercise_cli.atomic_file import write_atomically
+
+    try:  # each file whole or absent: a platform never reads half a report
         if junit:
             from exercise_cli.reporters.junit import render_junit
 
-            junit.write_text(render_junit(report), encoding="utf-8")
+            write_atomically(junit, render_junit(report))
         if gradescope:
             from exercise_cli.reporters.gradescope import render_gradescope
 
-            gradescope.write_text(render_gradescope(report, weights), encoding="utf-8")
+            write_atomically(gradescope, render_gradescope(report, weights))
     except OSError as exc:
         raise _fail(f"cannot write {exc.filename}: {exc.strerror}") from None
 
@@ -206,16 +222,7 @@ def report_command(
     criterion: Annotated[Optional[str], typer.Option("--criterion", help="Show this criterion only; its verdict sets the exit code.")] = None,
 ) -> None:
     """Render a saved JSON report; exit 0 if it (or the criterion) passed, 1 if not."""
-    import json
-
-    from exercise_cli.results import report_from_dict
-
-    try:
-        report = report_from_dict(json.loads(report_file.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise _fail(f"cannot read {report_file}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise _fail(f"{report_file}: {exc}") from None
+    report = _read_report(report_file)
     if criterion is None:
         _emit(report, False, {})
         raise typer.Exit(report.exit_code)
@@ -226,6 +233,33 @@ def report_command(
 
     render_criterion(_console(), chosen[0])
     raise typer.Exit(0 if chosen[0].status == "passed" else EXIT_FAILED)
+
+
+def _read_report(report_file: Path):
+    """The report in a file, checked field by field; a file that is not one is exit 2 with one line."""
+    import json
+
+    from exercise_cli.results import MAX_REPORT_BYTES, report_from_dict
+
+    try:
+        with open(report_file, "rb") as f:
+            data = f.read(MAX_REPORT_BYTES + 1)
+    except OSError as exc:
+        raise _fail(f"cannot read {report_file}: {exc.strerror}") from None
+    if len(data) > MAX_REPORT_BYTES:
+        raise _fail(f"{report_file} is larger than {MAX_REPORT_BYTES // 2**20} MiB: not a report of `exercise check --json`")
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise _fail(f"{report_file} is not UTF-8 text (byte {exc.start}): not a report of `exercise check --json`") from None
+    except RecursionError:
+        raise _fail(f"{report_file} is nested too deeply: not a report of `exercise check --json`") from None
+    except ValueError as exc:
+        raise _fail(f"{report_file} is not JSON ({exc}): not a report of `exercise check --json`") from None
+    try:
+        return report_from_dict(doc)
+    except ValueError as exc:
+        raise _fail(f"{report_file} is not a report of `exercise check --json`: {exc}") from None
 
 
 class Platform(str, Enum):

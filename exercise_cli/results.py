@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from exercise_cli.course import Course, load_course
+from exercise_cli.learner_text import clean
 
 Status = Literal["passed", "failed", "skipped", "pending"]
 Mode = Literal["static", "full", "live"]
@@ -107,23 +108,84 @@ class Report:
         }
 
 
-def report_from_dict(doc: dict) -> Report:
-    """A report read back from `exercise check --json` (ValueError if it is not one)."""
-    try:
-        criteria = [
-            CriterionResult(c["id"], c["title"], c["status"], c.get("counts", c["id"] != "understanding"),
-                            [CheckResult(**check) for check in c["checks"]])
-            for c in doc["criteria"]
-        ]
-        report = Report(doc["exercise"], doc["mode"], criteria, isolation=doc.get("isolation", "process"),
-                        title=doc.get("title") or load_course().title)
-    except (KeyError, TypeError) as exc:
-        raise ValueError(f"not an `exercise check --json` report ({type(exc).__name__}: {exc})") from None
+STATUSES = ("passed", "failed", "skipped", "pending")
+MODES = ("static", "full", "live")
+MAX_REPORT_BYTES = 8 * 1024 * 1024  # a real report is a few KiB, a hundred with long messages
+_MAX_CRITERIA = 100
+_MAX_CHECKS = 200  # per criterion
+
+
+def report_from_dict(doc: object) -> Report:
+    """A report read back from `exercise check --json`; ValueError (saying where) if it is not one.
+
+    A report file is foreign data: every field the reporters use is checked for its type and
+    value, unknown fields are ignored, and every text is cleaned as learner text is.
+    """
+    top = _object(doc, "the report")
+    criteria = []
+    for i, item in enumerate(_list(top, "criteria", "the report", _MAX_CRITERIA)):
+        where = f"criteria[{i}]"
+        c = _object(item, where)
+        checks = []
+        for j, check_item in enumerate(_list(c, "checks", where, _MAX_CHECKS)):
+            check_where = f"{where}.checks[{j}]"
+            check = _object(check_item, check_where)
+            line = check.get("line")
+            if line is not None and (type(line) is not int or not 0 <= line <= 10**9):
+                raise ValueError(f"{check_where}.line is not a line number")
+            checks.append(CheckResult(
+                _text(check, "id", check_where), _status(check, check_where), _text(check, "message", check_where),
+                _text(check, "hint", check_where, required=False), _text(check, "file", check_where, required=False) or None,
+                line, _text(check, "title", check_where, required=False),
+            ))
+        counts = c.get("counts", c.get("id") != "understanding")
+        if type(counts) is not bool:
+            raise ValueError(f"{where}.counts is not true or false")
+        criteria.append(CriterionResult(_text(c, "id", where), _text(c, "title", where), _status(c, where), counts, checks))
+    mode = _text(top, "mode", "the report")
+    if mode not in MODES:
+        raise ValueError(f"the report's mode is not one of {', '.join(MODES)}")
+    isolation = _text(top, "isolation", "the report", required=False) or "process"
+    isolation = {"sandbox": "namespaces"}.get(isolation, isolation)  # reports written before the tiers had names
+    report = Report(_text(top, "exercise", "the report"), mode, criteria,  # type: ignore[arg-type]
+                    isolation=isolation,
+                    title=_text(top, "title", "the report", required=False) or load_course().title)
     titles = {check.id: check.title for check in load_course().checks}
     for criterion in report.criteria:
         for check in criterion.checks:
             check.title = check.title or titles.get(check.id, check.id)  # reports written before titles travelled
     return report
+
+
+def _object(value: object, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ValueError(f"{where} is not a JSON object")
+    return value
+
+
+def _list(doc: dict, key: str, where: str, most: int) -> list:
+    value = doc.get(key)
+    if not isinstance(value, list):
+        raise ValueError(f"{where} has no list {key!r}")
+    if len(value) > most:
+        raise ValueError(f"{where} has {len(value)} {key}; a report has at most {most}")
+    return value
+
+
+def _text(doc: dict, key: str, where: str, required: bool = True) -> str:
+    value = doc.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError(f"{where}.{key} is not a text")
+    return clean(value)
+
+
+def _status(doc: dict, where: str) -> Status:
+    status = doc.get("status")
+    if status not in STATUSES:
+        raise ValueError(f"{where}.status is not one of {', '.join(STATUSES)}")
+    return status  # type: ignore[return-value]
 
 
 def criterion_status(checks: list[CheckResult]) -> Status:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -10,10 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from exercise_cli.atomic_file import write_atomically
 from exercise_cli.course import load_course
 from exercise_cli.errors import UsageError
 from exercise_cli.grading.grader import grade
 from exercise_cli.grading.template_db import ensure_template
+from exercise_cli.learner_text import clean
 
 
 @dataclass
@@ -26,6 +29,11 @@ class Row:
     seconds: float = 0.0
     error: str = ""
     isolation: str = ""  # "sandbox" or "process": how the submission's code was kept apart
+
+
+def submission_name(path: Path) -> str:
+    """A submission's name as every output shows it: its file or folder name, cleaned (it is learner text)."""
+    return clean(path.name, limit=200)
 
 
 def find_submissions(folder: Path) -> list[Path]:
@@ -50,10 +58,11 @@ def grade_one(
         report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout, isolation=isolation,
                        launcher=launcher)
     except Exception as exc:  # one submission's trouble is recorded, never the batch's end
-        return Row(path.name, error=f"{type(exc).__name__}: {exc}", seconds=time.monotonic() - started)
+        return Row(submission_name(path), error=clean(f"{type(exc).__name__}: {exc}", limit=1000),
+                   seconds=time.monotonic() - started)
     earned, total = report.score(weights)
     return Row(
-        path.name, earned, total, report.passed,
+        submission_name(path), earned, total, report.passed,
         {c.id: c.status for c in report.criteria}, round(time.monotonic() - started, 2), isolation=report.isolation,
     )
 
@@ -88,28 +97,45 @@ def grade_all(
             for future in pending:
                 future.cancel()
             raise
-    order = {p.name: i for i, p in enumerate(submissions)}
+    order = {submission_name(p): i for i, p in enumerate(submissions)}
     return sorted(rows, key=lambda r: order.get(r.submission, 0))
 
 
 class Gradebook:
-    """CSV and JSON gradebooks, written as rows arrive so an interrupted batch keeps them."""
+    """CSV and JSON gradebooks, rewritten whole (to a temporary file renamed into place) as each row
+    arrives: an interrupted batch keeps its rows, and two batches writing one gradebook leave one
+    batch's whole file, never a mix of both."""
 
     def __init__(self, csv_path: Path | None, json_path: Path | None) -> None:
         self.csv_path, self.json_path = csv_path, json_path
         self.rows: list[Row] = []
         self.criteria = [c.id for c in load_course().criteria]
-        if csv_path:
-            with open(csv_path, "w", newline="", encoding="utf-8") as f:
-                csv.writer(f).writerow(["submission", "score", "max_score", "passed", *self.criteria, "seconds", "error", "isolation"])
+        self._write()
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
+        self._write()
+
+    def _write(self) -> None:
         if self.csv_path:
-            with open(self.csv_path, "a", newline="", encoding="utf-8") as f:
-                csv.writer(f).writerow([
-                    row.submission, row.score, row.max_score, row.passed,
-                    *(row.criteria.get(c, "") for c in self.criteria), row.seconds, row.error, row.isolation,
-                ])
+            write_atomically(self.csv_path, self._csv())
         if self.json_path:
-            self.json_path.write_text(json.dumps([r.__dict__ for r in self.rows], indent=2), encoding="utf-8")
+            write_atomically(self.json_path, json.dumps([r.__dict__ for r in self.rows], indent=2))
+
+    def _csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["submission", "score", "max_score", "passed", *self.criteria, "seconds", "error", "isolation"])
+        for row in self.rows:
+            writer.writerow([
+                spreadsheet_safe(row.submission), row.score, row.max_score, row.passed,
+                *(row.criteria.get(c, "") for c in self.criteria), row.seconds, spreadsheet_safe(row.error),
+                spreadsheet_safe(row.isolation),
+            ])
+        return out.getvalue()
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A text cell no spreadsheet reads as a formula (OWASP, CSV injection): a leading quote before
+    `=`, `+`, `-`, `@`, tab or carriage return."""
+    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from exercise_cli.learner_text import clean
 from exercise_cli.trusted.protocol import Job, read_progress
 
 _TAIL_BYTES = 32 * 1024
@@ -186,5 +187,6 @@ def run_worker(
     events, offset = read_progress(job.home, offset)
     outcome.events.extend(events)
     outcome.returncode = child.poll()
-    _, outcome.stderr_tail = child.tails()
+    _, stderr_tail = child.tails()
+    outcome.stderr_tail = clean(stderr_tail, _TAIL_BYTES)  # what the grading process printed may quote learner text
     return outcome

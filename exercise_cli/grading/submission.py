@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exercise_cli.errors import UsageError
+from exercise_cli.learner_text import clean
 
 MAX_FILES = 500
 MAX_BYTES = 20 * 1024 * 1024
@@ -25,12 +26,13 @@ class SubmissionFiles:
     names: dict[Path, str] = field(default_factory=dict)  # a file's own name for messages (live: the deployment's path)
 
     def display(self, file: Path) -> str:
+        """The file's name in messages, cleaned: a name is learner text (it may not even be UTF-8)."""
         if file in self.names:
-            return self.names[file]
+            return clean(self.names[file], limit=1000)
         if self.root == file.parent and self.display_root.endswith(".py"):
-            return self.display_root
+            return clean(self.display_root, limit=1000)
         rel = file.relative_to(self.root).as_posix()
-        return rel if self.display_root in ("", ".") else f"{self.display_root.rstrip('/')}/{rel}"
+        return clean(rel if self.display_root in ("", ".") else f"{self.display_root.rstrip('/')}/{rel}", limit=1000)
 
 
 def find_submission(path: str | os.PathLike) -> SubmissionFiles:

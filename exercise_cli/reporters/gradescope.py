@@ -9,7 +9,9 @@ Markdown), `output_format`, `visibility`.
 from __future__ import annotations
 
 import json
+import re
 
+from exercise_cli.learner_text import visible
 from exercise_cli.results import CriterionResult, Report
 
 _MARK = {"passed": "✔", "failed": "✘", "skipped": "○", "pending": "…"}
@@ -52,8 +54,29 @@ def render_gradescope(report: Report, weights: dict[str, float] | None = None,
 def _markdown(criterion: CriterionResult) -> str:
     lines = []
     for check in criterion.checks:
-        where = f" (`{check.file}:{check.line}`)" if check.file and check.line else f" (`{check.file}`)" if check.file else ""
-        lines.append(f"- {_MARK[check.status]} **{check.title or check.id}**{where}: {check.message}")
+        where = f" ({_code(check.file)}{':' + str(check.line) if check.line else ''})" if check.file else ""
+        lines.append(f"- {_MARK[check.status]} **{_text(check.title or check.id)}**{where}: {_text(check.message)}")
         if check.status == "failed" and check.hint:
-            lines.append(f"  - hint: {check.hint}")
+            lines.append(f"  - hint: {_text(check.hint)}")
     return "\n".join(lines)
+
+
+# The punctuation that can start Markdown (CommonMark and GitHub's): with each escaped by a
+# backslash, no emphasis, link, autolink, image, list item, heading, table or code span can start
+# in the text. `&`, `<` and `>` become entities, so no HTML either.
+_MARKDOWN = re.compile(r"""([!#$()*+\-.:=@\[\\\]^_`{|}~])""")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def _text(text: str) -> str:
+    """Text (learner text among it) as Markdown that shows it literally: no markup, no HTML, one list item."""
+    escaped = _MARKDOWN.sub(r"\\\1", visible(text))
+    escaped = re.sub("[&<>]", lambda m: _HTML[m.group()], escaped)
+    return escaped.replace("\n", "\\\n    ")  # a hard line break that stays inside its list item
+
+
+def _code(text: str) -> str:
+    """A code span around `text`, its fence longer than any run of backticks inside it."""
+    text = visible(text).replace("\n", " ")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"

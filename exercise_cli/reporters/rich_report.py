@@ -1,7 +1,9 @@
 """The learner's checklist: one section per success criterion, a mark per check, a verdict.
 
 Messages wrap under their own indentation (rich Padding), never back to column 0. Checks that
-wait on another step collapse into one line per criterion unless `verbose`.
+wait on another step collapse into one line per criterion unless `verbose`. Every text from the
+report is a rich Text (never markup) with control characters shown as visible escapes: a title or
+a message cannot style, link, or send escape sequences to the terminal.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from exercise_cli.learner_text import visible
 from exercise_cli.results import CheckResult, CriterionResult, Report
 
 MARKS = {
@@ -33,16 +36,16 @@ def _detail(text: Text) -> Padding:
 
 
 def _check_lines(check: CheckResult) -> list[RenderableType]:
-    title = check.title or check.id
+    title = visible(check.title or check.id)
     mark, style = MARKS[check.status]
     head = _marked(Text(mark, style=style), Text(title, style="bold" if check.status == "failed" else ""))
     detail = Text()
     if check.file:
-        detail.append(f"{check.file}{':' + str(check.line) if check.line else ''}: ", style="cyan")
-    detail.append(check.message, style="red" if check.status == "failed" else "dim")
+        detail.append(visible(f"{check.file}{':' + str(check.line) if check.line else ''}: "), style="cyan")
+    detail.append(visible(check.message), style="red" if check.status == "failed" else "dim")
     lines: list[RenderableType] = [head, _detail(detail)]
     if check.status == "failed" and check.hint:
-        lines.append(_detail(Text.assemble(("hint: ", "yellow"), check.hint)))
+        lines.append(_detail(Text.assemble(("hint: ", "yellow"), visible(check.hint))))
     return lines
 
 
@@ -59,7 +62,7 @@ def _waiting(skipped: list[CheckResult]) -> list[RenderableType]:
     """Skipped checks as one line: how many, and what they wait for."""
     reasons: list[str] = []
     for check in skipped:
-        reason = check.message.removeprefix("not run: ")
+        reason = visible(check.message.removeprefix("not run: "))
         if reason not in reasons:
             reasons.append(reason)
     head = _marked(Text("○", style="yellow"), Text(f"{len(skipped)} checks not run yet"))
@@ -68,7 +71,7 @@ def _waiting(skipped: list[CheckResult]) -> list[RenderableType]:
 
 def _criterion(criterion: CriterionResult, verbose: bool = True) -> Group:
     mark, style = MARKS[criterion.status]
-    head = Text.assemble((mark + " ", style), (criterion.title, "bold"))
+    head = Text.assemble((mark + " ", style), (visible(criterion.title), "bold"))
     if not criterion.counts:
         head.append("  (not scored)", style="dim")
     body: list[RenderableType] = []
@@ -89,15 +92,15 @@ def render_checklist(
     weights: dict[str, float] | None = None,
     verbose: bool = False,
 ) -> None:
-    console.print(Rule(report.title or f"Exercise {report.exercise}", style="blue"))
-    console.print(Text(MODE_NOTE.get(report.mode, report.mode), style="dim"))
+    console.print(Rule(Text(visible(report.title or f"Exercise {report.exercise}")), style="blue"))
+    console.print(Text(MODE_NOTE.get(report.mode, visible(report.mode)), style="dim"))
     console.print()
     for criterion in report.criteria:
         console.print(_criterion(criterion, verbose))
         console.print()
     console.print(verdict_line(report, weights))
     for line in [*next_steps(report), _isolation_line(report)]:
-        console.print(Padding(Text(line, style="dim"), (0, 0, 0, 0)))
+        console.print(Padding(Text(visible(line), style="dim"), (0, 0, 0, 0)))
 
 
 def verdict_line(report: Report, weights: dict[str, float] | None = None) -> Text:

@@ -145,7 +145,11 @@ def _size(path: Path) -> int:
 
 
 def read_log(path: Path) -> list[dict]:
-    """The task log's JSON records (its last few MiB: a task may print gigabytes)."""
+    """The task log's JSON records (its last few MiB: a task may print gigabytes).
+
+    A line that is not UTF-8 is kept (its stray bytes as surrogate escapes): its texts are cleaned
+    where they are read (task_logs), which shows such a byte as `\\xe9`.
+    """
     try:
         with open(path, "rb") as f:
             f.seek(0, os.SEEK_END)
@@ -157,7 +161,7 @@ def read_log(path: Path) -> list[dict]:
     records = []
     for raw in data.splitlines():
         try:
-            record = json.loads(raw)
+            record = json.loads(raw.decode("utf-8", errors="surrogateescape"))
         except ValueError:
             continue
         if isinstance(record, dict):

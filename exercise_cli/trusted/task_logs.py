@@ -1,10 +1,13 @@
 """A task's log, as Airflow's supervisor writes it (JSON lines), read in the learner's terms.
 
 The same records come back from a deployment's REST API (`.../logs/{try}`), so live mode
-reads them with the same two functions.
+reads them with the same two functions. What they return is where a task's output and errors
+enter the trusted side as learner text: cleaned there (exercise_cli.learner_text).
 """
 
 from __future__ import annotations
+
+from exercise_cli.learner_text import clean
 
 # Loggers whose lines are Airflow's bookkeeping, not the task's own output.
 _AIRFLOW_OWN = ("airflow.api_fastapi", "airflow.models", "airflow.serialization", "airflow.sdk.definitions",
@@ -13,6 +16,7 @@ _AIRFLOW_OWN = ("airflow.api_fastapi", "airflow.models", "airflow.serialization"
 _AIRFLOW_EXACT = ("task", "py.warnings", "airflow.task.hooks")
 # The returned value of a task is logged by Airflow and counts as the task's output.
 _RETURNED = "Done. Returned value was:"
+OUTPUT_CHARS = 1024 * 1024  # a task's output as kept for the checks (its start and its end)
 
 
 def _is_task_own(logger: str, event: str) -> bool:
@@ -39,11 +43,17 @@ def task_output(records: list[dict]) -> str:
     returned value among them), so the log's order is not the task's: the value goes last.
     """
     own = [str(r["event"]) for r in records if isinstance(r.get("event"), str) and _record_is_task_own(r)]
-    return "\n".join([line for line in own if not line.startswith(_RETURNED)] + [line for line in own if line.startswith(_RETURNED)])
+    ordered = [line for line in own if not line.startswith(_RETURNED)] + [line for line in own if line.startswith(_RETURNED)]
+    return clean("\n".join(ordered), OUTPUT_CHARS)
 
 
 def error_of(records: list[dict]) -> tuple[str, str]:
-    """(traceback text, "ExcType: message") of the exception the task failed with, from Airflow's record."""
+    """(traceback text, "ExcType: message") of the exception the task failed with, from Airflow's record, cleaned."""
+    text, summary = _error_of(records)
+    return clean(text), clean(summary, 2000)
+
+
+def _error_of(records: list[dict]) -> tuple[str, str]:
     for record in reversed(records):
         details = record.get("error_detail") or record.get("exception")
         if not details:

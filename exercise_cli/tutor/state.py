@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from exercise_cli.atomic_file import write_atomically
+
 STATE_FILE = ".exercise-state.json"
 
 
@@ -34,9 +36,7 @@ def save_state(path: Path, state_file: Path | None = None, **changes: object) ->
     data.update(changes)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-        tmp.replace(target)
+        write_atomically(target, json.dumps(data, indent=2))  # a unique temporary name: two commands never mix
     except OSError:
         pass  # progress is a convenience: never fail a command over it
 

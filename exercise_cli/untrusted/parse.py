@@ -18,6 +18,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from exercise_cli.learner_text import clean
 from exercise_cli.untrusted import jail as jails
 
 MAX_RESULT_BYTES = 32 * 1024 * 1024
@@ -72,14 +73,16 @@ def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float,
         meanwhile()
     # Container tier: what the child started outlives it (no PID namespace) and may hold its pipes
     # open; once the child has ended, its uid's processes go, so the pipes close.
-    parsed = _collect(pid, result_read, out_read, deadline, after_exit=lambda: jails.reap(jail.uid) if jail else None)
+    parsed = _collect(pid, result_read, out_read, deadline, dags_folder,
+                      after_exit=lambda: jails.reap(jail.uid) if jail else None)
     if not entry.child_entered() and parsed.stopped != "timeout":
         last = parsed.output_tail.strip().splitlines()[-1:] or ["no output"]
         raise jails.SandboxFailed(f"the parse child could not enter the {jail.tier if jail else ''} sandbox: {last[0][:300]}")
     return parsed
 
 
-def _collect(pid: int, result_fd: int, out_fd: int, deadline: float, after_exit: Callable[[], None]) -> Parsed:
+def _collect(pid: int, result_fd: int, out_fd: int, deadline: float, dags_folder: str,
+             after_exit: Callable[[], None]) -> Parsed:
     result = bytearray()
     tail = bytearray()
     stopped = ""
@@ -115,14 +118,14 @@ def _collect(pid: int, result_fd: int, out_fd: int, deadline: float, after_exit:
     if status is None:
         _, status = os.waitpid(pid, 0)
     after_exit()
-    parsed = Parsed(stopped=stopped, exit_status=status, output_tail=tail.decode("utf-8", errors="replace"))
+    parsed = Parsed(stopped=stopped, exit_status=status, output_tail=clean(bytes(tail), TAIL_BYTES))
     if stopped:
         return parsed
     try:
-        _accept(parsed, _unframe(bytes(result)))
+        _accept(parsed, _unframe(bytes(result)), dags_folder)
     except Exception as exc:  # noqa: BLE001 - anything malformed (schema, shape, nesting) is refused
         parsed.stopped = "died" if not result else "result"
-        parsed.refused = f"{type(exc).__name__}: {exc}"[:200]
+        parsed.refused = clean(f"{type(exc).__name__}: {exc}", 200)
     return parsed
 
 
@@ -144,21 +147,44 @@ def _unframe(data: bytes) -> Any:
 
 
 def _text(value: Any) -> str:
+    """A text the child sent, cleaned: this is where learner text enters the trusted side."""
     if not isinstance(value, str):
         raise TypeError("a text was expected")
-    return value[:MAX_TEXT]
+    return clean(value, MAX_TEXT)
 
 
-def _accept(parsed: Parsed, payload: Any) -> None:
-    """Keep what has the expected shape; a DAG must pass Airflow's serialization schema."""
+def _path(value: Any, dags_folder: str) -> str:
+    """A file the child names: one of the copies the trusted side made is kept as it is (its name maps to
+    the learner's own, cleaned, name for messages); anything else is text."""
+    if (isinstance(value, str) and value.startswith(dags_folder.rstrip("/") + "/") and os.path.abspath(value) == value
+            and os.path.isfile(value)):
+        return value
+    return _text(value)
+
+
+def _data(value: Any) -> Any:
+    """A serialized DAG with every text cleaned but its files' paths (the source is read from them)."""
+    if isinstance(value, str):
+        return clean(value, limit=None)
+    if isinstance(value, list):
+        return [_data(item) for item in value]
+    if isinstance(value, dict):
+        return {k: v if k in ("fileloc", "relative_fileloc") else _data(v) for k, v in value.items()}
+    return value
+
+
+def _accept(parsed: Parsed, payload: Any, dags_folder: str) -> None:
+    """Keep what has the expected shape, its texts cleaned; a DAG must pass Airflow's serialization schema."""
     from airflow.serialization.serialized_objects import DagSerialization
 
     if not isinstance(payload, dict):
         raise TypeError("the result is not an object")
-    parsed.import_errors = {_text(k): _text(v) for k, v in dict(payload["import_errors"]).items()}
-    parsed.warnings = {_text(k): [_text(t) for t in list(v)[:50]] for k, v in dict(payload["warnings"]).items()}
-    parsed.duplicates = {_text(k): [_text(f) for f in list(v)] for k, v in dict(payload["duplicates"]).items()}
+    parsed.import_errors = {_path(k, dags_folder): _text(v) for k, v in dict(payload["import_errors"]).items()}
+    parsed.warnings = {_path(k, dags_folder): [_text(t) for t in list(v)[:50]]
+                       for k, v in dict(payload["warnings"]).items()}
+    parsed.duplicates = {_text(k): [_path(f, dags_folder) for f in list(v)] for k, v in dict(payload["duplicates"]).items()}
     for data in list(payload["dags"]):
+        data = _data(data)
         DagSerialization.validate_schema(data)
         dag_id = _text(data["dag"]["dag_id"])
         parsed.dags[dag_id] = data

@@ -1,0 +1,40 @@
+"""Output files (reports, gradebooks, progress) written whole or not at all.
+
+The text goes to a temporary name in the target's own folder (a rename across file systems is
+not atomic) and is renamed into place once complete: a reader, a crash, a full disk or a second
+writer never sees half a file, and two writers of one file leave one's whole file, never a mix.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_MODE = 0o666 & ~_umask()  # what open() would give a new file (mkstemp gives 0600); read once, before any thread
+
+
+def write_atomically(path: str | os.PathLike, text: str) -> None:
+    """Write `text` (UTF-8) to `path` through a temporary file renamed into place. Raises OSError."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, _MODE)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
