@@ -10,6 +10,14 @@ from ._support import failed, passed
 
 
 def check(sub: Submission) -> CheckResult:
+    result = _check(sub)
+    if sub.skipped:
+        result.message += (f"; not graded: {', '.join(sub.skipped)} (symbolic links and special files are skipped, "
+                           "never followed)")
+    return result
+
+
+def _check(sub: Submission) -> CheckResult:
     for file, (line, byte) in sub.not_utf8.items():
         return failed(f"not UTF-8: byte {byte} on line {line}; Python reads source files as UTF-8",
                       hint="Save the file as UTF-8 (your editor's encoding setting), or remove the character.",

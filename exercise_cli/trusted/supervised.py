@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from exercise_cli.untrusted import environment
 from exercise_cli.untrusted import jail as jails
 
 OUTPUT_LIMIT_BYTES = 64 * 1024 * 1024  # what one task's log may hold
@@ -45,7 +46,9 @@ def run_supervised(ti: Any, client: Any, jail: jails.Jail | None, log_path: Path
 
     def target() -> None:
         # In the forked child, after Airflow connected its stdio and log channel to the supervisor.
-        jails.enter(jail, keep_fds=set(), inherited=inherited)
+        environment.scrub_for_child()
+        if jail is not None:
+            jails.enter(jail, keep_fds=set(), inherited=inherited)
         _subprocess_main()
 
     started = time.time()
@@ -54,7 +57,7 @@ def run_supervised(ti: Any, client: Any, jail: jails.Jail | None, log_path: Path
         dag_rel_path=workload.dag_rel_path,
         bundle_info=workload.bundle_info,
         client=client,
-        target=target if jail is not None else _subprocess_main,
+        target=target,
         logger=logger,
     )
     watchdog = _Watchdog(proc, log_path, timeout)
