@@ -197,3 +197,21 @@ def test_latin1_coding_line_is_read_as_python_reads_it() -> None:
     # Airflow's DAG processor reads the DAG code it stores as UTF-8: Airflow itself refuses to register it.
     assert report.check("registered_in_db").status == "failed"
     assert not report.passed
+
+
+def test_a_6_mib_generated_file_beside_the_solution_costs_the_grader_nothing(tmp_path: Path) -> None:
+    """Only the files that define DAGs become syntax trees here (the tree of this one took GiBs, which
+    every task child inherited past its memory limit)."""
+    import resource
+
+    folder = tmp_path / "with_generated_table"
+    folder.mkdir()
+    shutil.copy(SOLUTION, folder / "dags.py")
+    rows = [f"ROW_{i:06d} = [{'0,' * 100}]" for i in range(30_000)]  # ~3 million syntax tree nodes
+    (folder / "generated_table.py").write_text('"""Generated (no DAG here)."""\n' + "\n".join(rows) + "\n")
+    assert (folder / "generated_table.py").stat().st_size > 6 * 2**20
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    report = _graded(folder)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert report.passed, [(c.id, c.message) for crit in report.criteria for c in crit.checks if c.status != "passed"]
+    assert after == before or after < 1024 * 1024  # KiB: no process of this grading held 1 GiB
