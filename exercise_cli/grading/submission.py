@@ -100,13 +100,18 @@ def copy_into(sub: SubmissionFiles, dags_folder: Path) -> dict[str, str]:
 def _copy_regular(source: Path, target: Path) -> bool:
     """Copy `source` only if it is a regular file when opened (no link followed, no FIFO opened for long)."""
     try:
-        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return False
-    with os.fdopen(fd, "rb") as f:
+    try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return False
-        data = f.read(MAX_BYTES + 1)
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     if len(data) > MAX_BYTES:
         return False
     target.write_bytes(data)
