@@ -88,7 +88,9 @@ def _located(sub: Submission, dag_id: str, data: dict, parsed_from: str | None, 
         data["dag"]["fileloc"] = parsed_from
         data["dag"]["relative_fileloc"] = os.path.relpath(parsed_from, dags_folder)
         return True
-    copy = parsed_from if parsed_from in learner else sorted(learner)[0]
+    copy = parsed_from if parsed_from in learner else min(learner, default=None)
+    if copy is None:
+        return False
     line = _file_assignment_line(copy)
     text = (f'File "{copy}", line {line}\n' if line else "") + (
         f"RefusedLocation: DAG {dag_id} claims to be defined in {str(claimed)[:200]!r}, not in the file Airflow parsed: "
