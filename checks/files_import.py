@@ -25,6 +25,8 @@ def _check(sub: Submission) -> CheckResult:
     if sub.parse_failure is not None:
         failure = sub.parse_failure
         return failed(failure.message, hint=failure.hint or None, file=failure.file)
+    for file, line, why in sub.refused_locations:
+        return failed(why, hint="Leave __file__ as Python sets it: a DAG's file is the file Airflow parses.", file=file, line=line)
     if not sub.import_errors:
         count = len(sub.files)
         return passed(f"{count} file{'s' if count != 1 else ''} imported by Airflow's DagBag, {len(sub.dags)} DAG(s) found")

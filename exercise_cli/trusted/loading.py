@@ -91,12 +91,10 @@ def _located(sub: Submission, dag_id: str, data: dict, parsed_from: str | None, 
     copy = parsed_from if parsed_from in learner else min(learner, default=None)
     if copy is None:
         return False
-    line = _file_assignment_line(copy)
-    text = (f'File "{copy}", line {line}\n' if line else "") + (
-        f"RefusedLocation: DAG {dag_id} claims to be defined in {str(claimed)[:200]!r}, not in the file Airflow parsed: "
-        "a DAG's file is the one Airflow parses, so a module that reassigns __file__ has its DAGs refused")
-    sub.copied_import_errors.setdefault(copy, text)
-    sub.import_errors.setdefault(learner[copy], without_home(text, learner))
+    why = (f"DAG {dag_id} claims to be defined in {str(claimed)[:200]!r}, not in this file, which Airflow parsed: "
+           "the grader refuses DAGs of a module that reassigns __file__")
+    sub.refused_locations.append((learner[copy], _file_assignment_line(copy), why))
+    sub.copied_import_errors.setdefault(copy, why)  # the metadata DB records the file as broken, as the UI would show it
     return False
 
 
