@@ -2,22 +2,85 @@
 what a task's function refers to, and the schedule as written.
 
 The trusted side holds Airflow's serialized DAGs, which keep no code; for what the code says
-(and where), it reads the files themselves.
+(and where), it reads the files themselves: only regular files (no link followed, no FIFO or
+device opened for long), of the submission copy's files that define DAGs (`only_read`), decoded
+as Python decodes source (PEP 263 coding lines, a UTF-8 BOM). A syntax tree is kept only of a
+file up to MAX_TREE_BYTES, a few at a time, and `forget()` frees them before task children are
+forked (they would inherit every page).
 """
 
 from __future__ import annotations
 
 import ast
-from functools import cache
+import io
+import os
+import stat
+import tokenize
+from functools import lru_cache
+from typing import Iterable
+
+MAX_TREE_BYTES = 1024 * 1024  # a DAG file is a few KiB; the tree of a 1 MiB file already takes ~100 MiB
+_readable: frozenset[str] | None = None  # None: any regular file (the checks' unit tests)
 
 
-@cache
-def parsed(path: str) -> ast.Module | None:
+def only_read(paths: Iterable[str]) -> None:
+    """Read no file but these from now on (the trusted side's own list of copies), and forget what was kept."""
+    global _readable
+    _readable = frozenset(paths)
+    forget()
+
+
+def forget() -> None:
+    """Free every syntax tree and text kept."""
+    parsed.cache_clear()
+    source_text.cache_clear()
+
+
+def regular_file_bytes(path: str, limit: int) -> bytes | None:
+    """The bytes of a regular file of at most `limit` bytes, or None: a link, a FIFO, a device, a folder,
+    a larger file or an unreadable one is never read."""
     try:
-        with open(path, encoding="utf-8") as f:
-            return parse_text(f.read(), path)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except (OSError, ValueError):
         return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if len(data) <= limit else None
+
+
+def source_encoding(data: bytes) -> str:
+    """The encoding Python reads this source with: its PEP 263 coding line, a UTF-8 BOM, else UTF-8.
+    Raises SyntaxError for an unknown encoding or one that contradicts the BOM, as Python does."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return encoding
+
+
+@lru_cache(maxsize=8)
+def source_text(path: str | None) -> str | None:
+    """A learner file's text, decoded as Python decodes it, or None (not readable here, too large, undecodable)."""
+    if path is None or (_readable is not None and path not in _readable):
+        return None
+    data = regular_file_bytes(path, MAX_TREE_BYTES)
+    if data is None:
+        return None
+    try:
+        return data.decode(source_encoding(data))
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+
+
+@lru_cache(maxsize=8)
+def parsed(path: str | None) -> ast.Module | None:
+    text = source_text(path)
+    return parse_text(text, path) if text is not None else None
 
 
 def parse_text(source: str, filename: str = "<dag source>") -> ast.Module | None:
@@ -91,8 +154,7 @@ def keyword_source(path: str | None, dag_id: str, keyword: str) -> str | None:
         return None
     if isinstance(value, ast.Constant):
         return repr(value.value)
-    with open(path, encoding="utf-8") as f:  # parsed above, so readable
-        return ast.get_source_segment(f.read(), value)
+    return ast.get_source_segment(source_text(path) or "", value)
 
 
 def module_asset_line(path: str | None) -> int | None:

@@ -8,6 +8,8 @@ import re
 from exercise_cli.facts import DagRunFacts, Submission
 from exercise_cli.results import CheckResult
 
+from ._source import source_text
+
 # A check returns a CheckResult without id and title (the runner adds them, and the course's hint
 # when a failing check gives none of its own).
 
@@ -44,11 +46,8 @@ def did_you_mean(wanted: str, candidates: list[str]) -> str | None:
 
 def todo_lines(path: str) -> list[int]:
     """The lines of the starter's `# TODO` comments still in a file."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return [number for number, text in enumerate(f, start=1) if re.search(r"#\s*TODO", text)]
-    except OSError:
-        return []
+    text = source_text(path) or ""
+    return [number for number, line in enumerate(text.splitlines(), start=1) if re.search(r"#\s*TODO", line)]
 
 
 def not_run(sub: Submission) -> CheckResult | None:

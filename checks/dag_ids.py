@@ -5,7 +5,7 @@ from __future__ import annotations
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
-from ._source import module_asset_line
+from ._source import module_asset_line, parsed
 from ._support import did_you_mean, failed, passed, todo_lines
 
 
@@ -45,15 +45,11 @@ def check(sub: Submission) -> CheckResult:
 
 def _definition_lines(sub: Submission, dag_id: str) -> list[int]:
     import ast
-    from pathlib import Path
 
     lines = []
     for copied in sub.learner_paths:
-        try:
-            tree = ast.parse(Path(copied).read_text(encoding="utf-8"))
-        except (OSError, SyntaxError):
-            continue
-        for node in ast.walk(tree):
+        tree = parsed(copied)
+        for node in ast.walk(tree) if tree else ():
             if isinstance(node, ast.keyword) and node.arg == "dag_id" and getattr(node.value, "value", None) == dag_id:
                 lines.append(node.value.lineno)
     return sorted(lines)

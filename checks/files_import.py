@@ -10,6 +10,14 @@ from ._support import failed, passed
 
 
 def check(sub: Submission) -> CheckResult:
+    result = _check(sub)
+    if sub.skipped:
+        result.message += (f"; not graded: {', '.join(sub.skipped)} (symbolic links and special files are skipped, "
+                           "never followed)")
+    return result
+
+
+def _check(sub: Submission) -> CheckResult:
     for file, (line, byte) in sub.not_utf8.items():
         return failed(f"not UTF-8: byte {byte} on line {line}; Python reads source files as UTF-8",
                       hint="Save the file as UTF-8 (your editor's encoding setting), or remove the character.",
@@ -17,6 +25,8 @@ def check(sub: Submission) -> CheckResult:
     if sub.parse_failure is not None:
         failure = sub.parse_failure
         return failed(failure.message, hint=failure.hint or None, file=failure.file)
+    for file, line, why in sub.refused_locations:
+        return failed(why, hint="Leave __file__ as Python sets it: a DAG's file is the file Airflow parses.", file=file, line=line)
     if not sub.import_errors:
         count = len(sub.files)
         return passed(f"{count} file{'s' if count != 1 else ''} imported by Airflow's DagBag, {len(sub.dags)} DAG(s) found")

@@ -91,6 +91,8 @@ class Submission:
     copied_import_errors: dict[str, str] = field(default_factory=dict)  # copy path -> Airflow's error text
     parse_failure: ParseFailure | None = None  # the parse child gave no result
     not_utf8: dict[str, tuple[int, str]] = field(default_factory=dict)  # learner file -> (line, byte)
+    skipped: list[str] = field(default_factory=list)  # learner's links and special files, not graded
+    refused_locations: list[tuple[str, int | None, str]] = field(default_factory=list)  # (file, line, why) per refused DAG
 
     def learner_path(self, path: str | None) -> str | None:
         if path is None:

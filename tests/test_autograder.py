@@ -53,6 +53,9 @@ def platform_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root))
     setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True)
     assert setup.returncode == 0, setup.stderr[-3000:]
+    # setup.sh proved the image can sandbox: it graded the solution under --require-sandbox.
+    assert "the reference solution passes here, isolation: " in setup.stdout
+    assert "isolation: process" not in setup.stdout
     return root
 
 
@@ -63,6 +66,7 @@ def _gradescope(root: Path, name: str) -> dict:
     env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root))
     done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    assert "Isolation: " in done.stdout  # for the instructor: which isolation this grading had
     return json.loads((root / "results" / "results.json").read_text())
 
 

@@ -113,7 +113,7 @@ def test_a_daemon_in_a_new_session_dies_with_its_sandbox() -> None:
     assert report.passed  # the daemon harms nothing, and nothing of it is left (checked in _graded)
 
 
-def test_a_loopback_connection_is_never_made(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_loopback_connection_is_never_made(tmp_path: Path) -> None:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
@@ -132,9 +132,14 @@ def test_a_loopback_connection_is_never_made(monkeypatch: pytest.MonkeyPatch) ->
 
     server = threading.Thread(target=serve, daemon=True)
     server.start()
-    monkeypatch.setenv("EXERCISE_HOSTILE_PORT", str(listener.getsockname()[1]))
+    # The listener's port goes into a copy of the file: the grader passes no environment of its own to children.
+    submission = tmp_path / "connects_to_loopback"
+    submission.mkdir()
+    for source in (HOSTILE / "connects_to_loopback").glob("*.py"):
+        text = source.read_text(encoding="utf-8").replace("PORT = 9\n", f"PORT = {listener.getsockname()[1]}\n")
+        (submission / source.name).write_text(text, encoding="utf-8")
     try:
-        report = _graded("connects_to_loopback")
+        report = _graded(str(submission))
     finally:
         stop.set()
         server.join()

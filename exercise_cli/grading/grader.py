@@ -91,7 +91,8 @@ def grade(
         learner_seconds = _learner_seconds(mode, timeout)
         job = Job(mode=mode, home=str(home), dags_folder=str(dags), learner_paths=learner_paths,
                   task_timeout=task_timeout, quiz_passed=quiz_passed, timeout=learner_seconds,
-                  deadline=time.time() + learner_seconds - _REPORTING_MARGIN, sandbox=sandbox, live=live)
+                  deadline=time.time() + learner_seconds - _REPORTING_MARGIN, sandbox=sandbox, live=live,
+                  skipped=files.skipped)
         env = airflow_env(home, dags)
 
         def event(record: dict) -> None:

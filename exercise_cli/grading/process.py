@@ -23,6 +23,7 @@ from typing import Callable, Iterator
 
 from exercise_cli.learner_text import clean
 from exercise_cli.trusted.protocol import Job, read_progress
+from exercise_cli.untrusted import environment
 
 _TAIL_BYTES = 32 * 1024
 
@@ -61,8 +62,10 @@ def install_local_settings(home: Path) -> None:
 
 
 def airflow_env(home: Path, dags_folder: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The child's environment: the user's, minus every Airflow setting, plus the throwaway home's."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    """The grading process's environment: what Python and Airflow need of the user's (an allowlist:
+    no token of the user's or the CI's), plus the throwaway home's Airflow settings. Its children
+    drop the JWT secret and the rest only it needs (exercise_cli.untrusted.environment)."""
+    env = environment.for_grading_process(os.environ)
     env.update(
         {
             "AIRFLOW_HOME": str(home),
@@ -70,9 +73,8 @@ def airflow_env(home: Path, dags_folder: Path, extra: dict[str, str] | None = No
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
             "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
-            "AIRFLOW__API_AUTH__JWT_SECRET": os.urandom(16).hex(),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONUNBUFFERED": "1",
+            environment.JWT_SECRET: os.urandom(16).hex(),
+            **environment.GRADER_PYTHON,
         }
     )
     env.update(extra or {})

@@ -7,7 +7,7 @@ log or database lands next to the learner's code.
 from __future__ import annotations
 
 import os
-import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,7 @@ class SubmissionFiles:
     files: list[Path]  # the learner's .py files
     display_root: str  # how the user named the path, for messages
     names: dict[Path, str] = field(default_factory=dict)  # a file's own name for messages (live: the deployment's path)
+    skipped: list[str] = field(default_factory=list)  # links and special files not copied, as displayed
 
     def display(self, file: Path) -> str:
         """The file's name in messages, cleaned: a name is learner text (it may not even be UTF-8)."""
@@ -44,28 +45,76 @@ def find_submission(path: str | os.PathLike) -> SubmissionFiles:
         if p.suffix != ".py":
             raise UsageError(f"{given} is not a Python file: give a .py DAG file or a folder of them")
         return SubmissionFiles(root=p.resolve().parent, files=[p.resolve()], display_root=given)
-    files = []
-    for folder, dirnames, filenames in os.walk(p):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__pycache__")))
-        files.extend(Path(folder, name).resolve() for name in sorted(filenames) if name.endswith(".py"))
-    if not files:
+    # The folder the user named is followed; nothing inside it is: a link in a submission may
+    # point at any file this process can read (a root-only one, a device, another submission).
+    root = p.resolve()
+    sub = SubmissionFiles(root=root, files=[], display_root=given)
+    for folder, dirnames, filenames in os.walk(root):
+        for name in [d for d in dirnames if os.path.islink(os.path.join(folder, d))]:
+            sub.skipped.append(sub.display(Path(folder, name)) + "/")
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__pycache__")) and not os.path.islink(os.path.join(folder, d)))
+        for name in sorted(n for n in filenames if n.endswith(".py")):
+            file = Path(folder, name)
+            if _regular(file):
+                sub.files.append(file)
+            else:
+                sub.skipped.append(sub.display(file))
+    ignore = root / ".airflowignore"
+    if os.path.lexists(ignore) and not _regular(ignore):
+        sub.skipped.append(sub.display(ignore))
+    if not sub.files:
         raise UsageError(f"no .py files in {given}: run `exercise init {given}` to get the starter")
-    if len(files) > MAX_FILES:
-        raise UsageError(f"{given} holds {len(files)} .py files; a submission may hold at most {MAX_FILES}")
-    if sum(f.stat().st_size for f in files) > MAX_BYTES:
+    if len(sub.files) > MAX_FILES:
+        raise UsageError(f"{given} holds {len(sub.files)} .py files; a submission may hold at most {MAX_FILES}")
+    if sum(f.lstat().st_size for f in sub.files) > MAX_BYTES:
         raise UsageError(f"the .py files in {given} are larger than {MAX_BYTES // 2**20} MiB in all")
-    return SubmissionFiles(root=p.resolve(), files=files, display_root=given)
+    return sub
+
+
+def _regular(path: Path) -> bool:
+    """A regular file itself, not a link to one, nor a FIFO or a device."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def copy_into(sub: SubmissionFiles, dags_folder: Path) -> dict[str, str]:
-    """Copy the files, keeping their layout; returns copied path -> learner's path as displayed."""
+    """Copy the regular files, keeping their layout; returns copied path -> learner's path as displayed.
+
+    A file that is no longer a regular file when it is opened (replaced by a link meanwhile) is
+    skipped and named in `sub.skipped`, as the walk does.
+    """
     mapping = {}
     for file in sub.files:
         target = dags_folder / file.relative_to(sub.root)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(file, target)
-        mapping[str(target)] = sub.display(file)
+        if _copy_regular(file, target):
+            mapping[str(target)] = sub.display(file)
+        else:
+            sub.skipped.append(sub.display(file))
     ignore = sub.root / ".airflowignore"
-    if ignore.is_file() and len(sub.files) > 1:
-        shutil.copyfile(ignore, dags_folder / ".airflowignore")
+    if _regular(ignore) and len(sub.files) > 1 and not _copy_regular(ignore, dags_folder / ".airflowignore"):
+        sub.skipped.append(sub.display(ignore))
     return mapping
+
+
+def _copy_regular(source: Path, target: Path) -> bool:
+    """Copy `source` only if it is a regular file when opened (no link followed, no FIFO opened for long)."""
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        return False
+    target.write_bytes(data)
+    return True

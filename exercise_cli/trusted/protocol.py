@@ -49,6 +49,7 @@ class Job:
     deadline: float = 0.0  # time.time() by which the learner's code must be done: the parse child's bound
     sandbox: dict | None = None  # the sandbox's folders and limits (exercise_cli.untrusted.jail.Jail); None: plain children
     live: dict | None = None  # live mode: the deployment (exercise_cli.live.deployment.LiveTarget as a dict)
+    skipped: list[str] | None = None  # the learner's links and special files, not copied (as displayed)
 
     def write(self) -> Path:
         path = Path(self.home) / JOB_FILE

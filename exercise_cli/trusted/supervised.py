@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from exercise_cli.exits import ended
+from exercise_cli.untrusted import environment
 from exercise_cli.untrusted import jail as jails
 
 OUTPUT_LIMIT_BYTES = 64 * 1024 * 1024  # what one task's log may hold
@@ -47,6 +48,7 @@ def run_supervised(ti: Any, client: Any, jail: jails.Jail | None, log_path: Path
 
     def target() -> None:
         # In the forked child, after Airflow connected its stdio and log channel to the supervisor.
+        environment.scrub_for_child()
         if jail is not None:
             jails.enter(jail, keep_fds=set(), inherited=inherited)
         entry.entered_here()

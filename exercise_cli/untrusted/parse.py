@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from exercise_cli.learner_text import clean
+from exercise_cli.untrusted import environment
 from exercise_cli.untrusted import jail as jails
 
 MAX_RESULT_BYTES = 32 * 1024 * 1024
@@ -35,6 +36,7 @@ class Parsed:
     import_errors: dict[str, str] = field(default_factory=dict)  # file -> Airflow's error text
     warnings: dict[str, list[str]] = field(default_factory=dict)  # file -> captured warnings
     duplicates: dict[str, list[str]] = field(default_factory=dict)  # dag_id -> files defining it
+    parsed_from: dict[str, str] = field(default_factory=dict)  # dag_id -> the file DagBag was parsing (a claim)
     stopped: str = ""  # "", "timeout", "died", "result": why no (valid) result came
     exit_status: int | None = None
     output_tail: str = ""
@@ -58,6 +60,7 @@ def parse_in_child(dags_folder: str, jail: jails.Jail | None, timeout: float,
             os.close(out_read)
             os.dup2(out_write, 1)
             os.dup2(out_write, 2)
+            environment.scrub_for_child()
             if jail is not None:
                 jails.enter(jail, keep_fds={result_write, entry.write_fd}, inherited=None)
             entry.entered_here()
@@ -122,7 +125,9 @@ def _collect(pid: int, result_fd: int, out_fd: int, deadline: float, dags_folder
     if stopped:
         return parsed
     try:
-        _accept(parsed, _unframe(bytes(result)), dags_folder)
+        payload = _unframe(bytes(result))
+        _accept(parsed, payload, dags_folder)
+        _accept_locations(parsed, payload)
     except Exception as exc:  # noqa: BLE001 - anything malformed (schema, shape, nesting) is refused
         parsed.stopped = "died" if not result else "result"
         parsed.refused = clean(f"{type(exc).__name__}: {exc}", 200)
@@ -190,6 +195,15 @@ def _accept(parsed: Parsed, payload: Any, dags_folder: str) -> None:
         parsed.dags[dag_id] = data
 
 
+def _accept_locations(parsed: Parsed, payload: Any) -> None:
+    """The files the child says DagBag was parsing when it bagged each DAG: claims, which the
+    trusted side checks against its own list of copies (exercise_cli/trusted/loading.py)."""
+    claimed = payload.get("parsed_from", {})
+    if not isinstance(claimed, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in claimed.items()):
+        raise TypeError("the DAGs' files are not texts")
+    parsed.parsed_from = {dag_id: file for dag_id, file in claimed.items() if dag_id in parsed.dags}
+
+
 # The child's side ---------------------------------------------------------------------------------
 
 def _child_main(result_fd: int, dags_folder: str) -> None:
@@ -215,8 +229,20 @@ def _parse(dags_folder: str) -> dict:
     import_errors: dict[str, str] = {}
     warnings: dict[str, list[str]] = {}
     dags: list[dict] = []
+    parsed_from: dict[str, str] = {}
+
+    class RecordingDagBag(BundleDagBag):
+        """Airflow's DagBag, noting which file it was parsing for each DAG it bagged (a DAG's own
+        fileloc is its module's __file__, which the module may reassign)."""
+
+        def process_file(self, filepath, *args, **kwargs):
+            found = super().process_file(filepath, *args, **kwargs)
+            for dag in found:
+                parsed_from[dag.dag_id] = _absolute(folder, str(filepath))
+            return found
+
     try:
-        bag = BundleDagBag(dag_folder=str(folder), bundle_path=folder, bundle_name="dags-folder", load_op_links=False)
+        bag = RecordingDagBag(dag_folder=str(folder), bundle_path=folder, bundle_name="dags-folder", load_op_links=False)
         import_errors = {_absolute(folder, p): t for p, t in bag.import_errors.items()}
         warnings = {_absolute(folder, p): [str(w) for w in ws] for p, ws in bag.captured_warnings.items()}
         for dag in bag.dags.values():
@@ -231,7 +257,8 @@ def _parse(dags_folder: str) -> dict:
         what = f"called sys.exit({getattr(exc, 'code', None)!r})" if isinstance(exc, SystemExit) else f"raised {type(exc).__name__}"
         first = sorted(str(p) for p in folder.rglob("*.py"))[:1] or [str(folder)]
         import_errors = {first[0]: f"{text}\nSystemExit: the DAG file {what} while Airflow imported it"}
-    return {"dags": dags, "import_errors": import_errors, "warnings": warnings, "duplicates": _duplicates()}
+    return {"dags": dags, "import_errors": import_errors, "warnings": warnings, "duplicates": _duplicates(),
+            "parsed_from": parsed_from}
 
 
 def _absolute(folder: Any, path: str) -> str:

@@ -13,6 +13,26 @@ fi
 python3.11 -m venv "$ROOT/exercise-venv"
 "$ROOT/exercise-venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     -c "$SOURCE/constraints.txt" "$SOURCE/@WHEEL@"
-# Build the metadata DB template now, so no submission pays for it.
+# Grade the reference solution once, as run_autograder grades a submission (sandbox required): it
+# builds the metadata DB template, so no submission pays for it, and proves this image can sandbox
+# submissions. Where it cannot, every submission would be "Not graded": fail the build instead.
 SOLUTION="$("$ROOT/exercise-venv/bin/python" -c 'from exercise_cli.course import solution_dir; print(solution_dir())')"
-"$ROOT/exercise-venv/bin/exercise" check "$SOLUTION" --json >/dev/null || true
+PROOF="$(mktemp -d)"
+set +e
+"$ROOT/exercise-venv/bin/exercise" check "$SOLUTION" --require-sandbox --json >"$PROOF/report.json" 2>"$PROOF/error.txt"
+code=$?
+set -e
+if [ "$code" -eq 2 ]; then
+    echo "setup.sh: no sandbox tier works in this image, so run_autograder would grade no submission:" >&2
+    echo "  $(tail -n 1 "$PROOF/error.txt")" >&2
+    echo "  The grader must run as root (Gradescope's default) on Linux; see the README's trust boundary section." >&2
+    exit 1
+fi
+if [ "$code" -ne 0 ]; then
+    echo "setup.sh: the reference solution did not pass here (exit $code): this image cannot grade correctly." >&2
+    tail -n 20 "$PROOF/error.txt" >&2
+    exit 1
+fi
+ISOLATION="$("$ROOT/exercise-venv/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["isolation"])' "$PROOF/report.json")"
+echo "setup.sh: the reference solution passes here, isolation: $ISOLATION"
+rm -rf "$PROOF"

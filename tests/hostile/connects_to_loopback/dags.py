@@ -1,15 +1,17 @@
-"""Hostile: the reference solution, but it connects to a loopback listener (port in $EXERCISE_HOSTILE_PORT) at import and from its task."""
+"""Hostile: the reference solution, but it connects to a loopback listener (PORT: the test writes its listener's port into a copy) at import and from its task."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from airflow.sdk import Asset, dag, task
-import os
 import socket
 
+PORT = 9
+
+
 def phone_home() -> None:
-    port = int(os.environ.get("EXERCISE_HOSTILE_PORT", "9"))
+    port = PORT
     for host in ("127.0.0.1", "localhost", "::1"):
         try:
             socket.create_connection((host, port), timeout=1).sendall(b"hello from a submission")
