@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO, SUBMISSIONS
 from exercise_cli.app import app
-from exercise_cli.untrusted import jail
+from exercise_cli.untrusted import jail, seccomp
 
 REASON = jail.unavailable_reason()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=f"both platforms grade in the sandbox: {REASON}")
@@ -59,12 +60,14 @@ def platform_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _gradescope(root: Path, name: str) -> dict:
+def _gradescope(root: Path, name: str, inside: list[str] | None = None) -> dict:
+    """Run run_autograder on one submission (`inside`: a command that wraps it, such as the container emulation)."""
     submission = root / "submission"
     shutil.rmtree(submission)
     shutil.copytree(_source(name), submission)
     env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root))
-    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True)
+    done = subprocess.run([*(inside or []), "bash", str(root / "source" / "run_autograder")], env=env,
+                          capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Isolation: " in done.stdout  # for the instructor: which isolation this grading had
     return json.loads((root / "results" / "results.json").read_text())
@@ -86,9 +89,18 @@ def test_gradescope_run_autograder(platform_root: Path, name: str) -> None:
     doc = _gradescope(platform_root, name)
     _valid_results(doc)
     assert doc["score"] == EXPECTED[name], doc
-    assert "isolation: sandbox" in doc["output"]
+    assert f"isolation: {jail.choose_tier()[0]}" in doc["output"]
     if name == "fails_syntax_error":
         assert "SyntaxError" in doc["tests"][0]["output"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or seccomp.unavailable_reason() is not None,
+                    reason="emulating a container needs root and libseccomp")
+def test_gradescope_grades_the_solution_inside_an_emulated_container(platform_root: Path) -> None:
+    """Gradescope runs run_autograder as root in a Docker container: there the container tier grades it 5/5."""
+    doc = _gradescope(platform_root, "solution", inside=[sys.executable, str(REPO / "tests" / "emulate_container.py")])
+    _valid_results(doc)
+    assert doc["score"] == 5 and "isolation: container" in doc["output"], doc
 
 
 def test_gradescope_writes_results_even_when_nothing_can_be_graded(platform_root: Path) -> None:
