@@ -37,11 +37,11 @@ CASES: dict[str, dict[str, tuple[str, str]]] = {
         "producer_run": ("failed", "the tasks printed more than 64 MiB"),
         "consumer_run": ("skipped", "did not pass"),
     },
-    "fails_missing_outlet": {
+    "fails_missing_outlet": {  # one cause, reported once: the outlet check names it, the rest wait for it
         "producer_run": ("passed", "succeeded"),
-        "asset_event": ("failed", "recorded no asset event"),
+        "asset_event": ("skipped", "'A producer task declares the Asset s3://data-lake/processed_data in its outlets' did not pass"),
         "consumer_triggered": ("skipped", "did not pass"),
-        "asset_registered": ("failed", "producing tasks none"),
+        "asset_registered": ("skipped", "did not pass"),
     },
     "fails_and_condition": {
         "asset_event": ("passed", "s3://data-lake/processed_data"),
@@ -49,7 +49,7 @@ CASES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "fails_uri_mismatch": {
         "consumer_triggered": ("failed", "scheduled on ['s3://data-lake/processed-data']"),
-        "asset_registered": ("failed", "scheduled DAGs none"),
+        "asset_registered": ("skipped", "'The consumer is scheduled on the producer's Asset, and that Asset alone triggers it' did not pass"),
     },
     "fails_hardcoded_uri": {
         "consumer_message": ("passed", "Data is available"),
