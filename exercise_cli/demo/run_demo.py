@@ -115,8 +115,8 @@ class Demo:
                 self.done("Airflow home ready with the reference solution; DAGs serialized into the metadata DB")
             else:
                 self.done(f"Airflow home ready with a copy of {self.stack.dags}; DAGs serialized into the metadata DB")
-                console.print(f"{' ' * _DETAIL_INDENT}[dim]Airflow runs that copy ({self.stack.dags_folder}): edits to your files have "
-                              "no effect until you run run-demo again[/]")
+                console.print(Padding(Text(f"Airflow runs that copy ({self.stack.dags_folder}): edits to your files have "
+                                           "no effect until you run run-demo again", style="dim"), (0, 0, 0, _DETAIL_INDENT)))
             with console.status(f"Starting `airflow api-server` and `airflow scheduler` on {self.stack.url} ..."):
                 self.stack.start()
                 api = self.stack.wait_healthy()
@@ -277,7 +277,7 @@ class Demo:
         started = time.monotonic()
         text = f"Waiting for {what}"
         if not self.console.is_terminal:
-            self.console.print(f"{' ' * _DETAIL_INDENT}[dim]{text} (up to {self.wait:g} s, --wait)[/]")
+            self.console.print(Padding(Text(f"{text} (up to {self.wait:g} s, --wait)", style="dim"), (0, 0, 0, _DETAIL_INDENT)))
         status = self.console.status(f"{text} (0 s of {self.wait:g} s)")
 
         def update(detail: str = "") -> None:
@@ -318,10 +318,29 @@ class Demo:
         return [line for line in api.run_log_lines(dag_id, run_id) if line and not any(n in line for n in _NOISE)]
 
     def _task_log_tail(self, api: AirflowApi, dag_id: str, run_id: str) -> str:
+        """The failed task's own output, then the exception it failed with (Airflow's record), in your paths."""
+        from exercise_cli.trusted.task_logs import error_of, task_output
+
         try:
-            return "\n".join(self._task_lines(api, dag_id, run_id)[-15:])
+            lines: list[str] = []
+            for ti in api.task_instances(dag_id, run_id):
+                if ti.get("state") == "success":
+                    continue
+                records = api.task_log_records(dag_id, run_id, ti["task_id"], max(1, ti.get("try_number") or 1))
+                output = [line for line in task_output(records).splitlines() if line and not any(n in line for n in _NOISE)]
+                trace, _ = error_of(records)
+                lines += [f"task {ti['task_id']} ended {ti.get('state')}:", *output[-10:], *self._your_frames(trace)]
+            return "\n".join(lines)
         except ApiError as exc:
             return str(exc)
+
+    def _your_frames(self, trace: str) -> list[str]:
+        """A traceback's frames in the learner's files (named as theirs, not Airflow's copy), and the exception."""
+        for copied, shown in sorted(self.stack.copied.items(), key=lambda item: -len(item[0])):
+            trace = trace.replace(copied, shown)
+        yours = {f'"{shown}"' for shown in self.stack.copied.values()}
+        return [line for line in trace.strip().splitlines()
+                if not line.lstrip().startswith('File "') or any(name in line for name in yours)]
 
     def _show_consumer_output(self, api: AirflowApi, consumer: str, run_id: str) -> None:
         lines = self._task_lines(api, consumer, run_id)
