@@ -72,14 +72,20 @@ def init(
     except UsageError as exc:
         raise _fail(str(exc)) from None
     console = _console()
+
+    def grid() -> Table:  # on a narrow terminal a long path wraps under its own column, not to column 0
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True)
+        table.add_column(overflow="fold")
+        return table
+
+    done = grid()
     if backup:
-        console.print(f"Saved your previous file as [cyan]{backup}[/]")
-    console.print(f"Wrote the starter to [cyan]{target}[/]\n")
-    console.print("Next steps:")
-    # A grid: on a narrow terminal a long path wraps under its own column, not to column 0.
-    steps = Table.grid(padding=(0, 1))
-    steps.add_column(no_wrap=True)
-    steps.add_column(overflow="fold")
+        done.add_row("Saved your previous file as", f"[cyan]{backup}[/]")
+    done.add_row("Wrote the starter to", f"[cyan]{target}[/]")
+    console.print(done)
+    console.print("\nNext steps:")
+    steps = grid()
     steps.add_row("  1. Read the exercise:", "[bold]exercise show[/]")
     steps.add_row("  2. Complete the TODOs in", f"[cyan]{target}[/]")
     steps.add_row("  3. Check your work:", f"[bold]exercise check {directory}[/]")

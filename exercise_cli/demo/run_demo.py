@@ -168,7 +168,7 @@ class Demo:
         from exercise_cli.errors import UsageError
         from exercise_cli.grading.grader import grade
 
-        with self.console.status(f"Static checks of {self.stack.dags} (as `exercise check --static`)..."):
+        with self.console.status("Static checks, as `exercise check --static`..."):
             try:
                 report = grade(self.stack.dags, static=True)
             except (UsageError, EnvironmentProblem) as exc:
@@ -275,13 +275,13 @@ class Demo:
     def _waiting(self, what: str) -> tuple[Status, Callable[..., None]]:
         """A status line naming what is awaited and for how long so far (on a terminal; else one line)."""
         started = time.monotonic()
-        text = f"Waiting for {what}"
         if not self.console.is_terminal:
-            self.console.print(Padding(Text(f"{text} (up to {self.wait:g} s, --wait)", style="dim"), (0, 0, 0, _DETAIL_INDENT)))
-        status = self.console.status(f"{text} (0 s of {self.wait:g} s)")
+            self.console.print(Padding(Text(f"Waiting up to {self.wait:g} s (--wait) for {what}", style="dim"),
+                                       (0, 0, 0, _DETAIL_INDENT)))
+        status = self.console.status(f"Waiting 0 s of {self.wait:g} s for {what}")
 
-        def update(detail: str = "") -> None:
-            status.update(f"{text}{detail} ({time.monotonic() - started:.0f} s of {self.wait:g} s)")
+        def update(detail: str = "") -> None:  # the time first: a long line is cut at its end
+            status.update(f"Waiting {time.monotonic() - started:.0f} s of {self.wait:g} s for {what}{detail}")
             self._sample_memory()
 
         return status, update
