@@ -73,9 +73,10 @@ def _screen(columns: int) -> tuple[int, int]:
 
 
 def _read_until(leader: int, buffer: bytearray, marker: str, deadline: float) -> str:
+    """The screen so far once `marker` is on it (wherever the terminal's width broke its lines)."""
     while time.monotonic() < deadline:
         text = _ANSI.sub("", buffer.decode("utf-8", errors="replace")).replace("\r\n", "\n")
-        if marker in text:
+        if marker in " ".join(text.split()):
             return text
         ready, _, _ = select.select([leader], [], [], 0.5)
         if ready:
@@ -87,7 +88,7 @@ def _read_until(leader: int, buffer: bytearray, marker: str, deadline: float) ->
                 break
             buffer.extend(data)
     text = _ANSI.sub("", buffer.decode("utf-8", errors="replace")).replace("\r\n", "\n")
-    assert marker in text, text[-3000:]
+    assert marker in " ".join(text.split()), text[-3000:]
     return text
 
 
@@ -121,13 +122,14 @@ def test_run_demo_keeps_airflow_up_after_a_failure_and_its_curl_calls_work() -> 
     proc, leader = _start(["run-demo", "--dags", submission("fails_consumer_raises"), "--keep", "--wait", "120"], 100)
     buffer = bytearray()
     try:
-        text = _read_until(leader, buffer, "run run-demo again after a change.", time.monotonic() + 400)
+        text = _read_until(leader, buffer, "run run-demo again after a change.", time.monotonic() + 600)
         assert re.search(r"Waiting \d+ s of 120 s for the \w+ producer run", text)
         assert "consumer run failed:" in text
-        panel = text[text.index("exercise_5_1_consumer task log"):]
-        assert "ValueError: downstream table is locked" in panel and "fails_consumer_raises/dags.py\", line 43" in panel
+        panel = re.sub(r"[│\s]+", " ", text[text.index("exercise_5_1_consumer task log"):])  # as one line
+        assert "ValueError: downstream table is locked" in panel and "line 43, in consume_data" in panel
         assert "exercise_5_1_producer task log" not in text
-        assert "Airflow runs a copy of" in text and "Airflow stays up until Ctrl-C" in text
+        flat = " ".join(text.split())
+        assert "edits to your files have no effect on it" in flat and "Airflow stays up until Ctrl-C" in flat
         commands = [line for line in text.splitlines() if line.startswith(("TOKEN=$(curl", 'curl -s -H "Authorization'))]
         assert len(commands) == 2 and "/auth/token" in commands[0]
         answer = subprocess.run(["bash", "-c", "\n".join(commands)], capture_output=True, text=True, timeout=60)
@@ -137,7 +139,11 @@ def test_run_demo_keeps_airflow_up_after_a_failure_and_its_curl_calls_work() -> 
         assert re.search(r"port \d+ is free", text)
         assert proc.wait(timeout=60) == 1
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        if proc.poll() is None:  # Ctrl-C first: run-demo stops the Airflow it started (in sessions of their own)
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
         os.close(leader)
