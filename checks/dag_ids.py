@@ -42,14 +42,13 @@ def check(sub: Submission) -> CheckResult:
                 file=sub.dag_file(dag),
                 line=sub.dag_line(dag, "dag_id"),
             )
-    return _still_to_come(sub, missing, found)
+    return _never_called(sub) or _still_to_come(sub, missing, found)
 
 
 def _never_called(sub: Submission, dag_ids: list[str] | None = None) -> CheckResult | None:
-    """A @dag function the file never calls (one defining a missing id first): Airflow has no DAG from it."""
+    """A @dag function the file never calls (one defining one of `dag_ids`, if given): Airflow has no DAG from it."""
     candidates = [(file, uncalled) for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1])
-                  for uncalled in uncalled_dags(copy)]
-    candidates.sort(key=lambda item: dag_ids is not None and item[1].dag_id not in dag_ids)
+                  for uncalled in uncalled_dags(copy) if dag_ids is None or uncalled.dag_id in dag_ids]
     if not candidates:
         return None
     file, uncalled = candidates[0]
