@@ -58,10 +58,13 @@ def check(sub: Submission) -> CheckResult:
         summary = getattr(dag.timetable, "summary", "")
         return failed(f"{dag.dag_id} has schedule={written} ({summary}), wanted schedule=[{variable}], the Asset {wanted!r}",
                       file=file, line=line)
+    # The producer's Asset, wrong URI or not: a URI wrong in both DAGs is the producer's check's
+    # failure, named once where the Asset is defined; scheduled on that same Asset, this DAG is right.
     produced = [a for _, a in outlet_assets(sub.producer)] if sub.producer else []
-    producer_asset = next(((a.name, a.uri) for a in produced if a.uri == wanted), (wanted, wanted))
+    chosen = next((a for a in produced if a.uri == wanted), produced[0] if produced else None)
+    producer_asset = (chosen.name, chosen.uri) if chosen is not None else (wanted, wanted)
     if updated_by(condition, *producer_asset):
-        return passed(f"schedule={written}: an update of {wanted!r} alone triggers {dag.dag_id}", file, line)
+        return passed(f"schedule={written}: an update of {producer_asset[1]!r} alone triggers {dag.dag_id}", file, line)
     names = referenced(condition)
     name, uri = producer_asset
     if not any(_names_it(kind, value, asset_name, name, uri) for kind, value, asset_name in names):
@@ -80,10 +83,10 @@ def check(sub: Submission) -> CheckResult:
                 hint="Define the Asset once and use that same object in the producer's outlets and the consumer's schedule.",
                 file=file, line=line)
         uris = [value for kind, value, _ in names if kind in ("asset", "uri")]
-        near = did_you_mean(wanted, uris) or (uris[0] if uris else None)
+        near = did_you_mean(uri, uris) or (uris[0] if uris else None)
         found = f"{near!r}" if near else "no Asset"
         return failed(
-            f"{dag.dag_id} is scheduled on {found}, but the producer updates {wanted!r}: the URIs differ, so the consumer never runs",
+            f"{dag.dag_id} is scheduled on {found}, but the producer updates {uri!r}: the URIs differ, so the consumer never runs",
             file=file, line=line)
     others = sorted({value for kind, value, asset_name in names if not _names_it(kind, value, asset_name, name, uri)})
     return failed(

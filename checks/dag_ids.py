@@ -5,6 +5,7 @@ from __future__ import annotations
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
+from ._decorated import todo_naming, uncalled_dags
 from ._source import module_asset_line, parsed
 from ._support import did_you_mean, failed, passed, todo_lines
 
@@ -28,7 +29,9 @@ def check(sub: Submission) -> CheckResult:
     missing = [dag_id for dag_id in wanted if dag_id not in sub.dags]
     if not missing:
         return passed(f"found {wanted[0]} and {wanted[1]}")
-    parts = []
+    uncalled = _never_called(sub, missing)
+    if uncalled is not None:
+        return uncalled
     for dag_id in missing:
         near = did_you_mean(dag_id, [d for d in found if d not in wanted])
         if near:
@@ -39,8 +42,33 @@ def check(sub: Submission) -> CheckResult:
                 file=sub.dag_file(dag),
                 line=sub.dag_line(dag, "dag_id"),
             )
-        parts.append(dag_id)
-    return failed(f"missing DAG id(s) {', '.join(parts)}; found {', '.join(found)}")
+    return _never_called(sub) or _still_to_come(sub, missing, found)
+
+
+def _never_called(sub: Submission, dag_ids: list[str] | None = None) -> CheckResult | None:
+    """A @dag function the file never calls (one defining one of `dag_ids`, if given): Airflow has no DAG from it."""
+    candidates = [(file, uncalled) for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1])
+                  for uncalled in uncalled_dags(copy) if dag_ids is None or uncalled.dag_id in dag_ids]
+    if not candidates:
+        return None
+    file, uncalled = candidates[0]
+    return failed(f"{uncalled.function} is decorated with @dag (dag_id {uncalled.dag_id!r}) but never called, so Airflow "
+                  f"creates no DAG from it: add `{uncalled.function}()` at the bottom of the file",
+                  hint=f"Airflow creates a DAG when the decorated function is called: {uncalled.function}()",
+                  file=file, line=uncalled.line)
+
+
+def _still_to_come(sub: Submission, missing: list[str], found: list[str]) -> CheckResult:
+    """An id missing: the starter's TODO that adds it, if the file still has it, else what was found."""
+    for dag_id in missing:
+        for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1]):
+            todo = todo_naming(copy, f'"{dag_id}"')
+            if todo is not None:
+                line, name = todo
+                return failed(f"found {', '.join(found)}; no {dag_id} yet: {name} (line {line}) adds it",
+                              hint="Work through the TODOs in order; `exercise check` credits each one you finish.",
+                              file=file, line=line)
+    return failed(f"missing DAG id(s) {', '.join(missing)}; found {', '.join(found)}")
 
 
 def _definition_lines(sub: Submission, dag_id: str) -> list[int]:
@@ -58,6 +86,9 @@ def _definition_lines(sub: Submission, dag_id: str) -> list[int]:
 def _no_dags_yet(sub: Submission) -> CheckResult:
     """No DAG at all: point at the next step of the starter (its TODOs), or say this is no DAG folder."""
     hint = "Work through the TODOs in order; `exercise hint` reveals the statement's hints one at a time."
+    uncalled = _never_called(sub)
+    if uncalled is not None:
+        return uncalled
     for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1]):
         todos = todo_lines(copy)
         asset_line = module_asset_line(copy)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
+from ._decorated import todo_naming
 from ._source import AIRFLOW2_TRIGGERING_EVENTS, TRIGGERING_EVENTS, task_reads
 from ._support import failed, passed
 
@@ -19,6 +20,11 @@ KEY, AIRFLOW2_KEY = TRIGGERING_EVENTS, AIRFLOW2_TRIGGERING_EVENTS
 def check(sub: Submission) -> CheckResult:
     dag = sub.consumer
     if not dag.tasks:
+        todo = todo_naming(dag.fileloc, KEY)
+        if todo is not None:
+            line, name = todo
+            return failed(f"{dag.dag_id} has no tasks yet: {name} (line {line}) adds the task that reads {KEY}",
+                          file=sub.dag_file(dag), line=line)
         return failed(f"{dag.dag_id} has no tasks", file=sub.dag_file(dag), line=sub.dag_line(dag))
     names = {task.task_id: task_reads(task) for task in dag.tasks}
     for task in dag.tasks:

@@ -23,4 +23,4 @@ def check(sub: Submission) -> CheckResult:
                 line=sub.dag_line(dag, "start_date"),
             )
     names = " and ".join(d.dag_id for d in dags)
-    return passed(f"{names} start on {wanted.isoformat()}")
+    return passed(f"{names} start{'s' if len(dags) == 1 else ''} on {wanted.isoformat()}")

@@ -1,4 +1,4 @@
-"""tags: each DAG's tags are exactly the statement's set (order does not matter)."""
+"""tags: each DAG's tags are exactly the statement's set (order does not matter; messages show them as written)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ def check(sub: Submission) -> CheckResult:
                 for part in (f"missing {missing}" if missing else "", f"unexpected {extra}" if extra else "")
                 if part
             )
+            shown = sub.written(dag, "tags") or str(list(dag.tags or ()))  # as the learner wrote them, in their order
             return failed(
-                f"{dag_id} has tags {sorted(found)}, wanted {list(tags)} ({detail})",
+                f"{dag_id} has tags={shown}, wanted {list(tags)} ({detail})",
                 hint=f"tags={list(tags)}".replace("'", '"'),
                 file=sub.dag_file(dag),
                 line=sub.dag_line(dag, "tags"),

@@ -50,7 +50,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, metavar="", help="Show the version and exit.")
     ] = False,
 ) -> None:
     """Tutor and grader for the Airflow 3 exercise 5.1: Basic Producer/Consumer (assets)."""
@@ -60,10 +60,12 @@ def main_options(
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder for the starter DAG file.")] = Path("dags"),
     force: Annotated[
-        bool, typer.Option("--force", "-f", help="Replace an existing file, after saving it as a timestamped .bak.")
+        bool, typer.Option("--force", "-f", metavar="", help="Replace an existing file, after saving it as a timestamped .bak.")
     ] = False,
 ) -> None:
     """Write the starter DAG file into DIRECTORY (default ./dags)."""
+    from rich.table import Table
+
     from exercise_cli.tutor.state import save_state
     from exercise_cli.tutor.workspace import write_starter
 
@@ -75,15 +77,26 @@ def init(
     except UsageError as exc:
         raise _fail(str(exc)) from None
     console = _console()
+
+    def grid() -> Table:  # on a narrow terminal a long path wraps under its own column, not to column 0
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True)
+        table.add_column(overflow="fold")
+        return table
+
+    done = grid()
     if backup:
-        console.print(f"Saved your previous file as [cyan]{backup}[/]")
-    console.print(f"Wrote the starter to [cyan]{target}[/]\n")
-    console.print("Next steps:")
-    console.print("  1. Read the exercise:            [bold]exercise show[/]")
-    console.print(f"  2. Complete the TODOs in         [cyan]{target}[/]")
-    console.print(f"  3. Check your work:              [bold]exercise check {directory}[/]")
-    console.print("  4. Stuck? Reveal a hint:         [bold]exercise hint[/]")
-    console.print("  5. See the pattern work:         [bold]exercise run-demo[/]")
+        done.add_row("Saved your previous file as", f"[cyan]{backup}[/]")
+    done.add_row("Wrote the starter to", f"[cyan]{target}[/]")
+    console.print(done)
+    console.print("\nNext steps:")
+    steps = grid()
+    steps.add_row("  1. Read the exercise:", "[bold]exercise show[/]")
+    steps.add_row("  2. Complete the TODOs in", f"[cyan]{target}[/]")
+    steps.add_row("  3. Check your work:", f"[bold]exercise check {directory}[/]")
+    steps.add_row("  4. Stuck? Reveal a hint:", "[bold]exercise hint[/]")
+    steps.add_row("  5. See the pattern work:", "[bold]exercise run-demo[/]")
+    console.print(steps)
 
 
 @app.command()
@@ -99,11 +112,11 @@ def show() -> None:
 @app.command()
 def check(
     path: Annotated[Path, typer.Argument(help="A DAG .py file or a folder of them.")] = Path("dags"),
-    static: Annotated[bool, typer.Option("--static", help="Only load the DAGs with Airflow's DagBag; run nothing.")] = False,
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of the checklist.")] = False,
+    static: Annotated[bool, typer.Option("--static", metavar="", help="Only load the DAGs with Airflow's DagBag; run nothing.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON document instead of the checklist.")] = False,
     timeout: Annotated[
         Optional[float],
-        typer.Option("--timeout", min=1, help="Seconds the whole check may take [default: 60 with --static, else 180]."),
+        typer.Option("--timeout", min=1, help="Seconds the whole check may take (default: 60 with --static, else 180)."),
     ] = None,
     task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
     live: Annotated[
@@ -118,13 +131,13 @@ def check(
     weight: Annotated[
         Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Weight of a criterion in the score (default 1 each).")
     ] = None,
-    no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Run your code in plain child processes (to debug the grader).")] = False,
+    no_sandbox: Annotated[bool, typer.Option("--no-sandbox", metavar="", help="Run your code in plain child processes (to debug the grader).")] = False,
     require_sandbox: Annotated[
-        bool, typer.Option("--require-sandbox", help="Refuse (exit 2) rather than grade without the sandbox (autograders).")
+        bool, typer.Option("--require-sandbox", metavar="", help="Refuse (exit 2) rather than grade without the sandbox (autograders).")
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every check, waiting ones too.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", metavar="", help="List every check, waiting ones too.")] = False,
     state: Annotated[
-        Optional[Path], typer.Option("--state", metavar="FILE", help="Keep your progress in FILE [default: the one `init` made in PATH].")
+        Optional[Path], typer.Option("--state", metavar="FILE", help="Keep your progress in FILE (default: the one `init` made in PATH).")
     ] = None,
 ) -> None:
     """Grade your DAGs against every requirement and success criterion of the exercise."""
@@ -271,7 +284,7 @@ class Platform(str, Enum):
 def autograder(
     platform: Annotated[Platform, typer.Argument(help="gradescope: an autograder zip; github-classroom: an assignment repository.")],
     target: Annotated[
-        Optional[Path], typer.Argument(help="What to write [default: autograder.zip; assignment/ (new or empty)].")
+        Optional[Path], typer.Argument(help="What to write (default: autograder.zip; assignment/, new or empty).")
     ] = None,
     weight: Annotated[
         Optional[list[str]], typer.Option("--weight", metavar="CRITERION=W", help="Criterion points (whole for GitHub Classroom).")
@@ -299,10 +312,10 @@ def run_demo(
     dags: Annotated[
         Optional[Path], typer.Option("--dags", help="Run these DAGs (a .py file or folder) instead of the reference solution.")
     ] = None,
-    keep: Annotated[bool, typer.Option("--keep", help="Keep Airflow up until Ctrl-C to browse its UI.")] = False,
+    keep: Annotated[bool, typer.Option("--keep", metavar="", help="Keep Airflow up until Ctrl-C, after a failure too, to browse its UI and REST API.")] = False,
     wait: Annotated[float, typer.Option("--wait", min=1, help="Seconds to wait for each run.")] = 120.0,
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port for the api-server (0: a free one).")] = 0,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show memory figures.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", metavar="", help="Also show memory figures.")] = False,
 ) -> None:
     """Show the producer/consumer pattern working end to end on a real Airflow (api-server + scheduler)."""
     from exercise_cli.demo.run_demo import Demo
@@ -366,7 +379,7 @@ def quiz(
 @app.command()
 def reset(
     directory: Annotated[Path, typer.Argument(help="Your DAG folder.")] = Path("dags"),
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", metavar="", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Restore the starter file, after saving your current one as a timestamped .bak."""
     from exercise_cli.course import load_course
@@ -392,8 +405,8 @@ def reset(
 @app.command()
 def solution(
     dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (where your last check's verdict is kept).")] = Path("dags"),
-    force: Annotated[bool, typer.Option("--force", help="Show it even before your check has passed.")] = False,
-    plain: Annotated[bool, typer.Option("--plain", help="The file exactly, no colours (for piping or copying).")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Show it even before your check has passed.")] = False,
+    plain: Annotated[bool, typer.Option("--plain", metavar="", help="The file exactly, no colours (for piping or copying).")] = False,
 ) -> None:
     """Show the reference solution, once your own `exercise check` has passed."""
     from exercise_cli.course import load_course, solution_dir
@@ -408,13 +421,15 @@ def solution(
         return
     from rich.syntax import Syntax
 
-    console.print(Syntax(code, "python", word_wrap=True))  # wraps long lines rather than cutting them
+    # Highlighted, but never wrapped by us nor cut: each line of code stays one line of output, so it
+    # copies intact (the terminal may fold a long one on screen; that adds no newline).
+    console.print(Syntax("", "python").highlight(code), soft_wrap=True, end="")
 
 
 @app.command("grade")
 def grade_class(
     folder: Annotated[Path, typer.Argument(help="One subfolder or .py file per submission.")],
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Submissions graded at once [default: CPU count].")] = os.cpu_count() or 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Submissions graded at once (default: CPU count).")] = os.cpu_count() or 1,
     static: Annotated[bool, typer.Option("--static", help="Static checks only.")] = False,
     timeout: Annotated[Optional[float], typer.Option("--timeout", min=1, help="Seconds per submission.")] = None,
     task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,

@@ -17,7 +17,7 @@ class CheckSpec:
     kind: str  # "static", "dynamic" or "quiz"
     title: str
     hint: str
-    requires: str | None = None
+    requires: tuple[str, ...] = ()  # the checks that must pass first (the course file: one id or a list)
     needs: str | None = None  # "producer", "consumer" or "either": the DAG the check is about
     phase: str | None = None  # dynamic checks: the step of the run that decides them
 
@@ -85,7 +85,7 @@ def _parse(raw: dict) -> Course:
                     kind=k["kind"],
                     title=k["title"],
                     hint=k["hint"],
-                    requires=k.get("requires"),
+                    requires=_ids(k.get("requires")),
                     needs=k.get("needs"),
                     phase=k.get("phase"),
                 )
@@ -111,6 +111,10 @@ def _parse(raw: dict) -> Course:
         criteria=criteria,
         airflow2_habits=tuple((h["found"], h["fix"]) for h in raw.get("airflow2_habits", [])),
     )
+
+
+def _ids(value: str | list[str] | None) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value or ())
 
 
 @cache

@@ -6,34 +6,46 @@ tool, turns the producer's asset event into the consumer's run.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from rich.console import Console
+from rich.padding import Padding
+from rich.status import Status
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from exercise_cli.course import load_course
-from exercise_cli.demo.stack import AirflowStack, group_memory_mb, port_in_use
+from exercise_cli.demo.stack import USERNAME, AirflowStack, group_memory_mb, port_in_use
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.live.rest import FINISHED, AirflowApi, ApiError, scheduled_run_due
+from exercise_cli.trusted.diagnosis import asset_uris, why_not_triggered
 
 _NOISE = ("Returned value was: None",)
+_DETAIL_INDENT = 9  # under a step's message: "  1.3s ✔ "
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+# Static check failures after which the consumer cannot be triggered: the demo says so at once
+# rather than wait for a run that cannot come. (A producer without outlets fails fast anyway: its
+# run records no asset event; a URI wrong in both DAGs still triggers the consumer.)
+_TRIGGER_BLOCKERS = ("files_import", "dag_ids", "consumer_schedule")
+
+
 class StepFailed(Exception):
-    def __init__(self, step: str, detail: str, log: str = "") -> None:
+    def __init__(self, step: str, detail: str, log: str = "", log_title: str = "") -> None:
         super().__init__(f"{step}: {detail}")
-        self.step, self.detail, self.log = step, detail, log
+        self.step, self.detail, self.log, self.log_title = step, detail, log, log_title
 
 
 @dataclass
@@ -61,12 +73,13 @@ class Demo:
         self.keep = keep
         self.t0 = time.monotonic()
         self.result = DemoResult(ok=False)
+        self.cannot_trigger = ""  # why the static checks say the consumer cannot be triggered
 
     # output
     def _elapsed(self) -> str:
         return f"[dim]{time.monotonic() - self.t0:5.1f}s[/]"
 
-    def done(self, message: str, mark: str = "[green]✔[/]") -> None:
+    def done(self, message: str | Text, mark: str = "[green]✔[/]") -> None:
         # A grid keeps a long message wrapping under itself, not under the time.
         line = Table.grid(padding=(0, 1))
         line.add_column(no_wrap=True)
@@ -94,23 +107,29 @@ class Demo:
                         signal.SIGTERM: signal.signal(signal.SIGTERM, _interrupt)}
         console.print(f"[bold]exercise run-demo[/]: the producer/consumer pattern on a real Airflow {self._version()}")
         try:
+            if self.stack.dags is not None and not self._static_checks() and not self.keep:
+                return self.result
             with console.status("Preparing a throwaway Airflow home (template DB, DAG files, `airflow dags reserialize`)..."):
                 self.stack.prepare()
-            self.done(f"Airflow home ready with the {'given DAGs' if self.stack.dags else 'reference solution'}; DAGs serialized into the metadata DB")
+            if self.stack.dags is None:
+                self.done("Airflow home ready with the reference solution; DAGs serialized into the metadata DB")
+            else:
+                self.done(f"Airflow home ready with a copy of {self.stack.dags}; DAGs serialized into the metadata DB")
+                console.print(Padding(Text(f"Airflow runs that copy ({self.stack.dags_folder}): edits to your files have "
+                                           "no effect until you run run-demo again", style="dim"), (0, 0, 0, _DETAIL_INDENT)))
             with console.status(f"Starting `airflow api-server` and `airflow scheduler` on {self.stack.url} ..."):
                 self.stack.start()
                 api = self.stack.wait_healthy()
             self._mark("healthy")
             self._sample_memory()
             self.done(f"Airflow is healthy at {self.stack.url} (api-server pid {self.stack.processes['api-server'].pid}, scheduler pid {self.stack.processes['scheduler'].pid})")
-            self._run_pattern(api, producer, consumer)
-            self.result.ok = True
+            try:
+                self._run_pattern(api, producer, consumer)
+                self.result.ok = True
+            except StepFailed as exc:
+                self._show_failure(exc)
             if self.keep:
                 self._keep_up()
-        except StepFailed as exc:
-            self.done(f"[bold red]{exc.step} failed:[/] {exc.detail}", mark="[bold red]✘[/]")
-            if exc.log:
-                console.print(Panel(exc.log, title="relevant log lines", border_style="red"))
         except (ApiError, EnvironmentProblem) as exc:
             self.done(f"[bold red]failed:[/] {exc}", mark="[bold red]✘[/]")
             for name in self.stack.processes:
@@ -120,17 +139,60 @@ class Demo:
         except KeyboardInterrupt:
             self.done("interrupted", mark=" ")
         finally:
-            with console.status("Stopping Airflow (SIGTERM, then SIGKILL, per process group) and removing its home..."):
-                port = self.stack.port
-                self.result.stop_seconds = self.stack.stop()
-                self.result.port_free = not port or not port_in_use(port)
-            self.done(
-                f"Stopped every process in {self.result.stop_seconds:.1f} s, removed the home; "
-                f"port {port} {'is free' if self.result.port_free else 'is STILL IN USE'}"
-            )
+            self._stop()
             for signum, handler in handlers.items():
                 signal.signal(signum, handler)
         return self.result
+
+    def _stop(self) -> None:
+        if not self.stack.processes:  # nothing was started: only the empty home goes
+            self.stack.stop()
+            return
+        with self.console.status("Stopping Airflow (SIGTERM, then SIGKILL, per process group) and removing its home..."):
+            port = self.stack.port
+            self.result.stop_seconds = self.stack.stop()
+            self.result.port_free = not port or not port_in_use(port)
+        self.done(
+            f"Stopped every process in {self.result.stop_seconds:.1f} s, removed the home; "
+            f"port {port} {'is free' if self.result.port_free else 'is STILL IN USE'}"
+        )
+
+    def _show_failure(self, exc: StepFailed) -> None:
+        self.done(f"[bold red]{exc.step} failed:[/] {exc.detail}", mark="[bold red]✘[/]")
+        if exc.log:
+            self.console.print(Panel(Text(exc.log), title=exc.log_title or "log", border_style="red"))
+
+    def _static_checks(self) -> bool:
+        """`exercise check --static` on the given DAGs first: its failures, in its words. False when the
+        consumer cannot be triggered (then, without --keep, the demo stops before starting Airflow)."""
+        from exercise_cli.errors import UsageError
+        from exercise_cli.grading.grader import grade
+
+        with self.console.status("Static checks, as `exercise check --static`..."):
+            try:
+                report = grade(self.stack.dags, static=True)
+            except (UsageError, EnvironmentProblem) as exc:
+                raise EnvironmentProblem(f"the static checks could not run: {exc}") from None
+        failures = [c for cr in report.criteria for c in cr.checks if c.status == "failed"]
+        if not failures:
+            self.done(f"Static checks of {self.stack.dags} pass (as `exercise check --static`)")
+            return True
+        self.done(f"Static checks of {self.stack.dags}: {len(failures)} failed (as `exercise check --static`)",
+                  mark="[bold red]✘[/]")
+        for check in failures:
+            where = f"{check.file}{':' + str(check.line) if check.line else ''}: " if check.file else ""
+            detail = Text.assemble((where, "cyan"), (check.message, "red"), ("\nhint: " + check.hint) if check.hint else "")
+            self.console.print(Padding(detail, (0, 0, 0, _DETAIL_INDENT)))
+        blocker = next((c for c in failures if c.id in _TRIGGER_BLOCKERS), None)
+        if blocker is None:
+            return True
+        self.cannot_trigger = blocker.message
+        if self.keep:
+            self.done("The consumer cannot be triggered (above); --keep: Airflow starts anyway, to look at it", mark="[yellow]![/]")
+        else:
+            self.done(f"The consumer cannot be triggered (above), so run-demo stops here instead of waiting {self.wait:g} s "
+                      "for it: fix that line and run it again, or add --keep to start Airflow anyway", mark="[bold red]✘[/]")
+        return False
 
     def _version(self) -> str:
         from exercise_cli.grading.template_db import airflow_version
@@ -142,7 +204,8 @@ class Demo:
         missing = [d for d in (producer, consumer) if d not in listed]
         if missing:
             errors = "\n\n".join(f"{e.get('filename')}:\n{(e.get('stack_trace') or '').strip()[-800:]}" for e in api.import_errors())
-            raise StepFailed("loading the DAGs", f"Airflow lists no {' and '.join(missing)} (found: {', '.join(sorted(listed)) or 'none'})", errors)
+            raise StepFailed("loading the DAGs", f"Airflow lists no {' and '.join(missing)} (found: {', '.join(sorted(listed)) or 'none'})",
+                             errors, "Airflow's import errors")
         self.done(f"Airflow lists {producer} and {consumer}")
         api.set_paused(consumer, False)
         self.done(f"Unpaused {consumer}: a paused DAG is not triggered by asset events")
@@ -166,11 +229,13 @@ class Demo:
 
     def _wait_scheduled_run(self, api: AirflowApi, producer: str) -> dict | None:
         deadline = time.monotonic() + self.wait
-        with self.console.status("Waiting for the scheduler to start the producer's scheduled run..."):
+        status, update = self._waiting(f"the scheduler to start the scheduled run of {producer}")
+        with status:
             while time.monotonic() < deadline:
                 runs = api.dag_runs(producer, run_type="scheduled")
                 if runs:
                     return runs[0]
+                update()
                 time.sleep(0.3)
         return None
 
@@ -178,7 +243,8 @@ class Demo:
         """Producer run -> asset event -> the scheduler's asset-triggered consumer run -> its success."""
         state = self._wait_run(api, producer, run_id, f"{kind} producer run")
         if state != "success":
-            raise StepFailed(f"{kind} producer run", f"{run_id} ended {state}", self._task_log_tail(api, producer, run_id))
+            raise StepFailed(f"{kind} producer run", f"{run_id} ended {state}", self._task_log_tail(api, producer, run_id),
+                             f"{producer} task log ({run_id})")
         self._mark(f"{kind}_producer_success")
         self.done(f"Producer run {run_id} succeeded")
         events = api.asset_events(source_dag_id=producer, source_run_id=run_id)
@@ -187,7 +253,9 @@ class Demo:
         event = events[0]
         self.result.event_id = event["id"]
         self.done(f"Asset event #{event['id']}: {event['uri']} from {event['source_dag_id']}.{event['source_task_id']}")
-        consumer_run = self._wait_consumer_run(api, consumer, event["id"])
+        if self.cannot_trigger:
+            raise StepFailed("consumer trigger", f"not waiting for a run of {consumer}: {self.cannot_trigger}")
+        consumer_run = self._wait_consumer_run(api, consumer, event)
         self.result.consumer_run_id = consumer_run["dag_run_id"]
         self.result.consumer_run_type = consumer_run["run_type"]
         self._mark(f"{kind}_consumer_created")
@@ -198,39 +266,81 @@ class Demo:
         state = self._wait_run(api, consumer, consumer_run["dag_run_id"], "consumer run")
         if state != "success":
             raise StepFailed("consumer run", f"{consumer_run['dag_run_id']} ended {state}",
-                             self._task_log_tail(api, consumer, consumer_run["dag_run_id"]))
+                             self._task_log_tail(api, consumer, consumer_run["dag_run_id"]),
+                             f"{consumer} task log ({consumer_run['dag_run_id']})")
         self._mark(f"{kind}_consumer_success")
         self.done(f"Consumer run {consumer_run['dag_run_id']} succeeded")
         return consumer_run, event
 
+    def _waiting(self, what: str) -> tuple[Status, Callable[..., None]]:
+        """A status line naming what is awaited and for how long so far (on a terminal; else one line)."""
+        started = time.monotonic()
+        if not self.console.is_terminal:
+            self.console.print(Padding(Text(f"Waiting up to {self.wait:g} s (--wait) for {what}", style="dim"),
+                                       (0, 0, 0, _DETAIL_INDENT)))
+        status = self.console.status(f"Waiting 0 s of {self.wait:g} s for {what}")
+
+        def update(detail: str = "") -> None:  # the time first: a long line is cut at its end
+            status.update(f"Waiting {time.monotonic() - started:.0f} s of {self.wait:g} s for {what}{detail}")
+            self._sample_memory()
+
+        return status, update
+
     def _wait_run(self, api: AirflowApi, dag_id: str, run_id: str, what: str) -> str:
-        with self.console.status(f"Waiting for the {what}: queued") as status:
-
-            def show(run: dict) -> None:
-                status.update(f"Waiting for the {what} {run_id}: {run['state']}")
-                self._sample_memory()
-
-            state = api.wait_for_run(dag_id, run_id, self.wait, on_poll=show)["state"]
+        status, update = self._waiting(f"the {what} {run_id} to finish")
+        with status:
+            state = api.wait_for_run(dag_id, run_id, self.wait, on_poll=lambda run: update(f": {run['state']}"))["state"]
         if state in FINISHED:
             return state
-        raise StepFailed(what, f"still {state} after {self.wait:g} s (--wait)", self.stack.log_tail("scheduler"))
+        raise StepFailed(what, f"still {state} after {self.wait:g} s (--wait)", self._scheduler_lines(dag_id),
+                         f"scheduler log, lines about {dag_id}")
 
-    def _wait_consumer_run(self, api: AirflowApi, consumer: str, event_id: int) -> dict:
-        with self.console.status("Waiting for the scheduler to turn the asset event into a consumer run..."):
-            run = api.find_triggered_run(consumer, event_id, self.wait, on_poll=self._sample_memory)
+    def _wait_consumer_run(self, api: AirflowApi, consumer: str, event: dict) -> dict:
+        status, update = self._waiting(f"the scheduler to turn asset event #{event['id']} ({event['uri']}) into a run of {consumer}")
+        with status:
+            run = api.find_triggered_run(consumer, event["id"], self.wait, on_poll=update)
         if run is None:
-            raise StepFailed("consumer trigger", f"no asset-triggered run of {consumer} consumed event #{event_id} within {self.wait:g} s",
-                             self.stack.log_tail("scheduler"))
+            details = api.dag_details(consumer)
+            expression = details.get("asset_expression")
+            why = why_not_triggered(consumer, [event["uri"]], sorted(asset_uris(expression)),
+                                    details.get("timetable_summary") or "", expression, waited=self.wait)
+            raise StepFailed("consumer trigger", f"no asset-triggered run of {consumer} consumed event #{event['id']} "
+                             f"within {self.wait:g} s: {why}", self._scheduler_lines(consumer),
+                             f"scheduler log, lines about {consumer}")
         return run
+
+    def _scheduler_lines(self, dag_id: str, count: int = 15) -> str:
+        """The scheduler's own log lines about one DAG (its workers' task output left out)."""
+        lines = self.stack.log_tail("scheduler", 2000).splitlines()
+        return "\n".join([line for line in lines if dag_id in line][-count:])
 
     def _task_lines(self, api: AirflowApi, dag_id: str, run_id: str) -> list[str]:
         return [line for line in api.run_log_lines(dag_id, run_id) if line and not any(n in line for n in _NOISE)]
 
     def _task_log_tail(self, api: AirflowApi, dag_id: str, run_id: str) -> str:
+        """The failed task's own output, then the exception it failed with (Airflow's record), in your paths."""
+        from exercise_cli.trusted.task_logs import error_of, task_output
+
         try:
-            return "\n".join(self._task_lines(api, dag_id, run_id)[-15:])
+            lines: list[str] = []
+            for ti in api.task_instances(dag_id, run_id):
+                if ti.get("state") == "success":
+                    continue
+                records = api.task_log_records(dag_id, run_id, ti["task_id"], max(1, ti.get("try_number") or 1))
+                output = [line for line in task_output(records).splitlines() if line and not any(n in line for n in _NOISE)]
+                trace, _ = error_of(records)
+                lines += [f"task {ti['task_id']} ended {ti.get('state')}:", *output[-10:], *self._your_frames(trace)]
+            return "\n".join(lines)
         except ApiError as exc:
             return str(exc)
+
+    def _your_frames(self, trace: str) -> list[str]:
+        """A traceback's frames in the learner's files (named as theirs, not Airflow's copy), and the exception."""
+        for copied, shown in sorted(self.stack.copied.items(), key=lambda item: -len(item[0])):
+            trace = trace.replace(copied, shown)
+        yours = {f'"{shown}"' for shown in self.stack.copied.values()}
+        return [line for line in trace.strip().splitlines()
+                if not line.lstrip().startswith('File "') or any(name in line for name in yours)]
 
     def _show_consumer_output(self, api: AirflowApi, consumer: str, run_id: str) -> None:
         lines = self._task_lines(api, consumer, run_id)
@@ -273,6 +383,18 @@ class Demo:
         self.console.print(f"airflow dags list-runs {consumer}", markup=False)
         self.console.print("[dim](Airflow 3 takes the DAG id of list-runs without -d; the consumer's asset-triggered "
                            "runs are the ones named asset_triggered__...)[/]")
+        self.console.print("\nThe REST API with curl: Airflow 3 gives a token for a user and password "
+                           "(POST /auth/token), then takes it as `Authorization: Bearer`:")
+        login = json.dumps({"username": USERNAME, "password": self.stack.password})
+        for line in (
+            f"TOKEN=$(curl -s -X POST {self.stack.url}/auth/token -H 'Content-Type: application/json' -d '{login}' "
+            "| python3 -c 'import json, sys; print(json.load(sys.stdin)[\"access_token\"])')",
+            f'curl -s -H "Authorization: Bearer $TOKEN" {self.stack.url}/api/v2/dags/{consumer}/dagRuns',
+        ):
+            self.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        if self.stack.dags is not None:
+            self.console.print(f"[dim]Airflow runs a copy of {self.stack.dags} ({self.stack.dags_folder}): edits to your "
+                               "files have no effect on it; run run-demo again after a change.[/]")
         while all(p.poll() is None for p in self.stack.processes.values()):
             time.sleep(0.5)
         self.console.print("an Airflow process exited; stopping")

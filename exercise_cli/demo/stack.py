@@ -53,6 +53,7 @@ class AirflowStack:
     # The Python whose Airflow serves: this one, or another Airflow 3 version's venv (make compat),
     # which migrates its own database and parses the DAG folder with a dag-processor of its own.
     python: str = sys.executable
+    copied: dict[str, str] = field(default_factory=dict)  # path in the home's DAG folder -> the learner's path
 
     @property
     def url(self) -> str:
@@ -100,7 +101,7 @@ class AirflowStack:
         self.dags_folder.mkdir(parents=True)
         submission = find_submission(self.dags or solution_dir())
         submission.files = [f for f in submission.files if f.name != "__init__.py"]
-        copy_into(submission, self.dags_folder)
+        self.copied = copy_into(submission, self.dags_folder)
         if self.python == sys.executable:
             copy_template_into(self.home)
         else:

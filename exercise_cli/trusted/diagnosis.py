@@ -22,3 +22,13 @@ def why_not_triggered(consumer_id: str, produced: list[str], scheduled: list[str
         f"the event for {produced} was queued for {consumer_id} ({queued} queue entr{'y' if queued == 1 else 'ies'}), "
         f"but its condition {condition} is not met by that Asset alone"
     )
+
+
+def asset_uris(expression: object) -> set[str]:
+    """The Asset URIs an asset expression names, as Airflow writes it in DagModel and the REST API
+    ({"all": [...]}, {"any": [...]}, {"asset": {"uri": ...}})."""
+    if isinstance(expression, dict):
+        if isinstance(expression.get("asset"), dict):
+            return {expression["asset"].get("uri")} - {None}
+        return set().union(*(asset_uris(e) for e in expression.get("all", expression.get("any", [])) or []))
+    return set()

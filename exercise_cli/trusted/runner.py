@@ -32,10 +32,15 @@ def evaluate(course: Course, sub: Submission, kinds: set[str], earlier: dict[str
 
 
 def _opening(course: Course, spec: CheckSpec, sub: Submission, results: dict[str, dict]) -> CheckResult | None:
-    prerequisite = results.get(spec.requires) if spec.requires else None
-    if prerequisite is not None and (prerequisite["status"] == "failed"
-                                     or sub.mode != "static" and prerequisite["status"] != "passed"):
-        return skipped(f"not run: '{course.check(spec.requires).title}' did not pass")
+    for required in spec.requires:
+        prerequisite = results.get(required)
+        if prerequisite is None:
+            continue
+        if prerequisite["status"] == "failed":
+            return skipped(f"not run: '{course.check(required).title}' did not pass")
+        if sub.mode != "static" and prerequisite["status"] != "passed":
+            # It waits itself: this one waits for the same thing, so "not run yet" names only causes.
+            return skipped(prerequisite["message"])
     if spec.kind == "dynamic" and (waiting := not_run(sub)) is not None:
         return waiting
     if spec.needs == "producer" and sub.producer is None:

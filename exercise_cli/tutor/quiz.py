@@ -69,6 +69,8 @@ def take_quiz(console: Console, answers: str | None, dags: Path) -> bool:
     passed = result >= pass_mark
     save_state(dags, quiz_passed=passed, quiz_score=result)
     console.print(f"\n{'[bold green]PASSED' if passed else '[bold red]NOT YET'}[/] {result}/{len(questions)} (pass mark {pass_mark})")
+    if not passed:
+        console.print("Read the answers above, then take it again: [bold]exercise quiz[/]")
     return passed
 
 

@@ -30,3 +30,9 @@ def test_references_resolve_as_airflow_resolves_them(load) -> None:
 def test_a_time_schedule_fails(load) -> None:
     outcome = schedule(load, '"@daily"')
     assert outcome.status == "failed" and "wanted schedule=[processed_data]" in outcome.message
+
+
+def test_scheduled_on_the_producers_very_asset_passes_even_with_a_wrong_uri(load) -> None:
+    """The URI wrong in both DAGs is the producer's check's failure alone."""
+    outcome = consumer_schedule.check(load(HEADER.replace("data-lake", "datalake") + PRODUCER + CONSUMER))
+    assert outcome.status == "passed" and "'s3://datalake/processed_data' alone triggers" in outcome.message

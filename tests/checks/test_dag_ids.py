@@ -42,3 +42,17 @@ def test_no_file_at_all_names_both_ids() -> None:
     outcome = dag_ids.check(sub)
     assert outcome.status == "failed"
     assert outcome.message == "no DAG exercise_5_1_producer or exercise_5_1_consumer, nor one with a close id"
+
+
+def test_a_dag_function_never_called_is_named_with_its_line_and_the_call(load) -> None:
+    outcome = dag_ids.check(load(HEADER + PRODUCER + CONSUMER.replace("data_consumer()\n", "")))
+    assert outcome.status == "failed" and outcome.line == 14  # its @dag(...)
+    assert "data_consumer is decorated with @dag (dag_id 'exercise_5_1_consumer') but never called" in outcome.message
+    assert "add `data_consumer()`" in outcome.message
+
+
+def test_a_missing_id_names_the_todo_that_adds_it(load) -> None:
+    todo = '\n# TODO 4: Turn data_consumer into a DAG with @dag(...): dag_id "exercise_5_1_consumer",\n'
+    outcome = dag_ids.check(load(HEADER + PRODUCER + todo))
+    assert outcome.status == "failed" and outcome.line == 14
+    assert outcome.message == "found exercise_5_1_producer; no exercise_5_1_consumer yet: TODO 4 (line 14) adds it"

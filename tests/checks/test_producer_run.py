@@ -17,3 +17,8 @@ def test_a_failed_task_names_its_error_file_and_line() -> None:
 def test_no_run_reports_what_airflow_refused() -> None:
     outcome = producer_run.check(ran(error="Airflow failed while run producer: KeyError: x"))
     assert outcome.status == "failed" and "KeyError" in outcome.message
+
+
+def test_a_run_of_a_dag_without_tasks_waits_for_the_task() -> None:
+    outcome = producer_run.check(ran(producer_run=dag_run("exercise_5_1_producer", "r", tasks=[])))
+    assert outcome.status == "skipped" and outcome.message == "not run: exercise_5_1_producer has no tasks yet"

@@ -47,3 +47,25 @@ def test_a_failure_without_its_own_hint_gets_the_courses(load) -> None:
     record = evaluate(sub.course, sub, kinds={"static"})["producer_schedule"]
     spec = sub.course.check("producer_schedule")
     assert record["status"] == "failed" and record["hint"] == spec.hint and record["title"] == spec.title
+
+
+def test_a_check_waiting_on_a_waiting_check_gives_its_cause_not_its_title(load) -> None:
+    """'not run yet' names causes only: consumer_message waits on consumer_run, which waits on the scheduler's step."""
+    sub = load(HEADER + PRODUCER)
+    sub.run = ran(producer_run=dag_run("exercise_5_1_producer", "scheduled__1", tasks=[task("process_data")])).run
+    results = evaluate(sub.course, sub, kinds={"static", "dynamic"})
+    assert results["consumer_run"]["status"] == results["consumer_message"]["status"] == "skipped"
+    assert results["consumer_message"]["message"] == results["consumer_run"]["message"]
+    assert "The asset-triggered consumer run succeeds" not in results["consumer_message"]["message"]
+
+
+def test_every_check_a_check_requires_must_pass(load) -> None:
+    """asset_event requires the outlet check and the run: a wrong URI fails the outlet check alone."""
+    sub = load(HEADER.replace("data-lake", "datalake") + PRODUCER)
+    sub.run = ran(producer_run=dag_run("exercise_5_1_producer", "scheduled__1", tasks=[task("process_data")]),
+                  asset_events=[{"id": 1, "uri": "s3://datalake/processed_data", "source_dag_id": "exercise_5_1_producer",
+                                 "source_task_id": "process_data"}]).run
+    results = evaluate(sub.course, sub, kinds={"static", "dynamic"})
+    assert results["producer_outlet"]["status"] == "failed" and results["producer_run"]["status"] == "passed"
+    assert results["asset_event"]["status"] == "skipped"
+    assert "'A producer task declares the Asset" in results["asset_event"]["message"]

@@ -14,3 +14,8 @@ def test_midnight_in_the_dags_own_time_zone_passes(load) -> None:
 def test_fails_on_another_date_with_the_line(load) -> None:
     outcome = start_dates.check(load(HEADER + PRODUCER.replace("datetime(2024, 1, 1)", "datetime(2024, 2, 1)")))
     assert outcome.status == "failed" and "start_date=2024-02-01" in outcome.message and outcome.line == 5
+
+
+def test_one_dag_starts_on(load) -> None:
+    outcome = start_dates.check(load(HEADER + PRODUCER))
+    assert outcome.status == "passed" and outcome.message == "exercise_5_1_producer starts on 2024-01-01"

@@ -11,3 +11,8 @@ def test_fails_naming_what_is_missing_and_unexpected(load) -> None:
     outcome = tags.check(load(HEADER + PRODUCER.replace('"module-05"', '"module-5"')))
     assert outcome.status == "failed" and "missing ['module-05']; unexpected ['module-5']" in outcome.message
     assert outcome.hint == 'tags=["exercise", "module-05", "assets", "producer"]'
+
+
+def test_the_tags_are_shown_as_written(load) -> None:
+    outcome = tags.check(load(HEADER + PRODUCER.replace('["exercise", "module-05", "assets", "producer"]', '["producer", "exercise"]')))
+    assert outcome.status == "failed" and 'has tags=["producer", "exercise"]' in outcome.message

@@ -1,0 +1,133 @@
+"""The starter's TODOs, done in order (tests/submissions/*_todoN_*), each graded in full mode: every step
+moves the checklist forward, the score rises where a criterion can pass, and each failure names the
+next step at its line. Also: a @dag function never called, and one wrong URI shared by both DAGs."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SUBMISSIONS, graded, submission
+from exercise_cli.course import starter_file
+
+# fixture -> (score, {check id: (status, text the message holds, line)} for every check that did not pass)
+PATH: dict[str, tuple[float, dict[str, tuple[str, str, int | None]]]] = {
+    "fails_todo0_untouched_starter": (0, {
+        "dag_ids": ("failed", "no DAGs yet: start with the first TODO, the Asset", 14),
+        "start_dates": ("skipped", "no exercise DAG loaded yet", None),
+        "tags": ("skipped", "no exercise DAG loaded yet", None),
+        "registered_in_db": ("skipped", "no producer DAG yet", None),
+        "producer_schedule": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "producer_outlet": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "producer_run": ("skipped", "no producer DAG yet", None),
+        "asset_event": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "processing_timestamp": ("skipped", "no producer DAG yet", None),
+        "consumer_schedule": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "consumer_triggered": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "reads_triggering_events": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "consumer_run": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "consumer_message": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "consumer_names_asset": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "asset_registered": ("skipped", "no producer DAG yet", None),
+    }),
+    "fails_todo1_asset_only": (0, {
+        "dag_ids": ("failed", "the Asset is defined (line 15); no DAG yet: next, turn data_producer into a DAG", 18),
+        "start_dates": ("skipped", "no exercise DAG loaded yet", None),
+        "tags": ("skipped", "no exercise DAG loaded yet", None),
+        "registered_in_db": ("skipped", "no producer DAG yet", None),
+        "producer_schedule": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "producer_outlet": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "producer_run": ("skipped", "no producer DAG yet", None),
+        "asset_event": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "processing_timestamp": ("skipped", "no producer DAG yet", None),
+        "consumer_schedule": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "consumer_triggered": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "reads_triggering_events": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "consumer_run": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "consumer_message": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "consumer_names_asset": ("skipped", "no DAG exercise_5_1_producer yet", None),
+        "asset_registered": ("skipped", "no producer DAG yet", None),
+    }),
+    # The DAG exists at once (the starter calls both functions): its schedule, dates and tags get their ✔.
+    "fails_todo2_producer_without_task": (0, {
+        "dag_ids": ("failed", "found exercise_5_1_producer; no exercise_5_1_consumer yet: TODO 4 (line 33) adds it", 33),
+        "registered_in_db": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "producer_outlet": ("failed", "exercise_5_1_producer has no tasks yet: TODO 3 (line 28) adds the task with outlets", 28),
+        "producer_run": ("skipped", "not run: exercise_5_1_producer has no tasks yet", None),
+        "asset_event": ("skipped", "'A producer task declares the Asset", None),
+        "processing_timestamp": ("skipped", "not run: exercise_5_1_producer has no tasks yet", None),
+        "consumer_schedule": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "consumer_triggered": ("skipped", "'A producer task declares the Asset", None),
+        "reads_triggering_events": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "consumer_run": ("skipped", "'A producer task declares the Asset", None),
+        "consumer_message": ("skipped", "'A producer task declares the Asset", None),
+        "consumer_names_asset": ("skipped", "'A producer task declares the Asset", None),
+        "asset_registered": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+    }),
+    "fails_todo3_no_consumer_yet": (1, {
+        "dag_ids": ("failed", "found exercise_5_1_producer; no exercise_5_1_consumer yet: TODO 4 (line 40) adds it", 40),
+        "registered_in_db": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "consumer_schedule": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "consumer_triggered": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "reads_triggering_events": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "consumer_run": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "consumer_message": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "consumer_names_asset": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+        "asset_registered": ("skipped", "no DAG exercise_5_1_consumer yet", None),
+    }),
+    "fails_todo4_consumer_without_task": (4, {
+        "reads_triggering_events": ("failed", "exercise_5_1_consumer has no tasks yet: TODO 5 (line 50) adds the task "
+                                    "that reads triggering_asset_events", 50),
+        "consumer_run": ("skipped", "not run: exercise_5_1_consumer has no tasks yet", None),
+        "consumer_message": ("skipped", "not run: exercise_5_1_consumer has no tasks yet", None),
+        "consumer_names_asset": ("skipped", "not run: exercise_5_1_consumer has no tasks yet", None),
+    }),
+    "passes_todo5_all_done": (5, {}),
+}
+
+
+def not_passed(report) -> dict[str, tuple[str, str, int | None]]:
+    return {c.id: (c.status, c.message, c.line) for cr in report.criteria if cr.counts for c in cr.checks
+            if c.status != "passed"}
+
+
+@pytest.mark.parametrize("name", list(PATH))
+def test_each_todo_done_in_order_moves_the_checklist(name: str) -> None:
+    score, expected = PATH[name]
+    report = graded(submission(name), static=False)
+    found = not_passed(report)
+    assert sorted(found) == sorted(expected), found
+    for check_id, (status, text, line) in expected.items():
+        assert found[check_id][0] == status, (check_id, found[check_id])
+        assert text in found[check_id][1], (check_id, found[check_id])
+        if line is not None:
+            assert found[check_id][2] == line, (check_id, found[check_id])
+    assert report.score() == (score, 5)
+    assert report.passed == name.startswith("passes_")
+
+
+def test_the_path_starts_at_the_starter_itself() -> None:
+    assert (SUBMISSIONS / "fails_todo0_untouched_starter" / "dags.py").read_text() == starter_file().read_text()
+
+
+def test_the_score_never_falls_along_the_path() -> None:
+    scores = [PATH[name][0] for name in PATH]
+    assert scores == sorted(scores) and scores[-1] == 5
+
+
+def test_a_dag_function_never_called_is_named_with_its_line_and_the_call() -> None:
+    result = graded(submission("fails_consumer_never_called"), static=True).check("dag_ids")
+    assert result.status == "failed"
+    assert "data_consumer is decorated with @dag (dag_id 'exercise_5_1_consumer') but never called" in result.message
+    assert "add `data_consumer()`" in result.message
+    assert result.file.endswith("fails_consumer_never_called/dags.py") and result.line == 32
+
+
+def test_one_wrong_uri_shared_by_both_dags_is_one_failure_at_the_assets_line() -> None:
+    report = graded(submission("fails_shared_wrong_uri"), static=False)
+    failures = [c for cr in report.criteria for c in cr.checks if c.status == "failed"]
+    assert len(failures) == 1, [(c.id, c.message) for c in failures]
+    (failure,) = failures
+    assert failure.id == "producer_outlet"
+    assert failure.file.endswith("fails_shared_wrong_uri/dags.py") and failure.line == 10  # processed_data = Asset(...)
+    assert "'s3://datalake/processed_data', wanted 's3://data-lake/processed_data'" in failure.message
+    assert report.check("consumer_schedule").status == "passed"  # scheduled on the producer's very Asset
