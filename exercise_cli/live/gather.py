@@ -16,7 +16,7 @@ from typing import Callable
 from exercise_cli.checks._errors import last_frame_in
 from exercise_cli.facts import DagRunFacts, RunFacts, Submission, TaskRun
 from exercise_cli.live.rest import FINISHED, AirflowApi, ApiError, parse_time, scheduled_run_due
-from exercise_cli.trusted.diagnosis import why_not_triggered
+from exercise_cli.trusted.diagnosis import asset_uris, why_not_triggered
 from exercise_cli.trusted.protocol import ProgressWriter
 from exercise_cli.trusted.task_logs import error_of, task_output
 
@@ -135,7 +135,7 @@ class _Gatherer:
             details = self.details.get(self.consumer, {})
             expression = details.get("asset_expression")
             self.facts.trigger_diagnosis = why_not_triggered(
-                self.consumer, sorted({e["uri"] for e in self.facts.asset_events or []}), sorted(_uris(expression)),
+                self.consumer, sorted({e["uri"] for e in self.facts.asset_events or []}), sorted(asset_uris(expression)),
                 details.get("timetable_summary") or "", expression, waited=patience)
         return ours
 
@@ -233,12 +233,3 @@ def _event(event: dict) -> dict:
         "source_run_id": event.get("source_run_id"),
         "timestamp": event.get("timestamp"),
     }
-
-
-def _uris(expression: object) -> set[str]:
-    """The Asset URIs an asset expression names ({"all": [...]}, {"any": [...]}, {"asset": {"uri": ...}})."""
-    if isinstance(expression, dict):
-        if isinstance(expression.get("asset"), dict):
-            return {expression["asset"].get("uri")} - {None}
-        return set().union(*(_uris(e) for e in expression.get("all", expression.get("any", [])) or []))
-    return set()
