@@ -13,8 +13,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 import yaml
@@ -36,9 +38,18 @@ def _source(name: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def platform_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A Gradescope-like root with the zip unpacked into source/ and setup.sh run."""
-    root = tmp_path_factory.mktemp("autograder")
+def platform_root() -> Iterator[Path]:
+    """A Gradescope-like root with the zip unpacked into source/ and setup.sh run: a folder others may
+    enter, as /autograder is (pytest's own temporary folders are closed to other users)."""
+    root = Path(tempfile.mkdtemp(prefix="exercise-autograder-"))
+    os.chmod(root, 0o755)
+    try:
+        yield _set_up(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _set_up(root: Path) -> Path:
     bundle = root / "autograder.zip"
     result = CliRunner().invoke(app, ["autograder", "gradescope", str(bundle), "--task-timeout", "5"])
     assert result.exit_code == 0, result.output

@@ -212,6 +212,7 @@ def _probe(tier: str) -> str:
 
     uid = allocate_uid()
     scratch = tempfile.mkdtemp(prefix="exercise-probe-")
+    packages = _package_files()
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -222,6 +223,12 @@ def _probe(tier: str) -> str:
                 os.chown(scratch, uid, uid)
             enter(Jail(scratch=scratch, uid=uid, tier=tier), keep_fds={write})
             importlib.import_module("colorsys")  # an import after the uid change (not imported before)
+            for path in packages:  # packages find their data files by resolved paths: these must be readable
+                try:
+                    open(os.path.realpath(path), "rb").close()
+                except OSError as exc:
+                    raise OSError(f"the sandbox's user cannot read the installed packages at {os.path.dirname(path)} "
+                                  f"({exc.strerror}): install the grader where other users may read it") from None
         except BaseException as exc:  # noqa: BLE001 - any failure is the answer
             os.write(write, f"{type(exc).__name__}: {exc}".encode()[:500])
             code = SETUP_FAILED
@@ -235,6 +242,22 @@ def _probe(tier: str) -> str:
     if os.waitstatus_to_exitcode(status) == 0 and not said:
         return ""
     return f"refused ({said or 'exit status ' + str(status)})"
+
+
+def _package_files() -> list[str]:
+    """A file of each package the children import, found without importing it (the CLI imports no Airflow).
+
+    The standard library may sit behind a closed folder (the container tier reaches it through
+    descriptors); the packages may not, since some find their data files through resolved paths.
+    """
+    import importlib.util
+
+    found = []
+    for name in ("airflow", "exercise_cli"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            found.append(spec.origin)
+    return found
 
 
 def _open_fds() -> set[int]:
@@ -364,6 +387,12 @@ def _reroute_imports(reach: dict[str, str]) -> None:
         search = getattr(module, "__path__", None)
         if isinstance(search, list):
             search[:] = [moved(p) for p in search]
+        # Packages find their data files beside __file__ (pkgutil.get_data: Airflow's schema.json).
+        if isinstance(getattr(module, "__file__", None), str):
+            module.__file__ = moved(module.__file__)
+        loader = getattr(module, "__loader__", None)
+        if isinstance(getattr(loader, "path", None), str):
+            loader.path = moved(loader.path)
     sys.path_importer_cache.clear()
     importlib.invalidate_caches()
 
