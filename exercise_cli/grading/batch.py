@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from exercise_cli.course import load_course
-from exercise_cli.errors import UsageError
+from exercise_cli.errors import EnvironmentProblem, UsageError, describe_os_error
 from exercise_cli.grading.grader import grade
 from exercise_cli.grading.template_db import ensure_template
 
@@ -50,12 +50,22 @@ def grade_one(
         report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout, isolation=isolation,
                        launcher=launcher)
     except Exception as exc:  # one submission's trouble is recorded, never the batch's end
-        return Row(path.name, error=f"{type(exc).__name__}: {exc}", seconds=time.monotonic() - started)
+        return Row(path.name, error=_one_line(exc), seconds=time.monotonic() - started)
     earned, total = report.score(weights)
     return Row(
         path.name, earned, total, report.passed,
         {c.id: c.status for c in report.criteria}, round(time.monotonic() - started, 2), isolation=report.isolation,
     )
+
+
+def _one_line(exc: Exception) -> str:
+    """Why a submission could not be graded: the grader's own words for a fault it knows (a full disk,
+    a read-only folder, no .py file), the exception's name and text otherwise."""
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
+    if isinstance(exc, (UsageError, EnvironmentProblem)):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 
 
 def grade_all(
