@@ -68,7 +68,7 @@ def init(
         save_state(directory)  # marks the folder as the learner's: checks record progress here
     except FileExistsError as exc:
         raise _fail(f"{exc.args[0]} already exists; nothing was changed (use --force to replace it, keeping a backup)", EXIT_FAILED) from None
-    except UsageError as exc:
+    except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     console = _console()
     if backup:
@@ -325,7 +325,7 @@ def quiz(
 
     try:
         passed = take_quiz(_console(), answers, dags)
-    except UsageError as exc:
+    except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     raise typer.Exit(0 if passed else EXIT_FAILED)
 
@@ -341,14 +341,14 @@ def reset(
     from exercise_cli.tutor.workspace import write_starter
 
     target = directory / load_course().starter
-    if target.exists() and not yes:
+    if os.path.lexists(target) and not yes:
         if not sys.stdin.isatty():
             raise _fail("reset needs confirmation: run it in a terminal or pass --yes")
         _console().print(f"This replaces [cyan]{target}[/] with the starter; your file is kept as a .bak.")
         typer.confirm("Reset?", abort=True)
     try:
         written, backup = write_starter(directory, force=True)
-    except UsageError as exc:
+    except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     save_state(directory, hints_seen=0, last_check_passed=False)  # a fresh start: hints fold again
     if backup:

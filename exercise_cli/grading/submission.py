@@ -15,6 +15,7 @@ from exercise_cli.errors import UsageError
 
 MAX_FILES = 500
 MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 64  # folders inside a submission: deeper, and os.walk, copying and Airflow's walk recurse past Python's limit
 
 
 @dataclass
@@ -45,6 +46,8 @@ def find_submission(path: str | os.PathLike) -> SubmissionFiles:
     files = []
     for folder, dirnames, filenames in os.walk(p):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__pycache__")))
+        if dirnames and len(Path(folder).relative_to(p).parts) >= MAX_DEPTH:  # before the walk recurses deeper
+            raise UsageError(f"{given} nests folders more than {MAX_DEPTH} deep; a submission may nest at most {MAX_DEPTH}")
         files.extend(Path(folder, name).resolve() for name in sorted(filenames) if name.endswith(".py"))
     if not files:
         raise UsageError(f"no .py files in {given}: run `exercise init {given}` to get the starter")
