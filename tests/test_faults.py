@@ -8,14 +8,16 @@ import csv
 import errno
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import pytest
-from procs import cli_env, error_lines, fill, run, tmpdir_of_its_own, tmpfs  # noqa: F401 - a fixture
+from procs import cli_env, error_lines, fill, run, start, tmpdir_of_its_own, tmpfs, wait_for  # noqa: F401 - a fixture
 
 from conftest import SUBMISSIONS, class_folder
 from exercise_cli.course import solution_dir
@@ -143,3 +145,22 @@ def test_template_is_built_once_by_checks_that_start_together(tmp_path: Path) ->
     assert not list(version_dir.glob("build-*"))
     assert (version_dir / "airflow.db").stat().st_size > 100_000
 
+
+
+def test_watch_says_a_full_tmpdir_and_keeps_watching(tmp_path: Path) -> None:
+    dags = tmp_path / "dags"
+    shutil.copytree(SUBMISSIONS / "passes_cron_schedule", dags)
+    with tmpfs("24m", fill_to=4 * 2**20) as tmpdir:
+        proc = start(["watch", str(dags)], cli_env(tmpdir))
+        output: list[str] = []
+        reader = threading.Thread(target=lambda: output.extend(proc.stdout), daemon=True)
+        reader.start()
+        try:
+            wait_for(lambda: any(line.startswith("error: ") and "No space left on device" in line for line in output),
+                     timeout=60, what="the check's error line")
+            wait_for(lambda: any("watching" in line for line in output), timeout=10, what="watch to go on")
+            assert proc.poll() is None
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 143 and "Traceback" not in "".join(output) + err

@@ -141,10 +141,12 @@ def test_the_next_run_removes_what_a_sigkilled_run_left(tmpdir_of_its_own: Path)
     proc.kill()  # SIGKILL: no clean-up can run
     proc.communicate()
     for pid in orphans:  # the test stops what the killed CLI could not; its folder is the next run's to remove
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    wait_for(lambda: not still_running(orphans), timeout=10, what="the killed run's processes to end")
     left = sorted(tmpdir_of_its_own.glob("exercise-check-*"))
     assert left, "the killed run left no folder: nothing to test"
     owner_alive = tmpdir_of_its_own / f"exercise-check-{os.getpid()}-inuse"  # this test process owns it
