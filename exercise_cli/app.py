@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -13,7 +14,7 @@ import typer
 from rich.console import Console
 
 from exercise_cli import __version__
-from exercise_cli.errors import EnvironmentProblem, UsageError
+from exercise_cli.errors import EnvironmentProblem, Interrupted, UsageError, describe_os_error
 from exercise_cli.results import EXIT_FAILED, EXIT_USAGE
 
 app = typer.Typer(
@@ -74,7 +75,7 @@ def init(
         save_state(directory)  # marks the folder as the learner's: checks record progress here
     except FileExistsError as exc:
         raise _fail(f"{exc.args[0]} already exists; nothing was changed (use --force to replace it, keeping a backup)", EXIT_FAILED) from None
-    except UsageError as exc:
+    except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     console = _console()
 
@@ -371,7 +372,7 @@ def quiz(
 
     try:
         passed = take_quiz(_console(), answers, dags)
-    except UsageError as exc:
+    except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     raise typer.Exit(0 if passed else EXIT_FAILED)
 
@@ -387,14 +388,14 @@ def reset(
     from exercise_cli.tutor.workspace import write_starter
 
     target = directory / load_course().starter
-    if target.exists() and not yes:
+    if os.path.lexists(target) and not yes:
         if not sys.stdin.isatty():
             raise _fail("reset needs confirmation: run it in a terminal or pass --yes")
         _console().print(f"This replaces [cyan]{target}[/] with the starter; your file is kept as a .bak.")
         typer.confirm("Reset?", abort=True)
     try:
         written, backup = write_starter(directory, force=True)
-    except UsageError as exc:
+    except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     save_state(directory, hints_seen=0, last_check_passed=False)  # a fresh start: hints fold again
     if backup:
@@ -469,13 +470,19 @@ def grade_class(
             with _warm_server(console) as server:
                 grade_all(submissions, jobs=jobs, static=static, timeout=timeout, task_timeout=task_timeout,
                           weights=weights, isolation=isolation, on_row=on_row, launcher=server.launch if server else None)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: the graded rows are kept
             interrupted = True
         except EnvironmentProblem as exc:
             raise _fail(str(exc)) from None
     render_gradebook(console, book.rows, submissions)
     if interrupted:
-        raise _fail("interrupted: the gradebook keeps the rows graded so far", 130)
+        raise _interrupted("the gradebook keeps the rows graded so far")
+    ungraded = [row.submission for row in book.rows if row.error]
+    if ungraded:
+        from rich.markup import escape
+
+        raise _fail(f"{len(ungraded)} of {len(submissions)} submissions could not be graded ({escape(', '.join(ungraded[:3]))}"
+                    f"{', ...' if len(ungraded) > 3 else ''}): see the note column")
 
 
 @app.command()
@@ -492,9 +499,8 @@ def watch(
     try:
         with _warm_server(console) as server:
             watch_and_grade(console, path, task_timeout, server.launch if server else None, show=lambda r: _emit(r, False))
-    except KeyboardInterrupt:
-        pass
-    console.print("stopped watching")
+    except KeyboardInterrupt:  # Ctrl-C (how watching ends), SIGTERM, SIGHUP
+        raise _interrupted("stopped watching, and every check it started") from None
 
 
 @contextmanager
@@ -515,5 +521,60 @@ def _warm_server(console: Console) -> Iterator[object]:
         server.close()
 
 
+class _Stop:
+    """The signal that stopped this command (None until one does), and whether the command said so itself."""
+
+    signum: int | None = None
+    said = False
+
+
+def _on_stop_signal(signum: int, frame: object) -> None:
+    """SIGINT, SIGTERM and SIGHUP all stop the command the way Ctrl-C does: grading children in every
+    thread are stopped, throwaway folders removed on the way out, one line said."""
+    if _Stop.signum is not None:
+        return  # a second signal while stopping: the stop under way is bounded, let it finish
+    _Stop.signum = signum
+    from exercise_cli.grading.process import stop_children
+
+    stop_children(signum)
+    raise Interrupted(signum)
+
+
+def _interrupted(note: str) -> typer.Exit:
+    """The interrupted command's one line, and its exit code: 128 + the signal (130, 143, 129)."""
+    signum = _Stop.signum or signal.SIGINT
+    _Stop.said = True
+    _say_error(f"interrupted ({signal.Signals(signum).name}): {note}")
+    return typer.Exit(128 + signum)
+
+
+def _say_error(message: str) -> None:
+    try:
+        from rich.markup import escape
+
+        _console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+    except OSError:  # the terminal is gone (SIGHUP): the exit code still says it
+        pass
+
+
 def main() -> None:
-    app()
+    """The entry point: the one place the machine's faults and stop signals become a line and an exit code."""
+    import exercise_cli.grading.process  # noqa: F401 - imported now, not inside a signal handler
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup's SIGHUP, a background job's SIGINT stay ignored
+            signal.signal(signum, _on_stop_signal)
+    try:
+        app()
+    except (SystemExit, KeyboardInterrupt):
+        if _Stop.signum is None:
+            raise
+        if not _Stop.said:
+            _interrupted("stopped every process it started and removed its temporary folders")
+        sys.exit(128 + _Stop.signum)
+    except OSError as exc:  # a full disk, a read-only folder, a missing output folder: the machine's, not the learner's
+        _say_error(describe_os_error(exc))
+        sys.exit(EXIT_USAGE)
+    except (UsageError, EnvironmentProblem) as exc:
+        _say_error(str(exc))
+        sys.exit(EXIT_USAGE)

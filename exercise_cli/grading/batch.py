@@ -13,7 +13,7 @@ from typing import Callable
 
 from exercise_cli.atomic_file import write_atomically
 from exercise_cli.course import load_course
-from exercise_cli.errors import UsageError
+from exercise_cli.errors import EnvironmentProblem, UsageError, describe_os_error
 from exercise_cli.grading.grader import grade
 from exercise_cli.grading.template_db import ensure_template
 from exercise_cli.learner_text import clean
@@ -58,13 +58,22 @@ def grade_one(
         report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout, isolation=isolation,
                        launcher=launcher)
     except Exception as exc:  # one submission's trouble is recorded, never the batch's end
-        return Row(submission_name(path), error=clean(f"{type(exc).__name__}: {exc}", limit=1000),
-                   seconds=time.monotonic() - started)
+        return Row(submission_name(path), error=clean(_one_line(exc), limit=1000), seconds=time.monotonic() - started)
     earned, total = report.score(weights)
     return Row(
         submission_name(path), earned, total, report.passed,
         {c.id: c.status for c in report.criteria}, round(time.monotonic() - started, 2), isolation=report.isolation,
     )
+
+
+def _one_line(exc: Exception) -> str:
+    """Why a submission could not be graded: the grader's own words for a fault it knows (a full disk,
+    a read-only folder, no .py file), the exception's name and text otherwise."""
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
+    if isinstance(exc, (UsageError, EnvironmentProblem)):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 
 
 def grade_all(

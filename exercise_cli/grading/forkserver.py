@@ -13,13 +13,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.grading.process import airflow_env, install_local_settings, signal_group
+from exercise_cli.grading.process import airflow_env, install_local_settings, make_throwaway, signal_group
 
 _TAIL = 32 * 1024
 
@@ -56,7 +55,17 @@ class ForkServer:
         self._start()
 
     def _start(self) -> None:
-        self.home = Path(tempfile.mkdtemp(prefix="exercise-forkserver-"))
+        self.home = make_throwaway("exercise-forkserver-")
+        try:
+            self._spawn()
+        except BaseException:  # interrupted or failed while it starts: stop it, remove its folder
+            self.close()
+            raise
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _spawn(self) -> None:
+        self.proc = None
         install_local_settings(self.home)
         (self.home / "dags").mkdir()
         self.proc = subprocess.Popen(
@@ -72,10 +81,7 @@ class ForkServer:
         ready = self.proc.stdout.readline()
         if b'"ready"' not in ready:
             error = (self.home / "server.err").read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
-            self.close()
             raise EnvironmentProblem(f"the warm grading process did not start: {error[0]}")
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -106,17 +112,18 @@ class ForkServer:
         return ForkedChild(self, pid, home)
 
     def close(self) -> None:
-        try:
-            if self.proc.stdin:
-                self.proc.stdin.close()
-        except OSError:
-            pass
-        signal_group(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            signal_group(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+        if self.proc is not None:
+            try:
+                if self.proc.stdin:
+                    self.proc.stdin.close()
+            except OSError:
+                pass
+            signal_group(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                signal_group(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
         shutil.rmtree(self.home, ignore_errors=True)
 
     def __enter__(self) -> ForkServer:

@@ -8,7 +8,9 @@ kills its whole process group if the check as a whole runs past --timeout.
 from __future__ import annotations
 
 import collections
+import errno
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,11 +23,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from exercise_cli.errors import Interrupted
 from exercise_cli.learner_text import clean
 from exercise_cli.trusted.protocol import Job, read_progress
 from exercise_cli.untrusted import environment
 
 _TAIL_BYTES = 32 * 1024
+# A full check's home holds about 2 MiB (the DB, its WAL, task logs); below this much free space the
+# grader would fail for want of room, so it says so rather than report the learner's code failing.
+MIN_FREE_BYTES = 16 * 2**20
+# Throwaway folders carry their owner's pid: exercise-check-<pid>-<random>.
+_THROWAWAY = re.compile(r"exercise-(?:[a-z]+-)*(?P<pid>\d+)-\w+")
+_swept = threading.Lock()
+_swept_done = False
+# Set when the CLI is told to stop (SIGINT/SIGTERM/SIGHUP): every run_worker, in any thread, stops its child.
+_stopping = threading.Event()
+_stop_signal = signal.SIGINT
 
 
 @dataclass
@@ -41,10 +54,75 @@ class ChildOutcome:
         return any(e.get("event") == "done" for e in self.events)
 
 
+def stop_children(signum: int) -> None:
+    """Stop every grading child this process runs (their run_worker raises Interrupted), in every thread."""
+    global _stop_signal
+    _stop_signal = signum
+    _stopping.set()
+
+
+def make_throwaway(prefix: str, parent: str | None = None) -> Path:
+    """A new folder in `parent` (else TMPDIR) named with this process's id (so a later run can tell it is
+    stale), on a disk with room for a check. The first call also removes the folders of runs that were killed."""
+    remove_stale_throwaways()
+    home = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+    try:
+        ensure_room(home.parent)
+    except OSError:
+        shutil.rmtree(home, ignore_errors=True)
+        raise
+    return home
+
+
+def ensure_room(folder: Path, advice: str = "free some, or set TMPDIR to a folder on another disk") -> None:
+    """OSError(ENOSPC) naming the folder when its disk has less than MIN_FREE_BYTES free."""
+    free = shutil.disk_usage(folder).free
+    if free < MIN_FREE_BYTES:
+        advice = f": {advice}" if advice else ""
+        raise OSError(errno.ENOSPC, f"{os.strerror(errno.ENOSPC)} ({free // 2**20} MiB free; grading needs "
+                      f"{MIN_FREE_BYTES // 2**20} MiB{advice})", str(folder))
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's: alive
+        return True
+    return True
+
+
+def remove_stale_throwaways(folder: Path | None = None) -> list[Path]:
+    """Remove this user's throwaway folders whose owner process is gone (a run killed by SIGKILL cannot
+    clean up after itself). Once per process; a folder whose owner is alive is never touched."""
+    global _swept_done
+    with _swept:
+        if _swept_done and folder is None:
+            return []
+        _swept_done = True
+        removed = []
+        try:
+            entries = list(os.scandir(folder or tempfile.gettempdir()))
+        except OSError:
+            return removed
+        for entry in entries:
+            match = _THROWAWAY.fullmatch(entry.name)
+            try:
+                if not match or not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                    continue
+            except OSError:
+                continue
+            if not process_alive(int(match["pid"])):
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed.append(Path(entry.path))
+        return removed
+
+
 @contextmanager
 def throwaway_home(prefix: str = "exercise-", parent: str | None = None) -> Iterator[Path]:
     """A fresh folder for one check (in `parent`, else TMPDIR), removed afterwards whatever happens."""
-    home = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    home = make_throwaway(prefix, parent)
     try:
         yield home
     finally:
@@ -158,6 +236,8 @@ def run_worker(
     on_event: Callable[[dict], None] | None = None,
     launcher: Launcher | None = None,
 ) -> ChildOutcome:
+    if _stopping.is_set():  # the CLI is stopping: start nothing more
+        raise Interrupted(_stop_signal)
     job_path = job.write()
     started = time.monotonic()
     child = (launcher or SpawnedChild)(job_path, job.home, env)
@@ -175,6 +255,8 @@ def run_worker(
                     on_event(event)
             if child.poll() is not None:
                 break
+            if _stopping.is_set():
+                raise Interrupted(_stop_signal)
             if time.monotonic() - started > timeout:
                 outcome.stopped_because = "timeout"
                 kill_group(child)
@@ -191,4 +273,6 @@ def run_worker(
     outcome.returncode = child.poll()
     _, stderr_tail = child.tails()
     outcome.stderr_tail = clean(stderr_tail, _TAIL_BYTES)  # what the grading process printed may quote learner text
+    if not outcome.finished and outcome.stopped_because != "timeout":
+        ensure_room(Path(job.home))  # it died for want of space: the machine's fault, not the learner's
     return outcome

@@ -16,6 +16,7 @@ from exercise_cli.learner_text import clean
 
 MAX_FILES = 500
 MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 64  # folders inside a submission: deeper, and os.walk, copying and Airflow's walk recurse past Python's limit
 
 
 @dataclass
@@ -53,6 +54,8 @@ def find_submission(path: str | os.PathLike) -> SubmissionFiles:
         for name in [d for d in dirnames if os.path.islink(os.path.join(folder, d))]:
             sub.skipped.append(sub.display(Path(folder, name)) + "/")
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__pycache__")) and not os.path.islink(os.path.join(folder, d)))
+        if dirnames and len(Path(folder).relative_to(root).parts) >= MAX_DEPTH:  # before the walk recurses deeper
+            raise UsageError(f"{given} nests folders more than {MAX_DEPTH} deep; a submission may nest at most {MAX_DEPTH}")
         for name in sorted(n for n in filenames if n.endswith(".py")):
             file = Path(folder, name)
             if _regular(file):

@@ -10,7 +10,8 @@ import tomllib
 from rich.console import Console
 from rich.markup import escape
 
-from exercise_cli.errors import UsageError
+from exercise_cli.errors import EnvironmentProblem, UsageError
+from exercise_cli.tutor.state import load_state, save_state, state_path
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,6 @@ def score(picks: list[int], questions: list[Question]) -> int:
 
 def take_quiz(console: Console, answers: str | None, dags: Path) -> bool:
     """Ask each question (or take `answers`), show the right answers with why, keep the result; True if passed."""
-    from exercise_cli.tutor.state import save_state
-
     questions, pass_mark = load_quiz()
     if answers is not None:
         try:
@@ -67,11 +66,25 @@ def take_quiz(console: Console, answers: str | None, dags: Path) -> bool:
                           f"{escape(question.choices[question.answer])}. {escape(question.why)}")
     result = score(picks, questions)
     passed = result >= pass_mark
-    save_state(dags, quiz_passed=passed, quiz_score=result)
+    saved = _save_result(dags, passed, result)
     console.print(f"\n{'[bold green]PASSED' if passed else '[bold red]NOT YET'}[/] {result}/{len(questions)} (pass mark {pass_mark})")
+    if not saved:
+        raise EnvironmentProblem(f"this result could not be saved in {state_path(dags)} (is the folder read-only or "
+                                 "full?), so `exercise check` does not count it; take the quiz again where it can be saved")
     if not passed:
         console.print("Read the answers above, then take it again: [bold]exercise quiz[/]")
     return passed
+
+
+def _save_result(dags: Path, passed: bool, result: int) -> bool:
+    """Keep the result in the learner's progress file; True only if the file now holds it (a read-only
+    or full folder keeps the old file, and the quiz must not claim what it could not keep)."""
+    try:
+        save_state(dags, quiz_passed=passed, quiz_score=result)
+    except OSError:
+        return False
+    kept = load_state(dags)
+    return kept.get("quiz_passed") == passed and kept.get("quiz_score") == result
 
 
 def _ask(console: Console, number: int, question: Question) -> int:

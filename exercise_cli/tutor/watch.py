@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Callable
 
 from rich.console import Console
+from rich.markup import escape
 from watchfiles import watch
 
-from exercise_cli.errors import EnvironmentProblem, UsageError
+from exercise_cli.errors import EnvironmentProblem, UsageError, describe_os_error
 
 
 def python_files_changed(change: object, path: str) -> bool:
@@ -46,7 +47,9 @@ def watch_and_grade(console: Console, path: Path, task_timeout: float, launcher:
             show(report)
             record_verdict(path, report.passed)
         except (UsageError, EnvironmentProblem) as exc:
-            console.print(f"[bold red]error:[/] {exc}")
+            console.print(f"[bold red]error:[/] {escape(str(exc))}")
+        except OSError as exc:  # a full disk, a read-only TMPDIR: said, and the next save tries again
+            console.print(f"[bold red]error:[/] {escape(describe_os_error(exc))}")
         console.print(f"[dim]watching {path} for saves; Ctrl-C to stop[/]")
 
     watch_and_check(path, check_once, stop_event)
