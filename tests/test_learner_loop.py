@@ -22,6 +22,8 @@ from typer.testing import CliRunner
 from conftest import REPO, graded, submission
 from exercise_cli.app import app
 from exercise_cli.course import load_course, solution_dir, starter_file
+from exercise_cli.errors import EnvironmentProblem
+from exercise_cli.grading.grader import grade
 from exercise_cli.tutor.quiz import load_quiz
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
@@ -151,9 +153,11 @@ def test_the_message_check_shows_the_closest_line() -> None:
 
 
 def test_a_timeout_before_the_learners_code_ran_is_the_graders() -> None:
-    result = graded(str(solution_dir()), static=True, timeout=0.3).check("files_import")  # Airflow takes longer to import
-    assert result.status == "failed" and "timed out after 0.3 s while importing Airflow" in result.message
-    assert "your code had not run yet" in result.hint
+    """No learner code ran yet: that is the grader failing (exit 2, one line), never a failed check."""
+    with pytest.raises(EnvironmentProblem) as stopped:
+        grade(str(solution_dir()), static=True, timeout=0.3)  # Airflow takes longer to import
+    assert "timed out after 0.3 s while importing Airflow" in str(stopped.value)
+    assert "nothing was graded" in str(stopped.value) and "--timeout" in str(stopped.value)
 
 
 def test_show_folds_every_hint_to_its_title() -> None:

@@ -99,8 +99,13 @@ def render_checklist(
         console.print(_criterion(criterion, verbose))
         console.print()
     console.print(verdict_line(report, weights))
-    for line in [*next_steps(report), _isolation_line(report)]:
+    for line in next_steps(report):
         console.print(Padding(Text(visible(line), style="dim"), (0, 0, 0, 0)))
+    isolation = Table.grid()  # its text wraps under itself, not to column 0
+    isolation.add_column(no_wrap=True)
+    isolation.add_column()
+    isolation.add_row(Text("Isolation: ", style="dim"), Text(visible(_isolation_line(report)), style="dim"))
+    console.print(isolation)
 
 
 def verdict_line(report: Report, weights: dict[str, float] | None = None) -> Text:
@@ -151,9 +156,10 @@ _TIERS = {
 
 
 def _isolation_line(report: Report) -> str:
+    """What kept the learner's code apart, after "Isolation: "."""
     if report.mode == "live":
         where = "in the sandbox" if report.isolation in _TIERS else "in plain child processes"
-        return f"Isolation: your tasks ran on the deployment; its DAG files were parsed here {where}."
+        return f"your tasks ran on the deployment; its DAG files were parsed here {where}."
     if report.isolation in _TIERS:
-        return f"Isolation: {_TIERS[report.isolation]}."
-    return f"Isolation: plain child processes: {report.isolation_note}."
+        return f"{_TIERS[report.isolation]}."
+    return f"plain child processes: {report.isolation_note}."
