@@ -94,3 +94,8 @@ def test_note_is_the_error_or_the_first_failed_message_shortened() -> None:
     long = "word " * 40
     assert len(shorten(long)) == NOTE_CHARS and shorten(long).endswith("…")
     assert shorten("two\nlines") == "two lines"
+
+
+def test_grade_help_documents_its_exit_codes() -> None:
+    help_text = " ".join(CliRunner().invoke(app, ["grade", "--help"], env=ENV).output.split())
+    assert "Exit 0: all graded and passed; 1: all graded, some did not pass; 2: some could not be graded" in help_text

@@ -26,7 +26,7 @@ class Row:
     max_score: float = 0.0
     passed: bool = False
     criteria: dict[str, str] = field(default_factory=dict)
-    # failed criterion -> its first failing check's message (with the line it names): why, without a re-run
+    # failed criterion -> its first failing check's message (with the file and line it names): why, without a re-run
     messages: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     error: str = ""
@@ -49,7 +49,8 @@ def first_failure(criterion) -> str:
     if not checks:
         return ""
     check = checks[0]
-    return f"{check.message} (line {check.line})" if check.line else check.message
+    where = ":".join(str(part) for part in (check.file, check.line) if part)
+    return f"{check.message} ({where})" if where else check.message
 
 
 def submission_name(path: Path) -> str:
