@@ -87,3 +87,14 @@ def test_a_gradable_upload_the_grader_failed_on_is_the_instructors_problem(tmp_p
 @pytest.mark.parametrize("argv", [[], ["gradescope", "x"], ["moodle", "x"], ["github-classroom", "x", "y"]])
 def test_not_graded_refuses_a_wrong_call(argv: list[str]) -> None:
     assert main(argv) == 2
+
+
+def test_the_wheel_lists_every_package_the_bundles_import() -> None:
+    """The platforms install the wheel: a package missing from pyproject.toml is missing there
+    (exercise_cli.autograder once was, and with it run_autograder's not_graded)."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(REPO).parts) for init in (REPO / "exercise_cli").rglob("__init__.py")
+             if "__pycache__" not in init.parts}
+    assert found <= listed, found - listed
