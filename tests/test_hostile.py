@@ -11,6 +11,7 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import socket
 import threading
 from pathlib import Path
@@ -188,13 +189,26 @@ def _group_possible() -> bool:
     return group is not None
 
 
-def test_another_grading_cannot_be_read(tmp_path: Path) -> None:
-    """The reader waits until it sees the other grading's folder, then fails itself if it can read anything in it."""
+def test_another_grading_cannot_be_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader waits until it sees the other grading's folder, then fails itself if it can read anything in it.
+
+    Both gradings' folders go to a TMPDIR of this test's own (open to others, as /tmp is), so that what
+    other runs on the machine left elsewhere cannot decide it."""
+    import tempfile
+
+    shared = Path(tempfile.mkdtemp(prefix="exercise-test-tmpdir-", dir="/tmp"))
+    shared.chmod(0o755)
+    monkeypatch.setenv("TMPDIR", str(shared))
+    monkeypatch.setattr(tempfile, "tempdir", None)
     folder = class_folder(tmp_path, {"reader": HOSTILE / "reads_other_gradings_copies",
                                      "slow": SUBMISSIONS / "fails_producer_hangs"})
     gradebook = tmp_path / "grades.csv"
-    result = CliRunner().invoke(app, ["grade", str(folder), "--jobs", "2", "--task-timeout", "25", "--csv", str(gradebook)],
-                                env={"COLUMNS": "120", "NO_COLOR": "1"})
+    try:
+        result = CliRunner().invoke(app, ["grade", str(folder), "--jobs", "2", "--task-timeout", "25", "--csv",
+                                          str(gradebook)], env={"COLUMNS": "120", "NO_COLOR": "1"})
+        assert list(shared.iterdir()) == []  # both gradings' folders are gone
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
     assert result.exit_code == 1, result.output  # all graded; slow did not pass
     rows = {r["submission"]: r for r in csv.DictReader(gradebook.open())}
     assert rows["reader"]["passed"] == "True", rows["reader"]

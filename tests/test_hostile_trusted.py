@@ -142,15 +142,17 @@ def test_prints_environment_secrets_none_reach_a_child() -> None:
     os.environ.update(SECRETS)
     try:
         report = _graded(HOSTILE / "prints_environment_secrets")
+        # Its DAG file alone imports, so its tasks run (with the other file, they wait for the import check).
+        tasks = _graded(HOSTILE / "prints_environment_secrets" / "dags.py")
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    text = json.dumps(report.to_dict())
+    text = json.dumps(report.to_dict()) + json.dumps(tasks.to_dict())
     assert "environment at import" in report.check("files_import").message  # the import-time dump
-    assert "os.environ: {" in report.check("consumer_run").message  # the task's dump
+    assert "os.environ: {" in tasks.check("consumer_run").message  # the task's dump
     for value in SECRETS.values():
         assert value not in text
     assert "JWT_SECRET" not in text and "GITHUB" not in text and "AWS_" not in text

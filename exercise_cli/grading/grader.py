@@ -36,8 +36,8 @@ def isolation_for(asked: Isolation) -> tuple[str, str]:
         return "process", "the sandbox was turned off (--no-sandbox)"
     tier, why_not = jail.choose_tier()
     if tier == jail.PROCESS and asked == "sandbox":
-        raise EnvironmentProblem(f"cannot sandbox submissions here ({why_not}); grade with --allow-unsandboxed "
-                                 "to accept plain child processes")
+        raise EnvironmentProblem(f"cannot sandbox submissions here ({why_not}); plain child processes were "
+                                 "refused (`check` without --require-sandbox, or `grade --allow-unsandboxed`, accepts them)")
     return tier, why_not
 
 

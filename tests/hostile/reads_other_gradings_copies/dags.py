@@ -17,9 +17,8 @@ def read_other_gradings() -> None:
     own = os.path.dirname(os.path.realpath(os.environ.get("TMPDIR", "/nonexistent")))
     deadline = time.monotonic() + 20
     others: list[str] = []
-    while not others and time.monotonic() < deadline:
-        others = [d for base in ("/tmp", "/var/tmp") for d in glob.glob(f"{base}/exercise-check-*")
-                  if os.path.realpath(d) != own]
+    while not others and time.monotonic() < deadline:  # its classmates' folders lie beside its own
+        others = [d for d in glob.glob(f"{os.path.dirname(own)}/exercise-check-*") if os.path.realpath(d) != own]
         time.sleep(0.2)
     if not others:
         raise RuntimeError("saw no other grading: this test proves nothing")
