@@ -15,7 +15,7 @@ from rich.console import Console
 
 from exercise_cli import __version__
 from exercise_cli.errors import EnvironmentProblem, Interrupted, UsageError, describe_os_error
-from exercise_cli.results import EXIT_FAILED, EXIT_USAGE
+from exercise_cli.results import EXIT_FAILED, EXIT_PASSED, EXIT_USAGE
 
 app = typer.Typer(
     name="exercise",
@@ -442,7 +442,11 @@ def grade_class(
     ] = False,
     no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Grade in plain child processes (to debug the grader).")] = False,
 ) -> None:
-    """Grade every submission in FOLDER (each sandboxed, in parallel) into a gradebook."""
+    """Grade every submission in FOLDER (each sandboxed, in parallel) into a gradebook.
+
+    Exit 0: all graded and passed; 1: all graded, some did not pass; 2: some could not be graded
+    (their rows say why) or a usage error.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from exercise_cli.grading.batch import Gradebook, find_submissions, grade_all
@@ -483,6 +487,7 @@ def grade_class(
 
         raise _fail(f"{len(ungraded)} of {len(submissions)} submissions could not be graded ({escape(', '.join(ungraded[:3]))}"
                     f"{', ...' if len(ungraded) > 3 else ''}): see the note column")
+    raise typer.Exit(EXIT_PASSED if all(row.passed for row in book.rows) else EXIT_FAILED)
 
 
 @app.command()

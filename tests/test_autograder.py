@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO, SUBMISSIONS
 from exercise_cli.app import app
+from exercise_cli.autograder.not_graded import GRADER_PROBLEM
 from exercise_cli.untrusted import jail, seccomp
 
 REASON = jail.unavailable_reason()
@@ -71,17 +72,18 @@ def _set_up(root: Path) -> Path:
     return root
 
 
-def _gradescope(root: Path, name: str, inside: list[str] | None = None) -> dict:
-    """Run run_autograder on one submission (`inside`: a command that wraps it, such as the container emulation)."""
+def _gradescope(root: Path, name: str, inside: list[str] | None = None, **env_extra: str) -> dict:
+    """Run run_autograder on one submission (`inside`: a command that wraps it, such as the container emulation);
+    the results, with run_autograder's output (the instructor's) under "_stdout"."""
     submission = root / "submission"
     shutil.rmtree(submission)
     shutil.copytree(_source(name), submission)
-    env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root))
+    env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root), **env_extra)
     done = subprocess.run([*(inside or []), "bash", str(root / "source" / "run_autograder")], env=env,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Isolation: " in done.stdout  # for the instructor: which isolation this grading had
-    return json.loads((root / "results" / "results.json").read_text())
+    return {**json.loads((root / "results" / "results.json").read_text()), "_stdout": done.stdout}
 
 
 def _valid_results(doc: dict) -> None:
@@ -98,11 +100,14 @@ def _valid_results(doc: dict) -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_gradescope_run_autograder(platform_root: Path, name: str) -> None:
     doc = _gradescope(platform_root, name)
+    instructor = doc.pop("_stdout")
     _valid_results(doc)
     assert doc["score"] == EXPECTED[name], doc
     assert f"isolation: {jail.choose_tier()[0]}" in doc["output"]
     if name == "fails_syntax_error":
         assert "SyntaxError" in doc["tests"][0]["output"]
+    # the instructor's debug output holds the checklist too: the verdict and a mark per check
+    assert ("PASSED " if EXPECTED[name] == 5 else "NOT YET ") in instructor
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or seccomp.unavailable_reason() is not None,
@@ -110,6 +115,7 @@ def test_gradescope_run_autograder(platform_root: Path, name: str) -> None:
 def test_gradescope_grades_the_solution_inside_an_emulated_container(platform_root: Path) -> None:
     """Gradescope runs run_autograder as root in a Docker container: there the container tier grades it 5/5."""
     doc = _gradescope(platform_root, "solution", inside=[sys.executable, str(REPO / "tests" / "emulate_container.py")])
+    doc.pop("_stdout")
     _valid_results(doc)
     assert doc["score"] == 5 and "isolation: container" in doc["output"], doc
 
@@ -120,9 +126,20 @@ def test_gradescope_writes_results_even_when_nothing_can_be_graded(platform_root
     submission.mkdir()
     (submission / "notes.txt").write_text("no DAG file here")
     env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(platform_root))
-    subprocess.run(["bash", str(platform_root / "source" / "run_autograder")], env=env, check=True)
+    done = subprocess.run(["bash", str(platform_root / "source" / "run_autograder")], env=env, check=True,
+                          capture_output=True, text=True)
     doc = json.loads((platform_root / "results" / "results.json").read_text())
-    assert doc["score"] == 0 and doc["output"].startswith("Not graded: ") and "no .py files" in doc["output"]
+    # the learner is told what to do on Gradescope, not a command for their own machine
+    assert doc["score"] == 0 and doc["output"].startswith("Not graded: ") and "notes.txt; no .py files" in doc["output"]
+    assert "Upload your DAG file(s) again" in doc["output"] and "exercise init" not in doc["output"]
+    assert "no .py files in" in done.stdout  # the grader's own words, for the instructor
+
+
+def test_gradescope_tells_the_learner_a_refused_sandbox_is_the_instructors_problem(platform_root: Path) -> None:
+    doc = _gradescope(platform_root, "solution", EXERCISE_SANDBOX_TIER="no-such-tier")  # no tier: check refuses
+    assert doc["score"] == 0 and doc["output"] == GRADER_PROBLEM and doc["tests"] == []
+    assert "--allow-unsandboxed" not in json.dumps(doc["output"])
+    assert "cannot sandbox submissions here" in doc["_stdout"]  # the reason, in the instructor's output
 
 
 def _workflow_steps(repo: Path) -> list[dict]:

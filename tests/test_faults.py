@@ -97,10 +97,11 @@ def test_grade_records_a_submission_the_machine_could_not_grade_and_exits_2(tmp_
         assert "No space left on device" in row["error"] and row["passed"] == "False"
 
 
-def test_a_folder_nested_past_the_recursion_limit_is_one_line(tmp_path: Path, tmpdir_of_its_own: Path) -> None:
+def test_a_folder_nested_past_the_recursion_limit_is_one_line(tmp_path: Path, tmpdir_of_its_own: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     deep = tmp_path / "deep"
     shutil.copytree(SUBMISSIONS / "passes_cron_schedule", deep)
-    os.chdir(deep)  # 1,100 levels: each mkdir relative, so no path is longer than PATH_MAX
+    monkeypatch.chdir(deep)  # 1,100 levels: each mkdir relative, so no path is longer than PATH_MAX (cwd restored after)
     try:
         for _ in range(1100):
             os.mkdir("d")

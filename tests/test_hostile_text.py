@@ -246,7 +246,7 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 def test_grade_keeps_every_row_and_shows_names_literally(graded_class: dict) -> None:
     result = graded_class["result"]
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # all graded; the hostile fixtures did not pass
     assert "Traceback" not in result.output
     no_raw_control(result.output, "grade table")
     count = graded_class["count"]

@@ -55,4 +55,9 @@ def write_classroom_repo(folder: Path, weights: dict[str, float], given_wheel: P
     readme_path = folder / "README.md"
     if not readme_path.exists():
         readme_path.write_text(readme, encoding="utf-8")
-    return [workflows / "classroom.yml", target, readme_path, exercise_dir / built.name, exercise_dir / "constraints.txt"]
+    # A venv, caches and reports never belong in a push (`git add -A` would take them all).
+    ignore_path = folder / ".gitignore"
+    if not ignore_path.exists():
+        ignore_path.write_text(template("classroom_gitignore"), encoding="utf-8")
+    return [workflows / "classroom.yml", target, readme_path, ignore_path, exercise_dir / built.name,
+            exercise_dir / "constraints.txt"]

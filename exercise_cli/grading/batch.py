@@ -26,9 +26,31 @@ class Row:
     max_score: float = 0.0
     passed: bool = False
     criteria: dict[str, str] = field(default_factory=dict)
+    # failed criterion -> its first failing check's message (with the file and line it names): why, without a re-run
+    messages: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     error: str = ""
-    isolation: str = ""  # "sandbox" or "process": how the submission's code was kept apart
+    isolation: str = ""  # the sandbox tier ("namespaces", "container") or "process": how the code was kept apart
+
+    @property
+    def note(self) -> str:
+        """What stopped this submission: the grader's error, else its first failed criterion's message."""
+        return self.error or next(iter(self.messages.values()), "")
+
+
+def by_submission(rows: list[Row]) -> list[Row]:
+    """Rows in the order every gradebook shows them: by submission name, whatever order they finished in."""
+    return sorted(rows, key=lambda r: r.submission)
+
+
+def first_failure(criterion) -> str:
+    """A failed criterion's first failing check's message (checks it waited on count when none failed)."""
+    checks = [c for c in criterion.checks if c.status == "failed"] or [c for c in criterion.checks if c.status != "passed"]
+    if not checks:
+        return ""
+    check = checks[0]
+    where = ":".join(str(part) for part in (check.file, check.line) if part)
+    return f"{check.message} ({where})" if where else check.message
 
 
 def submission_name(path: Path) -> str:
@@ -62,7 +84,10 @@ def grade_one(
     earned, total = report.score(weights)
     return Row(
         submission_name(path), earned, total, report.passed,
-        {c.id: c.status for c in report.criteria}, round(time.monotonic() - started, 2), isolation=report.isolation,
+        {c.id: c.status for c in report.criteria},
+        {c.id: first_failure(c) for c in report.criteria
+         if c.counts and (c.status == "failed" or (c.status == "skipped" and report.mode != "static"))},
+        round(time.monotonic() - started, 2), isolation=report.isolation,
     )
 
 
@@ -106,14 +131,16 @@ def grade_all(
             for future in pending:
                 future.cancel()
             raise
-    order = {submission_name(p): i for i, p in enumerate(submissions)}
-    return sorted(rows, key=lambda r: order.get(r.submission, 0))
+    return by_submission(rows)
 
 
 class Gradebook:
     """CSV and JSON gradebooks, rewritten whole (to a temporary file renamed into place) as each row
     arrives: an interrupted batch keeps its rows, and two batches writing one gradebook leave one
-    batch's whole file, never a mix of both."""
+    batch's whole file, never a mix of both. Rows are written sorted by submission name.
+
+    Beside each criterion's status, `<criterion>_message` holds, when it failed, its first failing
+    check's message (JSON: `messages`), so an instructor learns why without re-running `check`."""
 
     def __init__(self, csv_path: Path | None, json_path: Path | None) -> None:
         self.csv_path, self.json_path = csv_path, json_path
@@ -129,17 +156,19 @@ class Gradebook:
         if self.csv_path:
             write_atomically(self.csv_path, self._csv())
         if self.json_path:
-            write_atomically(self.json_path, json.dumps([r.__dict__ for r in self.rows], indent=2))
+            write_atomically(self.json_path, json.dumps([r.__dict__ for r in by_submission(self.rows)], indent=2))
 
     def _csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["submission", "score", "max_score", "passed", *self.criteria, "seconds", "error", "isolation"])
-        for row in self.rows:
+        per_criterion = [column for c in self.criteria for column in (c, f"{c}_message")]
+        writer.writerow(["submission", "score", "max_score", "passed", *per_criterion, "seconds", "error", "isolation"])
+        for row in by_submission(self.rows):
+            cells = [cell for c in self.criteria
+                     for cell in (row.criteria.get(c, ""), spreadsheet_safe(row.messages.get(c, "")))]
             writer.writerow([
                 spreadsheet_safe(row.submission), row.score, row.max_score, row.passed,
-                *(row.criteria.get(c, "") for c in self.criteria), row.seconds, spreadsheet_safe(row.error),
-                spreadsheet_safe(row.isolation),
+                *cells, row.seconds, spreadsheet_safe(row.error), spreadsheet_safe(row.isolation),
             ])
         return out.getvalue()
 
