@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import ast
 import io
-import os
-import stat
 import tokenize
 from functools import lru_cache
 from typing import Iterable
+
+from exercise_cli.regular_file import regular_file_bytes
 
 MAX_TREE_BYTES = 1024 * 1024  # a DAG file is a few KiB; the tree of a 1 MiB file already takes ~100 MiB
 _readable: frozenset[str] | None = None  # None: any regular file (the checks' unit tests)
@@ -34,26 +34,6 @@ def forget() -> None:
     """Free every syntax tree and text kept."""
     parsed.cache_clear()
     source_text.cache_clear()
-
-
-def regular_file_bytes(path: str, limit: int) -> bytes | None:
-    """The bytes of a regular file of at most `limit` bytes, or None: a link, a FIFO, a device, a folder,
-    a larger file or an unreadable one is never read."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except (OSError, ValueError):
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        with os.fdopen(os.dup(fd), "rb") as f:
-            data = f.read(limit + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return data if len(data) <= limit else None
 
 
 def source_encoding(data: bytes) -> str:

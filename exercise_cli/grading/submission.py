@@ -13,6 +13,7 @@ from pathlib import Path
 
 from exercise_cli.errors import UsageError
 from exercise_cli.learner_text import clean
+from exercise_cli.regular_file import regular_file_bytes
 
 MAX_FILES = 500
 MAX_BYTES = 20 * 1024 * 1024
@@ -104,20 +105,8 @@ def copy_into(sub: SubmissionFiles, dags_folder: Path) -> dict[str, str]:
 
 def _copy_regular(source: Path, target: Path) -> bool:
     """Copy `source` only if it is a regular file when opened (no link followed, no FIFO opened for long)."""
-    try:
-        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return False
-        with os.fdopen(os.dup(fd), "rb") as f:
-            data = f.read(MAX_BYTES + 1)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    if len(data) > MAX_BYTES:
+    data = regular_file_bytes(source, MAX_BYTES)
+    if data is None:
         return False
     target.write_bytes(data)
     return True

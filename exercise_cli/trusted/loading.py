@@ -16,7 +16,8 @@ import os
 import time
 from typing import Callable
 
-from exercise_cli.checks._source import only_read, parsed, regular_file_bytes, source_encoding
+from exercise_cli.checks._source import only_read, parsed, source_encoding
+from exercise_cli.regular_file import regular_file_bytes
 from exercise_cli.course import Course
 from exercise_cli.exits import ended, last_line
 from exercise_cli.facts import ParseFailure, Submission
