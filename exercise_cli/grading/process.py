@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from exercise_cli.errors import Interrupted
+from exercise_cli.exits import process_alive
 from exercise_cli.learner_text import clean
 from exercise_cli.trusted.protocol import Job, read_progress
 from exercise_cli.untrusted import environment
@@ -81,16 +82,6 @@ def ensure_room(folder: Path, advice: str = "free some, or set TMPDIR to a folde
         advice = f": {advice}" if advice else ""
         raise OSError(errno.ENOSPC, f"{os.strerror(errno.ENOSPC)} ({free // 2**20} MiB free; grading needs "
                       f"{MIN_FREE_BYTES // 2**20} MiB{advice})", str(folder))
-
-
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's: alive
-        return True
-    return True
 
 
 def remove_stale_throwaways(folder: Path | None = None) -> list[Path]:

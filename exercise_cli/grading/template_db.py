@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Iterator
 
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.grading.process import airflow_env, ensure_room, process_alive, signal_group, spawn_python
+from exercise_cli.exits import process_alive
+from exercise_cli.grading.process import airflow_env, ensure_room, signal_group, spawn_python
 
 TEMPLATE_NAME = "airflow.db"
 

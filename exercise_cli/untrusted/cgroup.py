@@ -17,6 +17,8 @@ import os
 import time
 from dataclasses import dataclass, field
 
+from exercise_cli.exits import process_alive
+
 CONTROLLERS = ("memory", "pids", "cpu")
 CPU_PERIOD_US = 100_000
 _PREFIX = "exercise-"
@@ -155,18 +157,8 @@ def _remove_stale(parent: str) -> None:
         if not name.startswith(_PREFIX):
             continue
         owner = name[len(_PREFIX):].split("-", 1)[0]
-        if owner.isdigit() and not _alive(int(owner)):
+        if owner.isdigit() and not process_alive(int(owner)):
             _remove(os.path.join(parent, name), tries=1)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _remove(folder: str, tries: int = 50) -> None:
