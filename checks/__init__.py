@@ -1,21 +1,43 @@
-"""One module per check of exercise 5.1. Each exposes `check(sub: Submission) -> CheckResult`.
+"""The checks: one module per check, each exposing `check(sub: Submission) -> CheckResult`.
 
-The module name is the check id from exercise_cli/data/exercise.toml. Checks run in the trusted
-grading process, on Airflow's serialized DAGs (the scheduler's view) and the learner's source read
-as a syntax tree. They decide only: the runner (exercise_cli/trusted/runner.py) skips a check
-whose `requires` did not pass, whose run did not happen, whose DAG (`needs`) is not there yet,
-or that reads a fact (its READS) this mode could not obtain. The facts: exercise_cli/facts.py.
+The module name is the check id of the exercise's data (data/<folder>/exercise.toml). Checks shared
+by exercises live here; an exercise's own checks live in checks/<folder>/ and are found there first.
+Checks run in the trusted grading process, on Airflow's serialized DAGs (the scheduler's view) and
+the facts gathered from the learner's source. They decide only: the runner
+(exercise_cli/trusted/runner.py) skips a check whose `requires` did not pass, whose run did not
+happen, whose DAG (`needs`) is not there yet, or that reads a fact (its READS) this mode could not
+obtain. The facts: exercise_cli/facts.py.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from types import ModuleType
 
+    from exercise_cli.course import Exercise
 
-def check_module(check_id: str) -> ModuleType:
-    """The check's module: its `check(sub) -> CheckResult`, and READS if it reads a fact a mode may lack."""
+
+def check_module(check_id: str, exercise: Exercise | None = None) -> ModuleType:
+    """The check's module: the exercise's own (checks/<folder>/<id>.py) if it has one, else the shared one."""
+    if exercise is not None:
+        own = exercise.checks_dir / f"{check_id}.py"
+        if own.is_file():
+            return _own_module(f"{__name__}.{exercise.folder}.{check_id}", own)
     return importlib.import_module(f"{__name__}.{check_id}")
+
+
+def _own_module(name: str, path) -> ModuleType:
+    # Loaded by path: an exercise's folder need not be a package, and an instructor's course
+    # (--course) keeps its checks outside this tool. Course code is trusted, as the tool is.
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

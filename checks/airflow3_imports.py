@@ -14,14 +14,14 @@ _AIRFLOW2_MARKERS = ("DeprecatedImportWarning", "airflow.datasets", "airflow.dec
 
 def check(sub: Submission) -> CheckResult:
     for file, text in sub.import_errors.items():
-        fix = sub.course.airflow3_fix(text)
+        fix = sub.exercise.airflow3_fix(text)
         if fix and any(marker in text for marker in _AIRFLOW2_MARKERS):
             _, line = last_frame_in(text, set(sub.learner_paths) | set(sub.files))
             return failed(f"an Airflow 2 API breaks the import of {file}", hint=fix, file=file, line=line)
     for file, texts in sub.warnings.items():
         for text in texts:
             if "Deprecat" in text:
-                fix = sub.course.airflow3_fix(text)
+                fix = sub.exercise.airflow3_fix(text)
                 _, line = _warning_line(text)
                 return failed(f"deprecated import: {_first_sentence(text)}", hint=fix, file=file, line=line)
     for copied, file in sub.learner_paths.items():
@@ -29,7 +29,7 @@ def check(sub: Submission) -> CheckResult:
         if line is not None:
             return failed(
                 "Dataset is imported: Airflow 2's name for an Asset",
-                hint=sub.course.airflow3_fix("Dataset"),
+                hint=sub.exercise.airflow3_fix("Dataset"),
                 file=file,
                 line=line,
             )

@@ -9,7 +9,7 @@ from ._support import failed, passed
 
 
 def check(sub: Submission) -> CheckResult:
-    wanted = sub.course.asset_uri
+    wanted = sub.exercise.asset_uri
     events = sub.run.asset_events or []
     matching = [e for e in events if e["uri"] == wanted]
     if matching:

@@ -11,7 +11,7 @@ READS = ("asset_record",)  # facts a mode may lack (RunFacts.unavailable): then 
 
 
 def check(sub: Submission) -> CheckResult:
-    course = sub.course
+    course = sub.exercise
     producer_id, consumer_id = sub.producer.dag_id, sub.consumer.dag_id
     record = sub.run.asset_record
     if record is None:

@@ -24,7 +24,7 @@ READS = ("task_output",)  # facts a mode may lack (RunFacts.unavailable): then t
 
 
 def check(sub: Submission) -> CheckResult:
-    wanted = sub.course.consumer_message
+    wanted = sub.exercise.consumer_message
     run = sub.run.consumer_run
     tasks = run.tasks if run else []
     for task in tasks:

@@ -17,4 +17,4 @@ def check(sub: Submission) -> CheckResult:
     if run.state == "success":
         return passed(f"{run.run_id} succeeded ({', '.join(f'{t.task_id} {t.state}' for t in run.tasks)})")
     task = run.failed_task()
-    return run_failed(run, hint=sub.course.airflow3_fix(task.error or "") or sub.course.airflow3_fix(task.output) if task else None)
+    return run_failed(run, hint=sub.exercise.airflow3_fix(task.error or "") or sub.exercise.airflow3_fix(task.output) if task else None)

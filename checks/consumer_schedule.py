@@ -50,7 +50,7 @@ def referenced(node: Any) -> list[tuple[str, str, str]]:
 
 def check(sub: Submission) -> CheckResult:
     dag = sub.consumer
-    wanted, variable = sub.course.asset_uri, sub.course.asset_variable
+    wanted, variable = sub.exercise.asset_uri, sub.exercise.asset_variable
     file, line = sub.dag_file(dag), sub.dag_line(dag, "schedule")
     written = sub.written(dag, "schedule") or "None"
     condition = getattr(dag.timetable, "asset_condition", None)

@@ -24,7 +24,7 @@ def check(sub: Submission) -> CheckResult:
             f"the scheduler created {run.consumer_runs[0].run_id}, but it consumed no asset event: Airflow hands a run "
             "the events of the Assets its DAG is scheduled on directly; a reference (Asset.ref) triggers the run "
             "without them, so triggering_asset_events stays empty",
-            hint=f"schedule=[{sub.course.asset_variable}]: the very Asset object the producer lists in its outlets.")
+            hint=f"schedule=[{sub.exercise.asset_variable}]: the very Asset object the producer lists in its outlets.")
     if run.consumer_runs:
         return failed(f"asset-triggered runs were created, but none consumed the event of producer run {producer_run_id}")
     return failed(f"the scheduler created no run of {sub.consumer.dag_id}: {run.trigger_diagnosis or 'its asset condition was not met'}")

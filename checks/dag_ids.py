@@ -11,7 +11,7 @@ from ._support import did_you_mean, failed, passed, todo_lines
 
 
 def check(sub: Submission) -> CheckResult:
-    course = sub.course
+    course = sub.exercise
     wanted = (course.producer_dag_id, course.consumer_dag_id)
     for dag_id, files in sub.duplicate_dag_ids.items():
         lines = _definition_lines(sub, dag_id)
@@ -100,7 +100,7 @@ def _no_dags_yet(sub: Submission) -> CheckResult:
             return failed("no DAGs yet: start with the first TODO, the Asset", hint=hint, file=file, line=todos[0])
     count = len(sub.files)
     if not count:  # live mode: the deployment lists no DAG with either id, nor a close one
-        course = sub.course
+        course = sub.exercise
         return failed(f"no DAG {course.producer_dag_id} or {course.consumer_dag_id}, nor one with a close id",
                       hint="Put your DAG file in the DAG folder Airflow reads, then wait for it to be parsed.")
     return failed(f"none of the {count} .py file{'s' if count != 1 else ''} defines a DAG, and none has the starter's TODOs",

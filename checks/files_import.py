@@ -36,4 +36,4 @@ def _check(sub: Submission) -> CheckResult:
     message = f"Airflow could not import this file: {exception_line(text)}"
     if more:
         message += f" (and {more} other file{'s' if more > 1 else ''})"
-    return failed(message, hint=sub.course.airflow3_fix(text), file=file, line=line if frame_file else None)
+    return failed(message, hint=sub.exercise.airflow3_fix(text), file=file, line=line if frame_file else None)

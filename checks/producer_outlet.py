@@ -13,7 +13,7 @@ from ._support import failed, passed
 
 def check(sub: Submission) -> CheckResult:
     dag = sub.producer
-    wanted = sub.course.asset_uri
+    wanted = sub.exercise.asset_uri
     outlets = outlet_assets(dag)
     for task, asset in outlets:
         if asset.uri == wanted:
@@ -25,7 +25,7 @@ def check(sub: Submission) -> CheckResult:
         file, line = sub.task_location(task)
         written = literal_line(dag.fileloc, asset.uri)
         return failed(f"the Asset is defined with URI {asset.uri!r}, wanted {wanted!r} (task {task.task_id} lists it "
-                      "in its outlets)", hint=f'{sub.course.asset_variable} = Asset("{wanted}")',
+                      "in its outlets)", hint=f'{sub.exercise.asset_variable} = Asset("{wanted}")',
                       file=file, line=written or line)
     if not dag.tasks:
         todo = todo_naming(dag.fileloc, "outlets")

@@ -36,7 +36,7 @@ def check(sub: Submission) -> CheckResult:
             file, line = sub.task_location(task)
             return failed(
                 f"task {task.task_id} reads {AIRFLOW2_KEY}, wanted {KEY}",
-                hint=sub.course.airflow3_fix(AIRFLOW2_KEY),
+                hint=sub.exercise.airflow3_fix(AIRFLOW2_KEY),
                 file=file,
                 line=line,
             )

@@ -14,7 +14,7 @@ def check(sub: Submission) -> CheckResult:
         return failed(run.error or "the DAGs could not be written to the metadata database")
     wanted = [dag.dag_id for dag in (sub.producer, sub.consumer) if dag is not None]
     if len(wanted) < 2:
-        missing = sub.course.consumer_dag_id if sub.producer is not None else sub.course.producer_dag_id
+        missing = sub.exercise.consumer_dag_id if sub.producer is not None else sub.exercise.producer_dag_id
         return skipped(f"no DAG {missing} yet")  # the id check says what is missing
     for dag_id in wanted:
         record = run.registered.get(dag_id) or {}

@@ -11,7 +11,7 @@ from ._support import failed, passed
 
 
 def check(sub: Submission) -> CheckResult:
-    wanted = date.fromisoformat(sub.course.start_date)
+    wanted = date.fromisoformat(sub.exercise.start_date)
     dags = [d for d in (sub.producer, sub.consumer) if d is not None]
     for dag in dags:
         start = dag.start_date

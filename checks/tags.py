@@ -9,7 +9,7 @@ from ._support import failed, passed
 
 
 def check(sub: Submission) -> CheckResult:
-    course = sub.course
+    course = sub.exercise
     present = [(dag.dag_id, tags) for dag, tags in ((sub.producer, course.producer_tags), (sub.consumer, course.consumer_tags))
                if dag is not None]
     for dag_id, tags in present:

@@ -383,11 +383,11 @@ def reset(
     yes: Annotated[bool, typer.Option("--yes", "-y", metavar="", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Restore the starter file, after saving your current one as a timestamped .bak."""
-    from exercise_cli.course import load_course
+    from exercise_cli.course import load_exercise
     from exercise_cli.tutor.state import save_state
     from exercise_cli.tutor.workspace import write_starter
 
-    target = directory / load_course().starter
+    target = directory / load_exercise().starter
     if os.path.lexists(target) and not yes:
         if not sys.stdin.isatty():
             raise _fail("reset needs confirmation: run it in a terminal or pass --yes")
@@ -410,12 +410,12 @@ def solution(
     plain: Annotated[bool, typer.Option("--plain", metavar="", help="The file exactly, no colours (for piping or copying).")] = False,
 ) -> None:
     """Show the reference solution, once your own `exercise check` has passed."""
-    from exercise_cli.course import load_course, solution_dir
+    from exercise_cli.course import load_exercise
     from exercise_cli.tutor.state import load_state
 
     if not force and not load_state(dags).get("last_check_passed"):
         raise _fail("the solution opens once `exercise check` passes on your DAGs (or use --force)", EXIT_FAILED)
-    code = (solution_dir() / load_course().solution).read_text(encoding="utf-8")
+    code = (load_exercise().solution_dir / load_exercise().solution).read_text(encoding="utf-8")
     console = _console()
     if plain or not console.is_terminal:
         sys.stdout.write(code)  # exactly the file: no line numbers, nothing cut

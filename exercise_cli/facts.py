@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exercise_cli.checks._source import dag_definition_line, keyword_source, literal_line, task_function
-from exercise_cli.course import Course
+from exercise_cli.course import DagSpec, Exercise
 
 # The facts a mode may be unable to obtain (keys of RunFacts.unavailable, names in a check's READS).
 WITHHOLDABLE = {
@@ -49,19 +49,30 @@ class DagRunFacts:
 
 
 @dataclass
+class EarlyCheck:
+    """A "not_triggered" step: what was updated so far, and the asset-triggered runs the scheduler made anyway."""
+
+    updated: list[str]  # Asset URIs with an event so far
+    runs: list[DagRunFacts] = field(default_factory=list)  # empty: the consumer rightly waited
+
+
+@dataclass
 class RunFacts:
-    """What happened when Airflow ran the submission; fields stay None when a step was not reached."""
+    """What happened when the scenario ran, keyed by DAG id and Asset URI; a step not reached leaves its key out."""
 
     registered: dict[str, dict] | None = None  # dag_id -> {"in_db", "serialized", "is_stale"}
     db_import_errors: list[dict] = field(default_factory=list)
-    producer_run: DagRunFacts | None = None
-    asset_events: list[dict] | None = None  # events the producer run emitted
-    consumer_runs: list[DagRunFacts] | None = None  # asset-triggered consumer runs the scheduler made
-    trigger_diagnosis: str = ""
-    consumer_run: DagRunFacts | None = None
-    asset_record: dict | None = None  # the Assets view's record of the asset, or {} if absent
+    runs: dict[str, DagRunFacts] = field(default_factory=dict)  # dag_id -> the run the scenario executed
+    events: dict[str, list[dict]] = field(default_factory=dict)  # producer dag_id -> the asset events its run recorded
+    triggered: dict[str, list[DagRunFacts]] = field(default_factory=dict)  # consumer dag_id -> its asset-triggered runs
+    early: dict[str, EarlyCheck] = field(default_factory=dict)  # consumer dag_id -> its "not_triggered" step
+    trigger_diagnosis: dict[str, str] = field(default_factory=dict)  # consumer dag_id -> why no run came
+    asset_records: dict[str, dict] | None = None  # Asset URI -> the Assets view's record ({} if absent)
     error: str = ""  # the grader could not complete a step (Airflow refused something)
     unavailable: dict[str, str] = field(default_factory=dict)  # a fact this mode could not obtain -> why
+
+    def all_events(self) -> list[dict]:
+        return [event for events in self.events.values() for event in events]
 
 
 @dataclass
@@ -75,7 +86,7 @@ class ParseFailure:
 class Submission:
     """The learner's DAGs as Airflow serialized them (the scheduler's view), plus the run facts in full mode."""
 
-    course: Course
+    exercise: Exercise
     files: list[str]  # learner paths of the .py files graded
     dags: dict[str, Any]  # dag_id -> Airflow's SerializedDAG
     import_errors: dict[str, str]  # learner path -> Airflow's error text
@@ -99,20 +110,28 @@ class Submission:
             return None
         return self.learner_paths.get(path, path)
 
-    @property
-    def producer(self):
-        """The producer: by its id, else by its role (a DAG, not the consumer, with a task that has outlets)."""
-        if self.course.producer_dag_id in self.dags:
-            return self.dags[self.course.producer_dag_id]
-        consumer = self.consumer
-        return next((d for d in self.dags.values() if d is not consumer and any(t.outlets for t in d.tasks)), None)
+    def dag(self, spec: DagSpec) -> Any:
+        """The DAG the learner wrote for a role: by its id, else (when the exercise has one DAG of that
+        role) by what the role does: a producer has a task with outlets, a consumer is scheduled on Assets."""
+        if spec.id in self.dags:
+            return self.dags[spec.id]
+        same_role = [d for d in self.exercise.dags.values() if d.role == spec.role]
+        if len(same_role) != 1:
+            return None
+        wanted = set(self.exercise.dag_ids)
+        others = [d for d in self.dags.values() if d.dag_id not in wanted]
+        if spec.role == "consumer":
+            return next((d for d in others if is_asset_scheduled(d)), None)
+        return next((d for d in others if not is_asset_scheduled(d) and any(t.outlets for t in d.tasks)), None)
 
-    @property
-    def consumer(self):
-        """The consumer: by its id, else by its role (the DAG scheduled on Assets)."""
-        if self.course.consumer_dag_id in self.dags:
-            return self.dags[self.course.consumer_dag_id]
-        return next((d for d in self.dags.values() if is_asset_scheduled(d)), None)
+    def role_dags(self, role: str) -> list[tuple[DagSpec, Any]]:
+        """(spec, the learner's DAG or None) for every DAG of this role, in the exercise's order."""
+        return [(spec, self.dag(spec)) for spec in self.exercise.dags.values() if spec.role == role]
+
+    def found(self, role: str | None = None) -> list[tuple[DagSpec, Any]]:
+        """(spec, DAG) for the exercise's DAGs the learner has written (of one role, if given)."""
+        return [(spec, dag) for spec in self.exercise.dags.values() if role in (None, spec.role)
+                if (dag := self.dag(spec)) is not None]
 
     def dag_file(self, dag) -> str | None:
         return self.learner_path(getattr(dag, "fileloc", None))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-from exercise_cli.course import Course, load_course
+from exercise_cli.course import Exercise, load_exercise
 from exercise_cli.learner_text import clean
 
 Status = Literal["passed", "failed", "skipped", "pending"]
@@ -149,8 +149,8 @@ def report_from_dict(doc: object) -> Report:
     isolation = {"sandbox": "namespaces"}.get(isolation, isolation)  # reports written before the tiers had names
     report = Report(_text(top, "exercise", "the report"), mode, criteria,  # type: ignore[arg-type]
                     isolation=isolation,
-                    title=_text(top, "title", "the report", required=False) or load_course().title)
-    titles = {check.id: check.title for check in load_course().checks}
+                    title=_text(top, "title", "the report", required=False) or load_exercise().title)
+    titles = {check.id: check.title for check in load_exercise().checks}
     for criterion in report.criteria:
         for check in criterion.checks:
             check.title = check.title or titles.get(check.id, check.id)  # reports written before titles travelled
@@ -196,7 +196,7 @@ def criterion_status(checks: list[CheckResult]) -> Status:
     return "passed"
 
 
-def build_report(course: Course, mode: Mode, by_id: dict[str, CheckResult]) -> Report:
+def build_report(course: Exercise, mode: Mode, by_id: dict[str, CheckResult]) -> Report:
     """Arrange check results in the course's order; a check nobody reported is an internal error."""
     criteria = []
     for spec in course.criteria:

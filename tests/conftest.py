@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from exercise_cli.course import load_course
+from exercise_cli.course import load_exercise
 from exercise_cli.facts import Submission
 
 TESTS = Path(__file__).parent
@@ -82,7 +82,7 @@ def load(tmp_path: Path, airflow_home: Path):
         path.write_text(textwrap.dedent(source))
         bag = DagBag(dag_folder=str(path))
         return Submission(
-            course=load_course(),
+            exercise=load_exercise(),
             files=["dags.py"],
             dags={i: DagSerialization.from_dict(DagSerialization.to_dict(d)) for i, d in bag.dags.items()},
             import_errors={"dags.py": text for text in bag.import_errors.values()},

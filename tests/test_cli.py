@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from conftest import submission
 from exercise_cli.app import app
-from exercise_cli.course import load_course, solution_dir, starter_file
+from exercise_cli.course import load_exercise
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 COMMANDS = ["init", "show", "check", "run-demo", "hint", "quiz", "reset", "solution", "grade", "watch"]
@@ -44,13 +44,13 @@ def test_init_writes_the_starter_and_next_steps(tmp_path: Path) -> None:
     target = tmp_path / "dags"
     result = run("init", str(target))
     assert result.exit_code == 0, result.output
-    written = target / load_course().starter
-    assert written.read_text() == starter_file().read_text()
+    written = target / load_exercise().starter
+    assert written.read_text() == load_exercise().starter_path.read_text()
     assert "exercise check" in result.output
 
 
 def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
-    target = tmp_path / load_course().starter
+    target = tmp_path / load_exercise().starter
     target.write_text("# my work\n")
     result = run("init", str(tmp_path))
     assert result.exit_code == 1
@@ -59,14 +59,14 @@ def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
 
 
 def test_init_force_keeps_a_backup_that_airflow_does_not_load(tmp_path: Path) -> None:
-    target = tmp_path / load_course().starter
+    target = tmp_path / load_exercise().starter
     target.write_text("# my work\n")
     result = run("init", str(tmp_path), "--force")
     assert result.exit_code == 0, result.output
     backups = list(tmp_path.glob("*.bak"))
     assert len(backups) == 1 and backups[0].read_text() == "# my work\n"
     assert not backups[0].name.endswith(".py")
-    assert target.read_text() == starter_file().read_text()
+    assert target.read_text() == load_exercise().starter_path.read_text()
 
 
 def test_init_into_a_file_is_a_usage_error(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_check_empty_folder_exits_2(tmp_path: Path) -> None:
 
 
 def test_check_json_contract_on_the_starter() -> None:
-    result = run("check", str(starter_file()), "--static", "--json")
+    result = run("check", str(load_exercise().starter_path), "--static", "--json")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert set(doc) == {"exercise", "title", "mode", "passed", "isolation", "criteria"}
@@ -135,7 +135,7 @@ def test_check_never_touches_the_users_airflow_home(tmp_path: Path, monkeypatch:
     home.mkdir()
     monkeypatch.setenv("AIRFLOW_HOME", str(home))
     monkeypatch.setenv("AIRFLOW__CORE__DAGS_FOLDER", str(tmp_path / "elsewhere"))
-    result = CliRunner().invoke(app, ["check", str(solution_dir()), "--static", "--json"], env=ENV)
+    result = CliRunner().invoke(app, ["check", str(load_exercise().solution_dir), "--static", "--json"], env=ENV)
     assert result.exit_code == 0, result.output
     assert list(home.iterdir()) == []
 
@@ -156,7 +156,7 @@ def test_the_cli_process_does_not_import_airflow() -> None:
         "import sys\n"
         "from typer.testing import CliRunner\n"
         "from exercise_cli.app import app\n"
-        f"r = CliRunner().invoke(app, ['check', {str(solution_dir())!r}, '--static', '--json'])\n"
+        f"r = CliRunner().invoke(app, ['check', {str(load_exercise().solution_dir)!r}, '--static', '--json'])\n"
         "assert r.exit_code == 0, r.output\n"
         "print(sorted(m for m in sys.modules if m == 'airflow' or m.startswith('airflow.')))\n"
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from conftest import graded
 
-from exercise_cli.course import load_course, solution_dir, starter_file
+from exercise_cli.course import load_exercise
 
 
 def test_starter_fails_with_no_dags_yet() -> None:
-    report = graded(str(starter_file()), static=True)
+    report = graded(str(load_exercise().starter_path), static=True)
     assert not report.passed
     result = report.check("dag_ids")
     assert result.status == "failed"
@@ -18,7 +18,7 @@ def test_starter_fails_with_no_dags_yet() -> None:
 
 
 def test_solution_passes_in_full_mode() -> None:
-    report = graded(str(solution_dir()), static=False)
+    report = graded(str(load_exercise().solution_dir), static=False)
     failing = [(c.id, c.status, c.message) for cr in report.criteria for c in cr.checks if c.status not in ("passed", "pending")]
     assert failing == []
     assert report.passed and report.exit_code == 0
@@ -26,16 +26,16 @@ def test_solution_passes_in_full_mode() -> None:
 
 
 def test_solution_passes_static_mode() -> None:
-    report = graded(str(solution_dir()), static=True)
+    report = graded(str(load_exercise().solution_dir), static=True)
     assert report.passed
-    static_ids = {c.id for c in load_course().checks if c.kind == "static"}
+    static_ids = {c.id for c in load_exercise().checks if c.kind == "static"}
     assert all(report.check(cid).status == "passed" for cid in static_ids)
 
 
 def test_every_check_in_the_course_has_a_module() -> None:
     import importlib
 
-    for check in load_course().checks:
+    for check in load_exercise().checks:
         module = importlib.import_module(f"exercise_cli.checks.{check.id}")
         assert callable(module.check)
 
@@ -47,14 +47,14 @@ def test_every_check_module_has_an_entry_in_the_course() -> None:
     import exercise_cli.checks as package
 
     modules = {m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")}
-    assert modules == {c.id for c in load_course().checks}
+    assert modules == {c.id for c in load_exercise().checks}
 
 
 def test_every_phase_is_named_once_and_known_to_the_grading_process() -> None:
     from exercise_cli.trusted.protocol import PHASE_DOING
     from exercise_cli.trusted.running import _STEP_PHASE
 
-    course = load_course()
+    course = load_exercise()
     phases = {c.phase for c in course.checks if c.phase}
     assert phases <= set(PHASE_DOING) and phases == set(_STEP_PHASE.values())
     for phase in phases:  # the check that fails when a run stops in that phase
@@ -63,7 +63,7 @@ def test_every_phase_is_named_once_and_known_to_the_grading_process() -> None:
 
 def test_requirements_point_at_checks_decided_earlier() -> None:
     seen: set[str] = set()
-    for check in load_course().checks:
+    for check in load_exercise().checks:
         assert set(check.requires) <= seen, check.id
         seen.add(check.id)
 
@@ -71,7 +71,7 @@ def test_requirements_point_at_checks_decided_earlier() -> None:
 def test_every_check_has_its_own_unit_test_module() -> None:
     from conftest import TESTS
 
-    for check in load_course().checks:
+    for check in load_exercise().checks:
         assert (TESTS / "checks" / f"test_{check.id}.py").is_file(), check.id
 
 
@@ -79,5 +79,5 @@ def test_the_facts_a_check_reads_are_ones_a_mode_can_withhold_and_each_is_read()
     from exercise_cli.checks import check_module
     from exercise_cli.facts import WITHHOLDABLE
 
-    read = {fact for spec in load_course().checks for fact in getattr(check_module(spec.id), "READS", ())}
+    read = {fact for spec in load_exercise().checks for fact in getattr(check_module(spec.id), "READS", ())}
     assert read == set(WITHHOLDABLE)

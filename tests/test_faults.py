@@ -20,10 +20,10 @@ import pytest
 from procs import cli_env, error_lines, fill, run, start, tmpdir_of_its_own, tmpfs, wait_for  # noqa: F401 - a fixture
 
 from conftest import SUBMISSIONS, class_folder
-from exercise_cli.course import solution_dir
+from exercise_cli.course import load_exercise
 from exercise_cli.grading.template_db import airflow_version
 
-SOLUTION = str(solution_dir())
+SOLUTION = str(load_exercise().solution_dir)
 
 
 def _one_error_line(result, *words: str) -> None:

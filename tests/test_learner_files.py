@@ -12,12 +12,12 @@ from procs import fill, remount_ro, tmpfs
 from typer.testing import CliRunner
 
 from exercise_cli.app import app
-from exercise_cli.course import load_course, starter_file
+from exercise_cli.course import load_exercise
 from exercise_cli.tutor.quiz import load_quiz
 from exercise_cli.tutor.state import load_state
 
 ENV = {"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
-STARTER = load_course().starter
+STARTER = load_exercise().starter
 MINE = "# my work: three hours of it\n"
 RIGHT_ANSWERS = ",".join(chr(ord("a") + question.answer) for question in load_quiz()[0])
 
@@ -42,7 +42,7 @@ def test_a_symlinked_starter_is_replaced_not_written_through(tmp_path: Path, com
     result = run(command[0], str(dags), *command[1:])
     assert result.exit_code == 0, result.output
     assert (elsewhere / "work.py").read_text() == MINE  # the file the link pointed to is untouched
-    assert not (dags / STARTER).is_symlink() and (dags / STARTER).read_text() == starter_file().read_text()
+    assert not (dags / STARTER).is_symlink() and (dags / STARTER).read_text() == load_exercise().starter_path.read_text()
     backups = list(dags.glob("*.bak"))
     assert len(backups) == 1 and not backups[0].is_symlink() and backups[0].read_text() == MINE
     assert sorted(p.name for p in dags.iterdir()) == sorted([STARTER, backups[0].name, ".exercise-state.json"])
@@ -58,7 +58,7 @@ def test_a_dangling_symlink_is_kept_by_init_and_replaced_by_reset(tmp_path: Path
     assert (dags / STARTER).is_symlink()
     result = run("reset", str(dags), "--yes")
     assert result.exit_code == 0, result.output
-    assert not (dags / STARTER).is_symlink() and (dags / STARTER).read_text() == starter_file().read_text()
+    assert not (dags / STARTER).is_symlink() and (dags / STARTER).read_text() == load_exercise().starter_path.read_text()
     assert list(elsewhere.iterdir()) == []  # nothing created where the link pointed
 
 

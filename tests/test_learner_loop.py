@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO, graded, submission
 from exercise_cli.app import app
-from exercise_cli.course import load_course, solution_dir, starter_file
+from exercise_cli.course import load_exercise
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.grading.grader import grade
 from exercise_cli.tutor.quiz import load_quiz
@@ -80,12 +80,12 @@ def test_wrapped_messages_keep_their_indentation_in_a_real_terminal(columns: int
 
 
 def test_the_untouched_starter_fits_a_screen_and_names_the_next_step() -> None:
-    lines = [line for line in in_terminal(["check", str(starter_file()), "--static"], 100) if line.strip()]
+    lines = [line for line in in_terminal(["check", str(load_exercise().starter_path), "--static"], 100) if line.strip()]
     assert len(lines) <= 36, "\n".join(lines)
     text = " ".join(line.strip() for line in lines)  # wrapped messages read as one
     assert "start with the first TODO" in text and "checks not run yet" in text
-    verbose = run("check", str(starter_file()), "--static", "--verbose")
-    for check in load_course().checks:
+    verbose = run("check", str(load_exercise().starter_path), "--static", "--verbose")
+    for check in load_exercise().checks:
         assert check.title[:40] in verbose.output  # every row, waiting ones too
 
 
@@ -99,11 +99,11 @@ def test_a_static_run_ends_with_its_own_verdict_words() -> None:
 def test_each_finished_step_shows_in_the_checklist(tmp_path: Path) -> None:
     """The starter, the starter with its Asset defined, and a producer-only file: each its credit and next step."""
     solution = SOLUTION_FILE.read_text()
-    asset_done = starter_file().read_text().replace("# processed_data = Asset(...)",
+    asset_done = load_exercise().starter_path.read_text().replace("# processed_data = Asset(...)",
                                                      'processed_data = Asset("s3://data-lake/processed_data")')
     producer_only = solution[: solution.index('@dag(\n    dag_id="exercise_5_1_consumer"')] + "\ndata_producer()\n"
     reports = {}
-    for name, text in (("starter", starter_file().read_text()), ("asset", asset_done), ("producer", producer_only)):
+    for name, text in (("starter", load_exercise().starter_path.read_text()), ("asset", asset_done), ("producer", producer_only)):
         folder = tmp_path / name
         folder.mkdir()
         (folder / "dags.py").write_text(text)
@@ -155,7 +155,7 @@ def test_the_message_check_shows_the_closest_line() -> None:
 def test_a_timeout_before_the_learners_code_ran_is_the_graders() -> None:
     """No learner code ran yet: that is the grader failing (exit 2, one line), never a failed check."""
     with pytest.raises(EnvironmentProblem) as stopped:
-        grade(str(solution_dir()), static=True, timeout=0.3)  # Airflow takes longer to import
+        grade(str(load_exercise().solution_dir), static=True, timeout=0.3)  # Airflow takes longer to import
     assert "timed out after 0.3 s while importing Airflow" in str(stopped.value)
     assert "nothing was graded" in str(stopped.value) and "--timeout" in str(stopped.value)
 
@@ -194,13 +194,13 @@ def test_reset_folds_the_hints_again(tmp_path: Path) -> None:
 
 def test_progress_is_kept_only_in_the_learners_own_folder(tmp_path: Path) -> None:
     graded_folder = tmp_path / "class" / "alice"
-    shutil.copytree(solution_dir(), graded_folder)
+    shutil.copytree(load_exercise().solution_dir, graded_folder)
     before = sorted(p.name for p in tmp_path.rglob("*"))
     assert run("check", str(graded_folder)).exit_code == 0
     assert sorted(p.name for p in tmp_path.rglob("*")) == before  # nothing written there, nor beside it
     mine = tmp_path / "dags"
     assert run("init", str(mine)).exit_code == 0
-    shutil.copy(SOLUTION_FILE, mine / load_course().starter)
+    shutil.copy(SOLUTION_FILE, mine / load_exercise().starter)
     passed = run("check", str(mine))
     assert passed.exit_code == 0
     assert json.loads((mine / ".exercise-state.json").read_text())["last_check_passed"] is True
@@ -211,7 +211,7 @@ def test_progress_is_kept_only_in_the_learners_own_folder(tmp_path: Path) -> Non
 def test_a_pass_seen_in_watch_is_recorded(tmp_path: Path) -> None:
     mine = tmp_path / "dags"
     assert run("init", str(mine)).exit_code == 0
-    shutil.copy(SOLUTION_FILE, mine / load_course().starter)
+    shutil.copy(SOLUTION_FILE, mine / load_exercise().starter)
     proc = subprocess.Popen([EXERCISE, "watch", str(mine)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}, start_new_session=True)
     state = mine / ".exercise-state.json"
@@ -231,4 +231,4 @@ def test_the_reset_prompt_fits_on_its_line(tmp_path: Path) -> None:
     lines = in_terminal(["reset", str(dags)], 80, typed="n\n")
     prompt = next(line for line in lines if "Reset?" in line)
     assert prompt.rstrip().endswith("[y/N]: n") or prompt.rstrip().endswith("[y/N]:"), lines
-    assert (dags / load_course().starter).read_text() == starter_file().read_text()  # nothing replaced
+    assert (dags / load_exercise().starter).read_text() == load_exercise().starter_path.read_text()  # nothing replaced

@@ -16,7 +16,7 @@ from conftest import REPO, graded, submission
 from typer.testing import CliRunner
 
 from exercise_cli.app import app
-from exercise_cli.course import load_course, solution_dir
+from exercise_cli.course import load_exercise
 
 sys.path.insert(0, str(REPO))
 from compat.recording import ReplayServer  # noqa: E402
@@ -52,8 +52,8 @@ def test_the_solution_deployed_passes_every_check_in_the_local_checks_words(vers
     assert "asset_triggered" in checks["consumer_triggered"]["message"]
     assert checks["consumer_message"]["message"] == "task consume_data printed 'Data is available for processing!'"
     assert checks["quiz"]["status"] == "pending"
-    local = graded(str(solution_dir() / load_course().solution), static=True)  # the one file the deployment has
-    for spec in load_course().checks:
+    local = graded(str(load_exercise().solution_dir / load_exercise().solution), static=True)  # the one file the deployment has
+    for spec in load_exercise().checks:
         if spec.kind == "static":
             mine = local.check(spec.id)
             assert (checks[spec.id]["status"], checks[spec.id]["message"], checks[spec.id]["line"]) == (

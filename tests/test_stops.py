@@ -19,10 +19,10 @@ import pytest
 from procs import EXERCISE, cli_env, descendants, error_lines, run, start, still_running, tmpdir_of_its_own, wait_for  # noqa: F401
 
 from conftest import SUBMISSIONS, class_folder
-from exercise_cli.course import solution_dir
+from exercise_cli.course import load_exercise
 from exercise_cli.grading.template_db import ensure_template
 
-SOLUTION = str(solution_dir())
+SOLUTION = str(load_exercise().solution_dir)
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import SUBMISSIONS, graded, submission
-from exercise_cli.course import starter_file
+from exercise_cli.course import load_exercise
 
 # fixture -> (score, {check id: (status, text the message holds, line)} for every check that did not pass)
 PATH: dict[str, tuple[float, dict[str, tuple[str, str, int | None]]]] = {
@@ -106,7 +106,7 @@ def test_each_todo_done_in_order_moves_the_checklist(name: str) -> None:
 
 
 def test_the_path_starts_at_the_starter_itself() -> None:
-    assert (SUBMISSIONS / "fails_todo0_untouched_starter" / "dags.py").read_text() == starter_file().read_text()
+    assert (SUBMISSIONS / "fails_todo0_untouched_starter" / "dags.py").read_text() == load_exercise().starter_path.read_text()
 
 
 def test_the_score_never_falls_along_the_path() -> None:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import submission
 from exercise_cli.app import app
-from exercise_cli.course import load_course, starter_file
+from exercise_cli.course import load_exercise
 from exercise_cli.tutor.hints import statement_hints
 from exercise_cli.tutor.quiz import load_quiz
 
@@ -62,13 +62,13 @@ def test_quiz_rejects_malformed_answers(tmp_path: Path) -> None:
 
 
 def test_reset_backs_up_and_restores(tmp_path: Path) -> None:
-    target = tmp_path / load_course().starter
+    target = tmp_path / load_exercise().starter
     target.write_text("# my attempt\n")
     refused = run("reset", str(tmp_path), input="n\n")
     assert refused.exit_code != 0 and target.read_text() == "# my attempt\n"
     result = run("reset", str(tmp_path), "--yes")
     assert result.exit_code == 0
-    assert target.read_text() == starter_file().read_text()
+    assert target.read_text() == load_exercise().starter_path.read_text()
     assert [p.read_text() for p in tmp_path.glob("*.bak")] == ["# my attempt\n"]
 
 
@@ -90,7 +90,7 @@ def test_junit_and_gradescope_files(tmp_path: Path) -> None:
     assert result.exit_code == 1
     root = ET.parse(junit).getroot()
     cases = root.findall(".//testcase")
-    assert len(cases) == len(load_course().checks)
+    assert len(cases) == len(load_exercise().checks)
     failures = root.findall(".//failure")
     assert any("module-5" in f.get("message", "") for f in failures)
     doc = json.loads(gradescope.read_text())

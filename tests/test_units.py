@@ -6,7 +6,7 @@ import time
 from datetime import datetime, timezone
 
 from exercise_cli.checks._timestamps import timestamps_within
-from exercise_cli.course import load_course
+from exercise_cli.course import load_exercise
 from exercise_cli.results import CheckResult, build_report
 from exercise_cli.trusted.task_logs import error_of, task_output
 
@@ -60,7 +60,7 @@ def test_timestamps_must_fall_in_the_run_window() -> None:
 
 
 def test_verdict_and_score_derive_from_the_records() -> None:
-    course = load_course()
+    course = load_exercise()
     passed = {c.id: CheckResult(c.id, "passed", "") for c in course.checks}
     passed["quiz"] = CheckResult("quiz", "pending", "")
     report = build_report(course, "full", dict(passed))

@@ -27,7 +27,7 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_init(tmp_path: Path) -> None:
         "exercise_cli/checks/consumer_schedule.py",
         "exercise_cli/starter/exercise_5_1_producer_consumer_starter.py",
         "exercise_cli/solution/exercise_5_1_producer_consumer.py",
-        "exercise_cli/data/exercise.toml",
+        "exercise_cli/data/course.toml", "exercise_cli/data/exercise_5_1/exercise.toml",
         "exercise_cli/data/exercise_5_1.md",
         "exercise_cli/trusted/airflow_local_settings.py",
     ):
@@ -55,7 +55,7 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_init(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "dags" / "exercise_5_1_producer_consumer_starter.py").exists()
     where = subprocess.run(
-        [str(python), "-c", "import exercise_cli.checks, exercise_cli.course as c; print(exercise_cli.checks.__file__); print(c.solution_dir())"],
+        [str(python), "-c", "import exercise_cli.checks, exercise_cli.course as c; print(exercise_cli.checks.__file__); print(c.load_exercise().solution_dir)"],
         capture_output=True, text=True, check=True, cwd=tmp_path,
     ).stdout
     assert str(site) in where and str(REPO) not in where

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from exercise_cli.autograder.bundle import constraints, template, wheel, whole_points
-from exercise_cli.course import load_course, starter_file
+from exercise_cli.course import load_exercise
 from exercise_cli.errors import UsageError
 
 
@@ -22,8 +22,8 @@ def step_id(criterion_id: str) -> str:
 
 def write_classroom_repo(folder: Path, weights: dict[str, float], given_wheel: Path | None,
                          timeout: float, task_timeout: float) -> list[Path]:
-    course = load_course()
-    starter = starter_file()
+    course = load_exercise()
+    starter = load_exercise().starter_path
     if (folder / ".github" / "workflows" / "classroom.yml").exists():
         raise UsageError(f"{folder} already holds an assignment (.github/workflows/classroom.yml): choose an empty folder")
     exercise_dir = folder / ".github" / "exercise"

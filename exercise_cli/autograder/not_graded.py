@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from exercise_cli.atomic_file import write_atomically
-from exercise_cli.course import load_course
+from exercise_cli.course import load_exercise
 from exercise_cli.errors import UsageError
 from exercise_cli.grading.submission import find_submission
 from exercise_cli.learner_text import clean
@@ -36,7 +36,7 @@ def learner_output(platform: str, submission: Path) -> tuple[str, str]:
     try:
         find_submission(submission)
     except UsageError as exc:
-        again = DO_AGAIN[platform].format(starter=load_course().starter)
+        again = DO_AGAIN[platform].format(starter=load_exercise().starter)
         return (f"Not graded: the grader cannot take your submission as it is ({_holdings(submission)}). {again}",
                 f"not graded, the submission's problem: {clean(str(exc), limit=1000)}")
     except OSError as exc:

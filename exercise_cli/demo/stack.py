@@ -93,13 +93,13 @@ class AirflowStack:
 
     def prepare(self) -> None:
         """Throwaway home, template DB, the DAG files, and the DAGs serialized into the DB."""
-        from exercise_cli.course import solution_dir
+        from exercise_cli.course import load_exercise
 
         self.port = self.port or free_port()
         if port_in_use(self.port):
             raise EnvironmentProblem(f"port {self.port} on 127.0.0.1 is in use")
         self.dags_folder.mkdir(parents=True)
-        submission = find_submission(self.dags or solution_dir())
+        submission = find_submission(self.dags or load_exercise().solution_dir)
         submission.files = [f for f in submission.files if f.name != "__init__.py"]
         self.copied = copy_into(submission, self.dags_folder)
         if self.python == sys.executable:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from exercise_cli.atomic_file import write_atomically
-from exercise_cli.course import load_course
+from exercise_cli.course import load_exercise
 from exercise_cli.errors import EnvironmentProblem, UsageError, describe_os_error
 from exercise_cli.grading.grader import grade
 from exercise_cli.grading.template_db import ensure_template
@@ -145,7 +145,7 @@ class Gradebook:
     def __init__(self, csv_path: Path | None, json_path: Path | None) -> None:
         self.csv_path, self.json_path = csv_path, json_path
         self.rows: list[Row] = []
-        self.criteria = [c.id for c in load_course().criteria]
+        self.criteria = [c.id for c in load_exercise().criteria]
         self._write()
 
     def add(self, row: Row) -> None:

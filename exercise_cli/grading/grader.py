@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Literal
 
-from exercise_cli.course import load_course
+from exercise_cli.course import load_exercise
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.exits import ended, last_line
 from exercise_cli.grading.process import ChildOutcome, airflow_env, install_local_settings, run_worker, throwaway_home
@@ -62,7 +62,7 @@ def grade(
     facts come from that deployment instead of a local run.
     """
     started = time.monotonic()
-    course = load_course()
+    course = load_exercise()
     files = path if isinstance(path, SubmissionFiles) else find_submission(path)
     airflow_version()  # fail early, with a clear message, where Airflow is missing
     isolated, why_not = isolation_for(isolation)
@@ -179,7 +179,7 @@ def _explain_stop(
 ) -> None:
     """The grading process stopped before reporting: a timeout while learner code ran fails that phase's
     check and skips the rest; anything else is the grader failing (EnvironmentProblem)."""
-    course = load_course()
+    course = load_exercise()
     phase = child.phase or "import_airflow"
     check_id = course.check_for_phase(phase).id
     doing = PHASE_DOING.get(phase, phase)

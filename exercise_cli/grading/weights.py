@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from exercise_cli.course import load_course
+from exercise_cli.course import load_exercise
 from exercise_cli.errors import UsageError
 
 
 def parse_weights(pairs: list[str] | None) -> dict[str, float]:
     """{"criterion": weight} from ["criterion=W", ...]; criteria not named weigh 1. UsageError on a bad pair."""
-    ids = {c.id for c in load_course().criteria}
+    ids = {c.id for c in load_exercise().criteria}
     weights = {}
     for pair in pairs or []:
         name, _, value = pair.partition("=")

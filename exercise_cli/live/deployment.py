@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from exercise_cli.course import Course, load_course
+from exercise_cli.course import Exercise, load_exercise
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.grading.submission import SubmissionFiles
 from exercise_cli.live.rest import AirflowApi, ApiError
@@ -73,7 +73,7 @@ def grade_deployment(
     from exercise_cli.grading.grader import grade
 
     api = connect(url, token, username, password)
-    course = load_course()
+    course = load_exercise()
     with tempfile.TemporaryDirectory(prefix="exercise-live-") as folder:
         try:
             files = fetch_dag_files(api, course, Path(folder))
@@ -87,7 +87,7 @@ def grade_deployment(
     return report
 
 
-def fetch_dag_files(api: AirflowApi, course: Course, folder: Path) -> SubmissionFiles:
+def fetch_dag_files(api: AirflowApi, course: Exercise, folder: Path) -> SubmissionFiles:
     """The files defining the exercise's DAGs (or DAGs with close ids), as the deployment parsed them."""
     wanted = (course.producer_dag_id, course.consumer_dag_id)
     ids = [d["dag_id"] for d in api.all_dags()]

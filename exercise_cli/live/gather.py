@@ -149,7 +149,7 @@ class _Gatherer:
 
     # 5: the Assets view's record of the Asset
     def read_assets_view(self) -> None:
-        uri = self.sub.course.asset_uri
+        uri = self.sub.exercise.asset_uri
         try:
             assets = self.api.assets(uri)
         except ApiError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exercise_cli.course import load_course
+from exercise_cli.course import load_exercise
 from exercise_cli.facts import Submission
 from exercise_cli.trusted.protocol import (
     FINAL_RESULTS_FILE,
@@ -43,7 +43,7 @@ def grade(job: Job, progress: ProgressWriter) -> None:
 
 
 def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
-    course = load_course()
+    course = load_exercise()
     home = Path(job.home)
     # Imported before the parse child's fork: it inherits them, and this side needs them to read
     # its result. Until the parse phase starts, a timeout is the grader's, not the learner's code.
@@ -118,7 +118,7 @@ def _bound_own_memory() -> None:
 
 
 def _why_not_run(sub: Submission) -> str:
-    course = sub.course
+    course = sub.exercise
     if sub.parse_failure is not None:
         return "not run: your DAG files did not finish importing"
     if sub.import_errors and not sub.dags:

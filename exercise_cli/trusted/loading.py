@@ -18,7 +18,7 @@ from typing import Callable
 
 from exercise_cli.checks._source import only_read, parsed, source_encoding
 from exercise_cli.regular_file import regular_file_bytes
-from exercise_cli.course import Course
+from exercise_cli.course import Exercise
 from exercise_cli.exits import ended, last_line
 from exercise_cli.facts import ParseFailure, Submission
 from exercise_cli.grading.submission import MAX_BYTES
@@ -27,13 +27,13 @@ from exercise_cli.untrusted.jail import Jail
 from exercise_cli.untrusted.parse import parse_in_child
 
 
-def load_submission(job: Job, course: Course, jail: Jail | None, meanwhile: Callable[[], None] | None = None) -> Submission:
+def load_submission(job: Job, course: Exercise, jail: Jail | None, meanwhile: Callable[[], None] | None = None) -> Submission:
     from airflow.serialization.serialized_objects import DagSerialization
 
     learner = dict(job.learner_paths)
     parsed = parse_in_child(job.dags_folder, jail, timeout=max(1.0, job.deadline - time.time()), meanwhile=meanwhile)
     sub = Submission(
-        course=course,
+        exercise=course,
         files=sorted(learner.values()),
         dags={},
         import_errors={learner.get(p, p): without_home(t, learner) for p, t in parsed.import_errors.items()},

@@ -13,12 +13,12 @@ from dataclasses import replace
 
 from exercise_cli.checks import check_module
 from exercise_cli.checks._support import not_run, skipped
-from exercise_cli.course import CheckSpec, Course
+from exercise_cli.course import CheckSpec, Exercise
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
 
-def evaluate(course: Course, sub: Submission, kinds: set[str], earlier: dict[str, dict] | None = None) -> dict[str, dict]:
+def evaluate(course: Exercise, sub: Submission, kinds: set[str], earlier: dict[str, dict] | None = None) -> dict[str, dict]:
     """The records (CheckResult as dicts) of the checks of these kinds; `earlier` ones count as prerequisites."""
     results: dict[str, dict] = dict(earlier or {})
     decided: dict[str, dict] = {}
@@ -31,7 +31,7 @@ def evaluate(course: Course, sub: Submission, kinds: set[str], earlier: dict[str
     return decided
 
 
-def _opening(course: Course, spec: CheckSpec, sub: Submission, results: dict[str, dict]) -> CheckResult | None:
+def _opening(course: Exercise, spec: CheckSpec, sub: Submission, results: dict[str, dict]) -> CheckResult | None:
     for required in spec.requires:
         prerequisite = results.get(required)
         if prerequisite is None:
@@ -43,14 +43,12 @@ def _opening(course: Course, spec: CheckSpec, sub: Submission, results: dict[str
             return skipped(prerequisite["message"])
     if spec.kind == "dynamic" and (waiting := not_run(sub)) is not None:
         return waiting
-    if spec.needs == "producer" and sub.producer is None:
-        return skipped(f"no DAG {course.producer_dag_id} yet")
-    if spec.needs == "consumer" and sub.consumer is None:
-        return skipped(f"no DAG {course.consumer_dag_id} yet")
-    if spec.needs == "either" and sub.producer is None and sub.consumer is None:
+    if spec.needs in ("producer", "consumer") and not sub.found(spec.needs):
+        return skipped(f"no DAG {' or '.join(d.id for d in sub.exercise.dags.values() if d.role == spec.needs)} yet")
+    if spec.needs == "either" and not sub.found():
         return skipped("no exercise DAG loaded yet")
     unavailable = sub.run.unavailable if sub.run is not None else {}
-    for fact in getattr(check_module(spec.id), "READS", ()):
+    for fact in getattr(check_module(spec.id, course), "READS", ()):
         if fact in unavailable:
             return skipped(f"cannot tell in this mode: {unavailable[fact]}")
     return None
@@ -58,7 +56,7 @@ def _opening(course: Course, spec: CheckSpec, sub: Submission, results: dict[str
 
 def _decide(check_id: str, sub: Submission) -> CheckResult:
     try:
-        return check_module(check_id).check(sub)
+        return check_module(check_id, sub.exercise).check(sub)
     except Exception as exc:  # a grader bug must not hide the other checks' results
         return CheckResult("", "failed", f"the grader could not decide this check: {type(exc).__name__}: {exc}")
 

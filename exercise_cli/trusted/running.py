@@ -58,7 +58,7 @@ class Pipeline:
         self._client: Any = None
         self.session = settings.Session()
         self.facts = RunFacts()
-        self.course = sub.course
+        self.course = sub.exercise
         self._asset_run: Any = None
 
     def run(self) -> RunFacts:

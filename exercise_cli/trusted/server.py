@@ -39,9 +39,9 @@ def _parse_reference_solution() -> None:
     from airflow.serialization.serialized_objects import DagSerialization
 
     from exercise_cli.checks._airflow import hourly_runs
-    from exercise_cli.course import solution_dir
+    from exercise_cli.course import load_exercise
 
-    bag = DagBag(dag_folder=str(solution_dir()))
+    bag = DagBag(dag_folder=str(load_exercise().solution_dir))
     for dag in bag.dags.values():
         hourly_runs(DagSerialization.from_dict(DagSerialization.to_dict(dag)), count=2)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from exercise_cli.course import statement_text
+from exercise_cli.course import load_exercise
 from exercise_cli.errors import UsageError
 
 _DETAILS = re.compile(r"<details>\s*<summary>(?P<title>.*?)</summary>(?P<body>.*?)</details>", re.S)
@@ -21,7 +21,7 @@ class Hint:
 
 
 def statement_hints() -> list[Hint]:
-    return [Hint(match["title"].strip(), match["body"].strip()) for match in _DETAILS.finditer(statement_text())]
+    return [Hint(match["title"].strip(), match["body"].strip()) for match in _DETAILS.finditer(load_exercise().statement_text())]
 
 
 # Commands the statement writes as Airflow 2 took them, and their Airflow 3 form (shown beside them;
@@ -43,7 +43,7 @@ def statement_without_hint_bodies() -> str:
     """The statement with each hint folded to its title (the bodies open only through `exercise hint`),
     and the Airflow 3 form beside each command Airflow 3 changed."""
     numbers = iter(range(1, 100))
-    folded = _DETAILS.sub(lambda m: f"- *{m['title'].strip()}*: `exercise hint {next(numbers)}`", statement_text())
+    folded = _DETAILS.sub(lambda m: f"- *{m['title'].strip()}*: `exercise hint {next(numbers)}`", load_exercise().statement_text())
     return with_airflow3_commands(folded)
 
 

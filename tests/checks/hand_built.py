@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exercise_cli.course import load_course
+from exercise_cli.course import load_exercise
 from exercise_cli.facts import DagRunFacts, RunFacts, Submission, TaskRun
 
 HEADER = """\
@@ -35,7 +35,7 @@ data_consumer()
 
 def ran(**facts) -> Submission:
     """A Submission with only run facts, for the dynamic checks (which read nothing else)."""
-    return Submission(course=load_course(), files=["dags.py"], dags={}, import_errors={}, warnings={},
+    return Submission(exercise=load_exercise(), files=["dags.py"], dags={}, import_errors={}, warnings={},
                       learner_paths={}, mode="full", run=RunFacts(**facts))
 
 
