@@ -19,7 +19,7 @@ from exercise_cli.results import EXIT_FAILED, EXIT_PASSED, EXIT_USAGE
 
 app = typer.Typer(
     name="exercise",
-    help="Tutor and grader for the Airflow 3 exercise 5.1: Basic Producer/Consumer (assets).",
+    help="Tutor and grader for the Airflow 3 course module on Assets: `exercise list` shows its exercises.",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     add_completion=False,
@@ -42,6 +42,19 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
+_EXERCISE_HELP = "The exercise (`exercise list`; default: the one `init` recorded for the folder, else 5.1)."
+
+
+def _exercise(asked: str | None, folder: Path | None = None, state_file: Path | None = None):
+    """The exercise a command is about; a wrong id or a broken course file is exit 2 with one line."""
+    from exercise_cli.tutor.choice import choose_exercise
+
+    try:
+        return choose_exercise(asked, folder, state_file)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"exercise {__version__}")
@@ -53,8 +66,18 @@ def main_options(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, metavar="", help="Show the version and exit.")
     ] = False,
+    course: Annotated[
+        Optional[Path], typer.Option("--course", metavar="FILE", envvar="EXERCISE_COURSE",
+                                     help="A course file other than the built-in one (README: Adding an exercise).")
+    ] = None,
 ) -> None:
-    """Tutor and grader for the Airflow 3 exercise 5.1: Basic Producer/Consumer (assets)."""
+    """Tutor and grader for the Airflow 3 course module on Assets: `exercise list` shows its exercises."""
+    from exercise_cli.course import COURSE_ENV
+
+    if course is not None:
+        if not course.is_file():
+            raise _fail(f"no course file {course}")
+        os.environ[COURSE_ENV] = str(course.resolve())  # the grading process reads it from the job
 
 
 @app.command()
@@ -63,16 +86,22 @@ def init(
     force: Annotated[
         bool, typer.Option("--force", "-f", metavar="", help="Replace an existing file, after saving it as a timestamped .bak.")
     ] = False,
+    exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
     """Write the starter DAG file into DIRECTORY (default ./dags)."""
     from rich.table import Table
 
-    from exercise_cli.tutor.state import save_state
+    from exercise_cli.tutor.state import recorded_exercise, save_state
     from exercise_cli.tutor.workspace import write_starter
 
+    chosen = _exercise(exercise)
+    earlier = recorded_exercise(directory)
+    if earlier is not None and earlier != chosen.id and not force:
+        raise _fail(f"{directory} is exercise {earlier}'s folder (`init` recorded it): start {chosen.id} in a folder of its "
+                    f"own, e.g. `exercise init {directory}-{chosen.id} --exercise {chosen.id}` (or --force to switch it)")
     try:
-        target, backup = write_starter(directory, force=force)
-        save_state(directory)  # marks the folder as the learner's: checks record progress here
+        target, backup = write_starter(directory, chosen, force=force)
+        save_state(directory, exercise=chosen.id, record=True)  # marks the folder as the learner's: checks record progress here
     except FileExistsError as exc:
         raise _fail(f"{exc.args[0]} already exists; nothing was changed (use --force to replace it, keeping a backup)", EXIT_FAILED) from None
     except (UsageError, EnvironmentProblem) as exc:
@@ -92,22 +121,40 @@ def init(
     console.print(done)
     console.print("\nNext steps:")
     steps = grid()
+    console.print(f"Exercise {chosen.id}: {chosen.title}")
     steps.add_row("  1. Read the exercise:", "[bold]exercise show[/]")
     steps.add_row("  2. Complete the TODOs in", f"[cyan]{target}[/]")
     steps.add_row("  3. Check your work:", f"[bold]exercise check {directory}[/]")
     steps.add_row("  4. Stuck? Reveal a hint:", "[bold]exercise hint[/]")
-    steps.add_row("  5. See the pattern work:", "[bold]exercise run-demo[/]")
+    demo = "exercise run-demo" + ("" if chosen.id == "5.1" else f" --exercise {chosen.id}")
+    steps.add_row("  5. See the pattern work:", f"[bold]{demo}[/]")
     console.print(steps)
 
 
 @app.command()
-def show() -> None:
+def show(
+    exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
+    dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (its recorded exercise is shown).")] = Path("dags"),
+) -> None:
     """Show the exercise statement (each hint folded to its title: `exercise hint` opens them)."""
     from rich.markdown import Markdown
 
     from exercise_cli.tutor.hints import statement_without_hint_bodies
 
-    _console().print(Markdown(statement_without_hint_bodies()))
+    _console().print(Markdown(statement_without_hint_bodies(_exercise(exercise, dags))))
+
+
+@app.command("list")
+def list_exercises(
+    dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (its exercise is marked, with your progress).")] = Path("dags"),
+) -> None:
+    """List the course's exercises, the one your DAG folder is for, and your progress in each."""
+    from exercise_cli.tutor.progress import render_exercise_list
+
+    try:
+        render_exercise_list(_console(), dags)
+    except UsageError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -140,13 +187,15 @@ def check(
     state: Annotated[
         Optional[Path], typer.Option("--state", metavar="FILE", help="Keep your progress in FILE (default: the one `init` made in PATH).")
     ] = None,
+    exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
     """Grade your DAGs against every requirement and success criterion of the exercise."""
     from exercise_cli.grading.grader import grade
     from exercise_cli.tutor.state import load_state, record_verdict
 
-    weights = _weights(weight)
-    quiz_passed = bool(load_state(path, state).get("quiz_passed"))
+    chosen = _exercise(exercise, path, state)
+    weights = _weights(weight, chosen.id)
+    quiz_passed = bool(load_state(path, state, chosen.id).get("quiz_passed"))
     try:
         isolation = "process" if no_sandbox else "sandbox" if require_sandbox else "auto"
         with _progress(quiet=json_output) as on_event:
@@ -156,14 +205,15 @@ def check(
                 if static:
                     raise UsageError("--live grades what a deployment runs; --static is for a local file or folder")
                 report = grade_deployment(live, token=token, username=username, password=password, wait=wait,
-                                          timeout=timeout, quiz_passed=quiz_passed, isolation=isolation, on_event=on_event)
+                                          timeout=timeout, quiz_passed=quiz_passed, isolation=isolation, on_event=on_event,
+                                          exercise_id=chosen.id)
             else:
                 report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout,
-                               quiz_passed=quiz_passed, on_event=on_event, isolation=isolation)
+                               quiz_passed=quiz_passed, on_event=on_event, isolation=isolation, exercise_id=chosen.id)
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     if not live and not static:
-        record_verdict(path, report.passed, state)
+        record_verdict(path, report.passed, state, chosen.id)
     _write_ci_files(report, junit, gradescope, weights)
     _emit(report, json_output, weights, verbose)
     raise typer.Exit(report.exit_code)
@@ -205,11 +255,11 @@ def _plain(text: str, style: str = ""):
     return Text(clean(str(text), limit=2000), style=style)
 
 
-def _weights(pairs: list[str] | None) -> dict[str, float]:
+def _weights(pairs: list[str] | None, exercise_id: str | None = None) -> dict[str, float]:
     from exercise_cli.grading.weights import parse_weights
 
     try:
-        return parse_weights(pairs)
+        return parse_weights(pairs, exercise_id)
     except UsageError as exc:
         raise _fail(str(exc)) from None
 
@@ -293,13 +343,17 @@ def autograder(
     wheel: Annotated[Optional[Path], typer.Option("--wheel", help="The grader's wheel (default: built from this checkout).")] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=10, help="Seconds per submission.")] = 300.0,
     task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
+    exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help="The exercise to grade (default 5.1).")] = None,
 ) -> None:
     """Package the grader for a course platform: Gradescope's autograder zip, or a GitHub Classroom repository."""
     from exercise_cli.autograder import package
 
-    weights = _weights(weight)
+    chosen = _exercise(exercise)
+    if chosen.builtin is False:
+        raise _fail("the autograder bundles carry the built-in course only: --course is for local grading")
+    weights = _weights(weight, chosen.id)
     try:
-        lines = package(platform.value, target, weights, wheel, timeout, task_timeout)
+        lines = package(platform.value, target, weights, wheel, timeout, task_timeout, chosen)
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
@@ -317,18 +371,20 @@ def run_demo(
     wait: Annotated[float, typer.Option("--wait", min=1, help="Seconds to wait for each run.")] = 120.0,
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port for the api-server (0: a free one).")] = 0,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", metavar="", help="Also show memory figures.")] = False,
+    exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
-    """Show the producer/consumer pattern working end to end on a real Airflow (api-server + scheduler)."""
+    """Show the exercise's pattern working end to end on a real Airflow (api-server + scheduler)."""
     from exercise_cli.demo.run_demo import Demo
     from exercise_cli.grading.submission import find_submission
 
+    chosen = _exercise(exercise, dags)
     if dags is not None:
         try:
             find_submission(dags)
         except UsageError as exc:
             raise _fail(str(exc)) from None
     try:
-        result = Demo(_console(), dags, wait=wait, keep=keep, port=port, verbose=verbose).run()
+        result = Demo(_console(), dags, wait=wait, keep=keep, port=port, verbose=verbose, exercise=chosen).run()
     except EnvironmentProblem as exc:
         raise _fail(str(exc)) from None
     raise typer.Exit(0 if result.ok else EXIT_FAILED)
@@ -350,12 +406,13 @@ def _emit(report, json_output: bool, weights: dict[str, float] | None = None, ve
 def hint(
     number: Annotated[Optional[int], typer.Argument(min=1, help="Show hint N (default: the next one not yet seen).")] = None,
     dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (progress is kept next to it).")] = Path("dags"),
+    exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
     """Reveal the statement's hints one at a time."""
     from exercise_cli.tutor.hints import reveal_hint
 
     try:
-        reveal_hint(_console(), number, dags)
+        reveal_hint(_console(), number, dags, _exercise(exercise, dags))
     except UsageError as exc:
         raise _fail(str(exc)) from None
 
@@ -366,12 +423,13 @@ def quiz(
         Optional[str], typer.Option("--answers", help="Answer without prompts, e.g. b,b,c,a,b (for scripts and tests).")
     ] = None,
     dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (the result is kept next to it).")] = Path("dags"),
+    exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
-    """A short quiz on the producer/consumer pattern; passing it meets the "understanding" criterion."""
+    """A short quiz on the exercise's concepts; passing it meets its "understanding" criterion."""
     from exercise_cli.tutor.quiz import take_quiz
 
     try:
-        passed = take_quiz(_console(), answers, dags)
+        passed = take_quiz(_console(), answers, dags, _exercise(exercise, dags))
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     raise typer.Exit(0 if passed else EXIT_FAILED)
@@ -381,23 +439,24 @@ def quiz(
 def reset(
     directory: Annotated[Path, typer.Argument(help="Your DAG folder.")] = Path("dags"),
     yes: Annotated[bool, typer.Option("--yes", "-y", metavar="", help="Do not ask for confirmation.")] = False,
+    exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
     """Restore the starter file, after saving your current one as a timestamped .bak."""
-    from exercise_cli.course import load_exercise
     from exercise_cli.tutor.state import save_state
     from exercise_cli.tutor.workspace import write_starter
 
-    target = directory / load_exercise().starter
+    chosen = _exercise(exercise, directory)
+    target = directory / chosen.starter
     if os.path.lexists(target) and not yes:
         if not sys.stdin.isatty():
             raise _fail("reset needs confirmation: run it in a terminal or pass --yes")
         _console().print(f"This replaces [cyan]{target}[/] with the starter; your file is kept as a .bak.")
         typer.confirm("Reset?", abort=True)
     try:
-        written, backup = write_starter(directory, force=True)
+        written, backup = write_starter(directory, chosen, force=True)
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
-    save_state(directory, hints_seen=0, last_check_passed=False)  # a fresh start: hints fold again
+    save_state(directory, exercise=chosen.id, hints_seen=0, last_check_passed=False)  # a fresh start: hints fold again
     if backup:
         _console().print(f"Saved your file as [cyan]{backup}[/]")
     _console().print(f"Restored the starter at [cyan]{written}[/]")
@@ -408,14 +467,15 @@ def solution(
     dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (where your last check's verdict is kept).")] = Path("dags"),
     force: Annotated[bool, typer.Option("--force", metavar="", help="Show it even before your check has passed.")] = False,
     plain: Annotated[bool, typer.Option("--plain", metavar="", help="The file exactly, no colours (for piping or copying).")] = False,
+    exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
     """Show the reference solution, once your own `exercise check` has passed."""
-    from exercise_cli.course import load_exercise
     from exercise_cli.tutor.state import load_state
 
-    if not force and not load_state(dags).get("last_check_passed"):
+    chosen = _exercise(exercise, dags)
+    if not force and not load_state(dags, exercise=chosen.id).get("last_check_passed"):
         raise _fail("the solution opens once `exercise check` passes on your DAGs (or use --force)", EXIT_FAILED)
-    code = (load_exercise().solution_dir / load_exercise().solution).read_text(encoding="utf-8")
+    code = (chosen.solution_dir / chosen.solution).read_text(encoding="utf-8")
     console = _console()
     if plain or not console.is_terminal:
         sys.stdout.write(code)  # exactly the file: no line numbers, nothing cut
@@ -441,6 +501,7 @@ def grade_class(
         bool, typer.Option("--allow-unsandboxed", help="Where the sandbox cannot be had, grade in plain child processes.")
     ] = False,
     no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Grade in plain child processes (to debug the grader).")] = False,
+    exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help="The exercise graded (default 5.1).")] = None,
 ) -> None:
     """Grade every submission in FOLDER (each sandboxed, in parallel) into a gradebook.
 
@@ -453,7 +514,8 @@ def grade_class(
     from exercise_cli.grading.grader import isolation_for
     from exercise_cli.reporters.gradebook import render_gradebook
 
-    weights = _weights(weight)
+    chosen = _exercise(exercise)
+    weights = _weights(weight, chosen.id)
     isolation = "process" if no_sandbox else "auto" if allow_unsandboxed else "sandbox"
     try:
         submissions = find_submissions(folder)
@@ -461,7 +523,7 @@ def grade_class(
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     console = _console()
-    book = Gradebook(csv_file, json_file)
+    book = Gradebook(csv_file, json_file, chosen.id)
     interrupted = False
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
         bar = progress.add_task("grading", total=len(submissions))
@@ -473,7 +535,8 @@ def grade_class(
         try:
             with _warm_server(console) as server:
                 grade_all(submissions, jobs=jobs, static=static, timeout=timeout, task_timeout=task_timeout,
-                          weights=weights, isolation=isolation, on_row=on_row, launcher=server.launch if server else None)
+                          weights=weights, isolation=isolation, on_row=on_row, launcher=server.launch if server else None,
+                          exercise_id=chosen.id)
         except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: the graded rows are kept
             interrupted = True
         except EnvironmentProblem as exc:
@@ -494,16 +557,19 @@ def grade_class(
 def watch(
     path: Annotated[Path, typer.Argument(help="A DAG .py file or a folder of them.")] = Path("dags"),
     task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
+    exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
     """Re-check your DAGs each time you save a .py file (static first, then the full run). Ctrl-C to stop."""
     from exercise_cli.tutor.watch import watch_and_grade
 
     if not path.exists():
         raise _fail(f"no such file or folder: {path} (run `exercise init` first)")
+    chosen = _exercise(exercise, path)
     console = _console()
     try:
         with _warm_server(console) as server:
-            watch_and_grade(console, path, task_timeout, server.launch if server else None, show=lambda r: _emit(r, False))
+            watch_and_grade(console, path, task_timeout, server.launch if server else None, show=lambda r: _emit(r, False),
+                            exercise_id=chosen.id)
     except KeyboardInterrupt:  # Ctrl-C (how watching ends), SIGTERM, SIGHUP
         raise _interrupted("stopped watching, and every check it started") from None
 

@@ -11,6 +11,10 @@ from exercise_cli.learner_text import clean
 Status = Literal["passed", "failed", "skipped", "pending"]
 Mode = Literal["static", "full", "live"]
 
+# The results JSON's version: 1 is what reports without a "version" field were (5.1 only, before
+# exercises had ids in the course); 2 adds "version" itself. `exercise report` reads both.
+REPORT_VERSION = 2
+
 EXIT_PASSED = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -90,6 +94,7 @@ class Report:
 
     def to_dict(self) -> dict:
         return {
+            "version": REPORT_VERSION,
             "exercise": self.exercise,
             "title": self.title,
             "mode": self.mode,
@@ -122,6 +127,12 @@ def report_from_dict(doc: object) -> Report:
     value, unknown fields are ignored, and every text is cleaned as learner text is.
     """
     top = _object(doc, "the report")
+    version = top.get("version", 1)
+    if type(version) is not int or version < 1:
+        raise ValueError("the report's version is not a whole number")
+    if version > REPORT_VERSION:
+        raise ValueError(f"it is a version {version} report, written by a newer `exercise` (this one reads up to "
+                         f"{REPORT_VERSION}): upgrade it")
     criteria = []
     for i, item in enumerate(_list(top, "criteria", "the report", _MAX_CRITERIA)):
         where = f"criteria[{i}]"
@@ -138,7 +149,8 @@ def report_from_dict(doc: object) -> Report:
                 _text(check, "hint", check_where, required=False), _text(check, "file", check_where, required=False) or None,
                 line, _text(check, "title", check_where, required=False),
             ))
-        counts = c.get("counts", c.get("id") != "understanding")
+        # The oldest 5.1 reports had no `counts`: their one unscored criterion was the quiz's.
+        counts = c.get("counts", not (version == 1 and c.get("id") == "understanding"))
         if type(counts) is not bool:
             raise ValueError(f"{where}.counts is not true or false")
         criteria.append(CriterionResult(_text(c, "id", where), _text(c, "title", where), _status(c, where), counts, checks))
@@ -147,14 +159,25 @@ def report_from_dict(doc: object) -> Report:
         raise ValueError(f"the report's mode is not one of {', '.join(MODES)}")
     isolation = _text(top, "isolation", "the report", required=False) or "process"
     isolation = {"sandbox": "namespaces"}.get(isolation, isolation)  # reports written before the tiers had names
+    exercise = _known_exercise(_text(top, "exercise", "the report"))
     report = Report(_text(top, "exercise", "the report"), mode, criteria,  # type: ignore[arg-type]
                     isolation=isolation,
-                    title=_text(top, "title", "the report", required=False) or load_exercise().title)
-    titles = {check.id: check.title for check in load_exercise().checks}
+                    title=_text(top, "title", "the report", required=False) or (exercise.title if exercise else ""))
+    titles = {check.id: check.title for check in exercise.checks} if exercise else {}
     for criterion in report.criteria:
         for check in criterion.checks:
             check.title = check.title or titles.get(check.id, check.id)  # reports written before titles travelled
     return report
+
+
+def _known_exercise(exercise_id: str) -> Exercise | None:
+    """The course's exercise a report names (for titles older reports lack), if this course has it."""
+    from exercise_cli.course import CourseError
+
+    try:
+        return load_exercise(exercise_id)
+    except CourseError:
+        return None
 
 
 def _object(value: object, where: str) -> dict:

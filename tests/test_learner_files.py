@@ -19,7 +19,7 @@ from exercise_cli.tutor.state import load_state
 ENV = {"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
 STARTER = load_exercise().starter
 MINE = "# my work: three hours of it\n"
-RIGHT_ANSWERS = ",".join(chr(ord("a") + question.answer) for question in load_quiz()[0])
+RIGHT_ANSWERS = ",".join(chr(ord("a") + question.answer) for question in load_quiz(load_exercise())[0])
 
 
 def run(*args: str):

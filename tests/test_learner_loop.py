@@ -173,7 +173,7 @@ def test_solution_prints_the_file_exactly(tmp_path: Path) -> None:
 
 
 def test_the_quiz_shows_the_right_answer_and_takes_either_case(tmp_path: Path) -> None:
-    questions = load_quiz()[0]
+    questions = load_quiz(load_exercise())[0]
     wrong = ",".join("abc"[(q.answer + 1) % len(q.choices)] for q in questions)
     result = run("quiz", "--answers", wrong, "--dags", str(tmp_path))
     first = questions[0]
@@ -188,7 +188,7 @@ def test_reset_folds_the_hints_again(tmp_path: Path) -> None:
     run("hint", "--dags", str(dags))
     run("hint", "--dags", str(dags))
     assert run("reset", str(dags), "--yes").exit_code == 0
-    assert json.loads((dags / ".exercise-state.json").read_text())["hints_seen"] == 0
+    assert json.loads((dags / ".exercise-state.json").read_text())["progress"]["5.1"]["hints_seen"] == 0
     assert "Hint 1:" in run("hint", "--dags", str(dags)).output
 
 
@@ -203,7 +203,7 @@ def test_progress_is_kept_only_in_the_learners_own_folder(tmp_path: Path) -> Non
     shutil.copy(SOLUTION_FILE, mine / load_exercise().starter)
     passed = run("check", str(mine))
     assert passed.exit_code == 0
-    assert json.loads((mine / ".exercise-state.json").read_text())["last_check_passed"] is True
+    assert json.loads((mine / ".exercise-state.json").read_text())["progress"]["5.1"]["last_check_passed"] is True
     assert "exercise quiz" in passed.output and "exercise solution" in passed.output
     assert run("solution", "--dags", str(mine), "--plain").exit_code == 0
 
@@ -217,7 +217,7 @@ def test_a_pass_seen_in_watch_is_recorded(tmp_path: Path) -> None:
     state = mine / ".exercise-state.json"
     deadline = time.monotonic() + 120
     try:
-        while time.monotonic() < deadline and not json.loads(state.read_text()).get("last_check_passed"):
+        while time.monotonic() < deadline and not json.loads(state.read_text()).get("progress", {}).get("5.1", {}).get("last_check_passed"):
             time.sleep(0.3)
     finally:
         os.killpg(proc.pid, signal.SIGINT)

@@ -17,7 +17,7 @@ from exercise_cli.tutor.hints import statement_hints
 from exercise_cli.tutor.quiz import load_quiz
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
-RIGHT = ",".join("abc"[q.answer] for q in load_quiz()[0])
+RIGHT = ",".join("abc"[q.answer] for q in load_quiz(load_exercise())[0])
 
 
 def run(*args: str, input: str | None = None):
@@ -26,14 +26,14 @@ def run(*args: str, input: str | None = None):
 
 def test_hints_come_from_the_statement_one_at_a_time(tmp_path: Path) -> None:
     dags = tmp_path / "dags"
-    assert len(statement_hints()) == 4
+    assert len(statement_hints(load_exercise())) == 4
     first = run("hint", "--dags", str(dags))
     assert first.exit_code == 0 and "Hint 1: Defining the Asset (1/4)" in first.output
     second = run("hint", "--dags", str(dags))
     assert "Hint 2: Producer task with outlets (2/4)" in second.output
     again = run("hint", "1", "--dags", str(dags))
     assert "Hint 1" in again.output
-    assert json.loads((dags / ".exercise-state.json").read_text())["hints_seen"] == 2
+    assert json.loads((dags / ".exercise-state.json").read_text())["progress"]["5.1"]["hints_seen"] == 2
     assert run("hint", "9", "--dags", str(dags)).exit_code == 2
 
 
@@ -50,7 +50,7 @@ def test_quiz_pass_is_remembered_and_meets_understanding(tmp_path: Path) -> None
 
 
 def test_quiz_interactive_prompts(tmp_path: Path) -> None:
-    answers = "\n".join("abc"[q.answer] for q in load_quiz()[0]) + "\n"
+    answers = "\n".join("abc"[q.answer] for q in load_quiz(load_exercise())[0]) + "\n"
     result = run("quiz", "--dags", str(tmp_path / "dags"), input=answers)
     assert result.exit_code == 0, result.output
     assert "1. What does outlets=[processed_data]" in result.output

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from exercise_cli.autograder.bundle import constraints, template, wheel, whole_points
-from exercise_cli.course import load_exercise
+from exercise_cli.course import Exercise
 from exercise_cli.errors import UsageError
 
 
@@ -21,9 +21,8 @@ def step_id(criterion_id: str) -> str:
 
 
 def write_classroom_repo(folder: Path, weights: dict[str, float], given_wheel: Path | None,
-                         timeout: float, task_timeout: float) -> list[Path]:
-    course = load_exercise()
-    starter = load_exercise().starter_path
+                         timeout: float, task_timeout: float, course: Exercise) -> list[Path]:
+    starter = course.starter_path
     if (folder / ".github" / "workflows" / "classroom.yml").exists():
         raise UsageError(f"{folder} already holds an assignment (.github/workflows/classroom.yml): choose an empty folder")
     exercise_dir = folder / ".github" / "exercise"
@@ -39,7 +38,7 @@ def write_classroom_repo(folder: Path, weights: dict[str, float], given_wheel: P
     )
     env = "\n".join(f"          {step_id(c.id).upper()}_RESULTS: \"${{{{ steps.{step_id(c.id)}.outputs.result }}}}\""
                     for c in counted)
-    workflow = template("classroom.yml", WHEEL=built.name, TIMEOUT=f"{timeout:g}", TASK_TIMEOUT=f"{task_timeout:g}",
+    workflow = template("classroom.yml", EXERCISE=course.id, WHEEL=built.name, TIMEOUT=f"{timeout:g}", TASK_TIMEOUT=f"{task_timeout:g}",
                         STEPS=steps.rstrip("\n"), ENV=env, RUNNERS=",".join(step_id(c.id) for c in counted))
     workflows = folder / ".github" / "workflows"
     workflows.mkdir(parents=True, exist_ok=True)
@@ -50,7 +49,7 @@ def write_classroom_repo(folder: Path, weights: dict[str, float], given_wheel: P
     if not target.exists():  # a learner's file is never overwritten
         shutil.copy(starter, target)
     table = "\n".join(f"| {c.title} | {points[c.id]} |" for c in counted)
-    readme = template("classroom_README.md", STARTER=starter.name, WHEEL=built.name,
+    readme = template("classroom_README.md", EXERCISE=course.id, STARTER=starter.name, WHEEL=built.name,
                       POINTS_TABLE=f"| criterion | points |\n|---|---|\n{table}")
     readme_path = folder / "README.md"
     if not readme_path.exists():

@@ -15,14 +15,14 @@ from exercise_cli.autograder.bundle import constraints, template, wheel
 
 
 def write_gradescope_zip(out: Path, weights: dict[str, float], given_wheel: Path | None,
-                         timeout: float, task_timeout: float) -> Path:
+                         timeout: float, task_timeout: float, exercise_id: str) -> Path:
     with tempfile.TemporaryDirectory(prefix="exercise-gradescope-") as work:
         built = wheel(given_wheel, Path(work))
         weight_args = " ".join(f"--weight {shlex.quote(f'{k}={v:g}')}" for k, v in sorted(weights.items()))
         files = {
-            "setup.sh": template("setup.sh", WHEEL=built.name),
+            "setup.sh": template("setup.sh", WHEEL=built.name, EXERCISE=exercise_id),
             "run_autograder": template("run_autograder", WEIGHTS=weight_args, TIMEOUT=f"{timeout:g}",
-                                       TASK_TIMEOUT=f"{task_timeout:g}"),
+                                       TASK_TIMEOUT=f"{task_timeout:g}", EXERCISE=exercise_id),
         }
         out.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:

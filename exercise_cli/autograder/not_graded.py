@@ -31,12 +31,12 @@ DO_AGAIN = {
 _NAMES_SHOWN = 5
 
 
-def learner_output(platform: str, submission: Path) -> tuple[str, str]:
+def learner_output(platform: str, submission: Path, exercise_id: str | None = None) -> tuple[str, str]:
     """(what the learner reads, what the instructor reads) for a submission `check` could not grade."""
     try:
         find_submission(submission)
     except UsageError as exc:
-        again = DO_AGAIN[platform].format(starter=load_exercise().starter)
+        again = DO_AGAIN[platform].format(starter=load_exercise(exercise_id).starter)
         return (f"Not graded: the grader cannot take your submission as it is ({_holdings(submission)}). {again}",
                 f"not graded, the submission's problem: {clean(str(exc), limit=1000)}")
     except OSError as exc:
@@ -70,7 +70,7 @@ def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[0] not in DO_AGAIN or (argv[0] == "gradescope") != (len(argv) == 3):
         print("usage:\n" + "\n".join(__doc__.strip().splitlines()[-2:]), file=sys.stderr)
         return 2
-    learner, instructor = learner_output(argv[0], Path(argv[1]))
+    learner, instructor = learner_output(argv[0], Path(argv[1]), os.environ.get("EXERCISE_ID") or None)
     if argv[0] == "gradescope":
         write_atomically(Path(argv[2]), gradescope_results(learner))
         print(instructor)  # run_autograder's output: instructors only

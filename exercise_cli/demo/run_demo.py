@@ -22,7 +22,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from exercise_cli.course import load_exercise
+from exercise_cli.course import Exercise, load_exercise
 from exercise_cli.demo.stack import USERNAME, AirflowStack, group_memory_mb, port_in_use
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.live.rest import FINISHED, AirflowApi, ApiError, scheduled_run_due
@@ -64,10 +64,10 @@ class DemoResult:
 
 class Demo:
     def __init__(self, console: Console, dags: Path | None, wait: float, keep: bool, port: int = 0,
-                 verbose: bool = False) -> None:
+                 verbose: bool = False, exercise: Exercise | None = None) -> None:
         self.console = console
         self.verbose = verbose
-        self.course = load_exercise()
+        self.course = exercise or load_exercise()
         self.stack = AirflowStack(dags=dags, port=port)
         self.wait = wait
         self.keep = keep

@@ -73,12 +73,12 @@ def find_submissions(folder: Path) -> list[Path]:
 
 def grade_one(
     path: Path, static: bool, timeout: float | None, task_timeout: float, weights: dict[str, float],
-    isolation: str = "sandbox", launcher=None,
+    isolation: str = "sandbox", launcher=None, exercise_id: str | None = None,
 ) -> Row:
     started = time.monotonic()
     try:
         report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout, isolation=isolation,
-                       launcher=launcher)
+                       launcher=launcher, exercise_id=exercise_id)
     except Exception as exc:  # one submission's trouble is recorded, never the batch's end
         return Row(submission_name(path), error=clean(_one_line(exc), limit=1000), seconds=time.monotonic() - started)
     earned, total = report.score(weights)
@@ -112,12 +112,13 @@ def grade_all(
     isolation: str = "sandbox",
     on_row: Callable[[Row], None] | None = None,
     launcher: Callable | None = None,
+    exercise_id: str | None = None,
 ) -> list[Row]:
     if not static:
         ensure_template()  # once, before the workers race to build it
     rows: list[Row] = []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        pending = {pool.submit(grade_one, p, static, timeout, task_timeout, weights or {}, isolation, launcher)
+        pending = {pool.submit(grade_one, p, static, timeout, task_timeout, weights or {}, isolation, launcher, exercise_id)
                    for p in submissions}
         try:
             while pending:
@@ -142,10 +143,10 @@ class Gradebook:
     Beside each criterion's status, `<criterion>_message` holds, when it failed, its first failing
     check's message (JSON: `messages`), so an instructor learns why without re-running `check`."""
 
-    def __init__(self, csv_path: Path | None, json_path: Path | None) -> None:
+    def __init__(self, csv_path: Path | None, json_path: Path | None, exercise_id: str | None = None) -> None:
         self.csv_path, self.json_path = csv_path, json_path
         self.rows: list[Row] = []
-        self.criteria = [c.id for c in load_exercise().criteria]
+        self.criteria = [c.id for c in load_exercise(exercise_id).criteria]
         self._write()
 
     def add(self, row: Row) -> None:

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Literal
 
-from exercise_cli.course import load_exercise
+from exercise_cli.course import course_file, load_exercise
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.exits import ended, last_line
 from exercise_cli.grading.process import ChildOutcome, airflow_env, install_local_settings, run_worker, throwaway_home
@@ -54,15 +54,17 @@ def grade(
     on_static: Callable[[Report], None] | None = None,
     launcher: Callable | None = None,
     live: dict | None = None,
+    exercise_id: str | None = None,
 ) -> Report:
     """Grade the DAG file or folder at `path`. Raises UsageError/EnvironmentProblem for exit code 2.
 
     `on_static` gets the static checks' report as soon as they are decided, while a full run goes on.
     `live` (from exercise_cli.live.deployment): `path` holds a deployment's DAG files, and the run
-    facts come from that deployment instead of a local run.
+    facts come from that deployment instead of a local run. `exercise_id`: the course's exercise to
+    grade against (default 5.1).
     """
     started = time.monotonic()
-    course = load_exercise()
+    course = load_exercise(exercise_id)
     files = path if isinstance(path, SubmissionFiles) else find_submission(path)
     airflow_version()  # fail early, with a clear message, where Airflow is missing
     isolated, why_not = isolation_for(isolation)
@@ -92,7 +94,8 @@ def grade(
         job = Job(mode=mode, home=str(home), dags_folder=str(dags), learner_paths=learner_paths,
                   task_timeout=task_timeout, quiz_passed=quiz_passed, timeout=learner_seconds,
                   deadline=time.time() + learner_seconds - _REPORTING_MARGIN, sandbox=sandbox, live=live,
-                  skipped=files.skipped)
+                  skipped=files.skipped, exercise_id=course.id,
+                  course_file=str(course_file()) if course_file() else None)
         env = airflow_env(home, dags)
 
         def event(record: dict) -> None:
@@ -111,7 +114,7 @@ def grade(
         raise EnvironmentProblem(f"the grader could not grade this submission: {grader_error}")
     if not child.finished:
         by_id = {cid: CheckResult(**record) for cid, record in results.items()}
-        _explain_stop(child, by_id, timeout, list(learner_paths.values()), quiz_passed)
+        _explain_stop(course, child, by_id, timeout, list(learner_paths.values()), quiz_passed)
         results = {cid: r.to_dict() for cid, r in by_id.items()}
     return _report(course, mode, results, files.display_root, started, isolated, why_not)
 
@@ -171,6 +174,7 @@ def _read_results(home: Path) -> dict[str, dict]:
 
 
 def _explain_stop(
+    course,
     child: ChildOutcome,
     by_id: dict[str, CheckResult],
     timeout: float,
@@ -179,7 +183,6 @@ def _explain_stop(
 ) -> None:
     """The grading process stopped before reporting: a timeout while learner code ran fails that phase's
     check and skips the rest; anything else is the grader failing (EnvironmentProblem)."""
-    course = load_exercise()
     phase = child.phase or "import_airflow"
     check_id = course.check_for_phase(phase).id
     doing = PHASE_DOING.get(phase, phase)

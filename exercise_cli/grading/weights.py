@@ -6,9 +6,9 @@ from exercise_cli.course import load_exercise
 from exercise_cli.errors import UsageError
 
 
-def parse_weights(pairs: list[str] | None) -> dict[str, float]:
+def parse_weights(pairs: list[str] | None, exercise_id: str | None = None) -> dict[str, float]:
     """{"criterion": weight} from ["criterion=W", ...]; criteria not named weigh 1. UsageError on a bad pair."""
-    ids = {c.id for c in load_exercise().criteria}
+    ids = {c.id for c in load_exercise(exercise_id).criteria}
     weights = {}
     for pair in pairs or []:
         name, _, value = pair.partition("=")

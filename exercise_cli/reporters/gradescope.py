@@ -18,16 +18,14 @@ _MARK = {"passed": "✔", "failed": "✘", "skipped": "○", "pending": "…"}
 
 
 def render_gradescope(report: Report, weights: dict[str, float] | None = None,
-                      include_quiz: bool = False) -> str:
+                      include_unscored: bool = False) -> str:
     weights = weights or {}
     tests = []
-    earned = total = 0.0
     for criterion in report.criteria:
-        if not criterion.counts and not (include_quiz and criterion.id == "understanding"):
+        if not criterion.counts and not include_unscored:
             continue
-        weight = weights.get(criterion.id, 1.0)
+        weight = weights.get(criterion.id, 1.0) if criterion.counts else 0.0
         score = weight if criterion.status == "passed" else 0.0
-        earned, total = earned + score, total + weight
         tests.append({
             "name": criterion.title,
             "score": score,
@@ -37,6 +35,7 @@ def render_gradescope(report: Report, weights: dict[str, float] | None = None,
             "output_format": "md",
             "visibility": "visible",
         })
+    earned, total = report.score(weights)  # the one score, as the checklist and gradebook give it
     verdict = "passed" if report.passed else "not yet passed"
     doc = {
         "score": earned,

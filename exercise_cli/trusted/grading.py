@@ -43,7 +43,7 @@ def grade(job: Job, progress: ProgressWriter) -> None:
 
 
 def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
-    course = load_exercise()
+    course = load_exercise(job.exercise_id, Path(job.course_file) if job.course_file else None)
     home = Path(job.home)
     # Imported before the parse child's fork: it inherits them, and this side needs them to read
     # its result. Until the parse phase starts, a timeout is the grader's, not the learner's code.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from exercise_cli.course import load_exercise
+from exercise_cli.course import Exercise
 from exercise_cli.errors import UsageError
 
 _DETAILS = re.compile(r"<details>\s*<summary>(?P<title>.*?)</summary>(?P<body>.*?)</details>", re.S)
@@ -20,8 +20,8 @@ class Hint:
     body: str  # Markdown
 
 
-def statement_hints() -> list[Hint]:
-    return [Hint(match["title"].strip(), match["body"].strip()) for match in _DETAILS.finditer(load_exercise().statement_text())]
+def statement_hints(exercise: Exercise) -> list[Hint]:
+    return [Hint(match["title"].strip(), match["body"].strip()) for match in _DETAILS.finditer(exercise.statement_text())]
 
 
 # Commands the statement writes as Airflow 2 took them, and their Airflow 3 form (shown beside them;
@@ -39,23 +39,23 @@ def with_airflow3_commands(text: str) -> str:
     return text
 
 
-def statement_without_hint_bodies() -> str:
+def statement_without_hint_bodies(exercise: Exercise) -> str:
     """The statement with each hint folded to its title (the bodies open only through `exercise hint`),
     and the Airflow 3 form beside each command Airflow 3 changed."""
     numbers = iter(range(1, 100))
-    folded = _DETAILS.sub(lambda m: f"- *{m['title'].strip()}*: `exercise hint {next(numbers)}`", load_exercise().statement_text())
+    folded = _DETAILS.sub(lambda m: f"- *{m['title'].strip()}*: `exercise hint {next(numbers)}`", exercise.statement_text())
     return with_airflow3_commands(folded)
 
 
-def reveal_hint(console: Console, number: int | None, dags: Path) -> None:
+def reveal_hint(console: Console, number: int | None, dags: Path, exercise: Exercise) -> None:
     """Show hint `number`, or the next one not yet seen; remember how far the learner got."""
     from rich.markdown import Markdown
     from rich.panel import Panel
 
     from exercise_cli.tutor.state import load_state, save_state
 
-    hints = statement_hints()
-    seen = int(load_state(dags).get("hints_seen", 0))
+    hints = statement_hints(exercise)
+    seen = int(load_state(dags, exercise=exercise.id).get("hints_seen", 0))
     if number is None:
         if seen >= len(hints):
             console.print(f"You have seen all {len(hints)} hints; `exercise hint N` shows hint N again.")
@@ -65,6 +65,6 @@ def reveal_hint(console: Console, number: int | None, dags: Path) -> None:
         raise UsageError(f"there are {len(hints)} hints; hint {number} does not exist")
     shown = hints[number - 1]
     console.print(Panel(Markdown(shown.body), title=f"{shown.title} ({number}/{len(hints)})", border_style="yellow"))
-    save_state(dags, hints_seen=max(seen, number))
+    save_state(dags, exercise=exercise.id, hints_seen=max(seen, number))
     if number < len(hints):
         console.print(f"[dim]{len(hints) - number} more: `exercise hint`[/]")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-import tomllib
 from rich.console import Console
 from rich.markup import escape
 
+from exercise_cli.course import Exercise
 from exercise_cli.errors import EnvironmentProblem, UsageError
 from exercise_cli.tutor.state import load_state, save_state, state_path
 
@@ -22,9 +21,8 @@ class Question:
     why: str
 
 
-def load_quiz() -> tuple[list[Question], int]:
-    raw = tomllib.loads(resources.files("exercise_cli").joinpath("data/exercise.toml").read_text(encoding="utf-8"))
-    quiz = raw["quiz"]
+def load_quiz(exercise: Exercise) -> tuple[list[Question], int]:
+    quiz = exercise.quiz
     questions = [Question(q["text"], tuple(q["choices"]), q["answer"], q["why"]) for q in quiz["questions"]]
     return questions, quiz["pass_mark"]
 
@@ -47,9 +45,9 @@ def score(picks: list[int], questions: list[Question]) -> int:
     return sum(pick == q.answer for pick, q in zip(picks, questions))
 
 
-def take_quiz(console: Console, answers: str | None, dags: Path) -> bool:
+def take_quiz(console: Console, answers: str | None, dags: Path, exercise: Exercise) -> bool:
     """Ask each question (or take `answers`), show the right answers with why, keep the result; True if passed."""
-    questions, pass_mark = load_quiz()
+    questions, pass_mark = load_quiz(exercise)
     if answers is not None:
         try:
             picks = parse_answers(answers, questions)
@@ -66,7 +64,7 @@ def take_quiz(console: Console, answers: str | None, dags: Path) -> bool:
                           f"{escape(question.choices[question.answer])}. {escape(question.why)}")
     result = score(picks, questions)
     passed = result >= pass_mark
-    saved = _save_result(dags, passed, result)
+    saved = _save_result(dags, exercise.id, passed, result)
     console.print(f"\n{'[bold green]PASSED' if passed else '[bold red]NOT YET'}[/] {result}/{len(questions)} (pass mark {pass_mark})")
     if not saved:
         raise EnvironmentProblem(f"this result could not be saved in {state_path(dags)} (is the folder read-only or "
@@ -76,14 +74,14 @@ def take_quiz(console: Console, answers: str | None, dags: Path) -> bool:
     return passed
 
 
-def _save_result(dags: Path, passed: bool, result: int) -> bool:
+def _save_result(dags: Path, exercise_id: str, passed: bool, result: int) -> bool:
     """Keep the result in the learner's progress file; True only if the file now holds it (a read-only
     or full folder keeps the old file, and the quiz must not claim what it could not keep)."""
     try:
-        save_state(dags, quiz_passed=passed, quiz_score=result)
+        save_state(dags, exercise=exercise_id, quiz_passed=passed, quiz_score=result)
     except OSError:
         return False
-    kept = load_state(dags)
+    kept = load_state(dags, exercise=exercise_id)
     return kept.get("quiz_passed") == passed and kept.get("quiz_score") == result
 
 

@@ -25,7 +25,7 @@ def watch_and_check(path: Path, check: Callable[[], None], stop_event=None) -> N
 
 
 def watch_and_grade(console: Console, path: Path, task_timeout: float, launcher: Callable | None,
-                    show: Callable[[object], None], stop_event=None) -> None:
+                    show: Callable[[object], None], exercise_id: str, stop_event=None) -> None:
     """One full check per save: its static checks show as soon as they are decided, then the whole
     checklist; a pass is recorded as `check` records it."""
     from exercise_cli.grading.grader import grade
@@ -39,13 +39,13 @@ def watch_and_grade(console: Console, path: Path, task_timeout: float, launcher:
     def check_once() -> None:
         console.clear()
         console.print(f"[dim]checking {path}...[/]")
-        quiz_passed = bool(load_state(path).get("quiz_passed"))
+        quiz_passed = bool(load_state(path, exercise=exercise_id).get("quiz_passed"))
         try:
             report = grade(path, static=False, task_timeout=task_timeout, quiz_passed=quiz_passed,
-                           on_static=early, launcher=launcher)
+                           on_static=early, launcher=launcher, exercise_id=exercise_id)
             console.clear()
             show(report)
-            record_verdict(path, report.passed)
+            record_verdict(path, report.passed, exercise=exercise_id)
         except (UsageError, EnvironmentProblem) as exc:
             console.print(f"[bold red]error:[/] {escape(str(exc))}")
         except OSError as exc:  # a full disk, a read-only TMPDIR: said, and the next save tries again

@@ -13,7 +13,7 @@ import stat
 from datetime import datetime
 from pathlib import Path
 
-from exercise_cli.course import load_exercise
+from exercise_cli.course import Exercise
 from exercise_cli.errors import EnvironmentProblem, UsageError
 
 
@@ -28,7 +28,7 @@ def backup_name(path: Path, now: datetime | None = None) -> Path:
     return candidate
 
 
-def write_starter(folder: Path, force: bool = False) -> tuple[Path, Path | None]:
+def write_starter(folder: Path, exercise: Exercise, force: bool = False) -> tuple[Path, Path | None]:
     """Write the starter into `folder`; returns (starter path, backup path if an old file was kept).
 
     FileExistsError when something is there and not `force`; UsageError when it is not a file;
@@ -36,7 +36,7 @@ def write_starter(folder: Path, force: bool = False) -> tuple[Path, Path | None]
     """
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} exists and is not a folder")
-    target = folder / load_exercise().starter
+    target = folder / exercise.starter
     if os.path.lexists(target) and not force:  # a dangling symlink too: something the learner put there
         raise FileExistsError(target)
     backup = None
@@ -47,7 +47,7 @@ def write_starter(folder: Path, force: bool = False) -> tuple[Path, Path | None]
             if kept is not None:
                 backup = backup_name(target)
                 _write_whole(backup, kept, like=target)
-        _write_whole(target, load_exercise().starter_path.read_bytes())  # replaces a symlink itself, never its target
+        _write_whole(target, exercise.starter_path.read_bytes())  # replaces a symlink itself, never its target
     except OSError as exc:
         unchanged = f"; {target.name} is unchanged" if os.path.lexists(target) else ""
         kept = f" (a copy was saved as {backup.name})" if backup and backup.exists() else ""

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when the autograder image is built. It installs Python 3.11
-# where the image lacks it, then this exercise's grader into its own venv, pinned, from the wheel
+# where the image lacks it, then the grader of exercise @EXERCISE@ into its own venv, pinned, from the wheel
 # and the constraints shipped beside this file (written by `exercise autograder gradescope`).
 set -euo pipefail
 ROOT="${EXERCISE_AUTOGRADER_ROOT:-/autograder}"  # overridden by the tests only
@@ -16,10 +16,10 @@ python3.11 -m venv "$ROOT/exercise-venv"
 # Grade the reference solution once, as run_autograder grades a submission (sandbox required): it
 # builds the metadata DB template, so no submission pays for it, and proves this image can sandbox
 # submissions. Where it cannot, every submission would be "Not graded": fail the build instead.
-SOLUTION="$("$ROOT/exercise-venv/bin/python" -c 'from exercise_cli.course import solution_dir; print(solution_dir())')"
+SOLUTION="$("$ROOT/exercise-venv/bin/python" -c 'from exercise_cli.course import load_exercise; print(load_exercise("@EXERCISE@").solution_dir)')"
 PROOF="$(mktemp -d)"
 set +e
-"$ROOT/exercise-venv/bin/exercise" check "$SOLUTION" --require-sandbox --json >"$PROOF/report.json" 2>"$PROOF/error.txt"
+"$ROOT/exercise-venv/bin/exercise" check "$SOLUTION" --exercise @EXERCISE@ --require-sandbox --json >"$PROOF/report.json" 2>"$PROOF/error.txt"
 code=$?
 set -e
 if [ "$code" -eq 2 ]; then
