@@ -31,7 +31,7 @@ VERSIONS = {
     "3.2.2": ["fastapi[standard-no-fastapi-cloud-cli]>=0.129,<0.137", "cadwyn>=6.1.1,<9"],
     "3.3.2": [],
 }
-FIXTURES = {"solution": None, "fails_uri_mismatch": ROOT / "tests" / "submissions" / "fails_uri_mismatch"}
+FIXTURES = {"solution": None, "fails_uri_mismatch": ROOT / "tests" / "submissions" / "exercise_5_1" / "fails_uri_mismatch"}
 RECORDED = ROOT / "tests" / "live" / "recorded"
 
 

@@ -14,7 +14,7 @@ from exercise_cli.course import load_exercise
 from exercise_cli.facts import Submission
 
 TESTS = Path(__file__).parent
-SUBMISSIONS = TESTS / "submissions"
+SUBMISSIONS = TESTS / "submissions" / "exercise_5_1"  # exercise 5.1's fixtures (each exercise has a folder there)
 REPO = TESTS.parent
 
 

@@ -21,6 +21,7 @@ from conftest import SUBMISSIONS, TESTS, class_folder
 from typer.testing import CliRunner
 
 from exercise_cli.app import app
+from exercise_cli.course import load_exercise
 from exercise_cli.grading.grader import grade
 from exercise_cli.untrusted import cgroup, jail
 
@@ -252,6 +253,6 @@ def test_a_closed_tmpdir_puts_the_copies_where_the_sandbox_may_enter(tmp_path: P
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", None)
-    report = grade(str(SUBMISSIONS.parent.parent / "solution"), task_timeout=30)
+    report = grade(str(load_exercise().solution_dir), task_timeout=30)
     assert report.isolation == TIER and report.passed, _messages(report)
     assert list(closed.iterdir()) == []

@@ -222,7 +222,7 @@ def test_a_pass_seen_in_watch_is_recorded(tmp_path: Path) -> None:
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=30)
-    assert json.loads(state.read_text())["last_check_passed"] is True
+    assert json.loads(state.read_text())["progress"]["5.1"]["last_check_passed"] is True
 
 
 def test_the_reset_prompt_fits_on_its_line(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The starter's TODOs, done in order (tests/submissions/*_todoN_*), each graded in full mode: every step
+"""The starter's TODOs, done in order (tests/submissions/exercise_5_1/*_todoN_*), each graded in full mode: every step
 moves the checklist forward, the score rises where a criterion can pass, and each failure names the
 next step at its line. Also: a @dag function never called, and one wrong URI shared by both DAGs."""
 
