@@ -27,11 +27,11 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @cache
-def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float | None = None):
-    """Grade once per (submission, mode) and share the report between the tests that read it."""
+def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float | None = None, exercise_id: str | None = None):
+    """Grade once per (submission, mode, exercise) and share the report between the tests that read it."""
     from exercise_cli.grading.grader import grade
 
-    return grade(path, static=static, task_timeout=task_timeout, timeout=timeout)
+    return grade(path, static=static, task_timeout=task_timeout, timeout=timeout, exercise_id=exercise_id)
 
 
 def submission(name: str) -> str:
