@@ -1,0 +1,55 @@
+"""Exercise 5.2: Multi-Asset Dependencies.
+
+Three producer DAGs each load one table and update its Asset; the analytics consumer DAG must wait
+until all three Assets have been updated. Complete the TODOs in order, then run `exercise check`
+after each one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from airflow.sdk import Asset, dag, task
+
+# TODO 1: Define the three Assets, one per table of the warehouse:
+#         postgres://warehouse/orders, postgres://warehouse/products, postgres://warehouse/customers
+# orders = Asset(...)
+# products = Asset(...)
+# customers = Asset(...)
+
+
+# TODO 2: Turn orders_producer into a DAG with @dag(...): dag_id "exercise_5_2_orders_producer",
+#         schedule=None (it runs when triggered), start date January 1, 2024, and the tags from the
+#         statement. Inside, add a task that loads the orders and declares outlets=[orders].
+def orders_producer():
+    pass
+
+
+# TODO 3: Turn products_producer into a DAG the same way: dag_id "exercise_5_2_products_producer",
+#         schedule=None, its tags, and a task that declares outlets=[products].
+def products_producer():
+    pass
+
+
+# TODO 4: Turn customers_producer into a DAG the same way: dag_id "exercise_5_2_customers_producer",
+#         schedule=None, its tags, and a task that declares outlets=[customers].
+def customers_producer():
+    pass
+
+
+# TODO 5: Turn analytics_consumer into a DAG with @dag(...):
+#         dag_id "exercise_5_2_analytics_consumer", scheduled on the list of the three Assets (it
+#         must wait for ALL of them), start date January 1, 2024, and the tags from the statement.
+def analytics_consumer():
+    # TODO 6: Add a task that reads context["triggering_asset_events"] and logs, for each Asset
+    #         that triggered the run, its URI, and for each of its events the source DAG and task
+    #         and the timestamp.
+    pass
+
+
+# Each call creates its DAG as soon as the function above is decorated with @dag (Airflow keeps
+# the DAGs a file creates when it imports it), so `exercise check` credits every TODO you finish.
+orders_producer()
+products_producer()
+customers_producer()
+analytics_consumer()
