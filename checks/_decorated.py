@@ -52,6 +52,13 @@ def uncalled_dags(path: str | None) -> list[UncalledDag]:
     return found
 
 
+def plain_functions(path: str | None) -> list[tuple[str, int]]:
+    """(name, line) of the module-level functions without a decorator: the starter's DAGs-to-be."""
+    tree = parsed(path) if path else None
+    return [(node.name, node.lineno) for node in (tree.body if tree else ())
+            if isinstance(node, ast.FunctionDef) and not node.decorator_list]
+
+
 def todo_naming(path: str | None, text: str) -> tuple[int, str] | None:
     """(line, "TODO N") of the first `# TODO` comment (with the comment lines that continue it) that mentions
     `text`: the starter names in each TODO the DAG id or the keyword that step adds."""
