@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import re
 
 from typing import Any
 
 from exercise_cli.course import DagSpec
 from exercise_cli.facts import DagRunFacts, Submission
 from exercise_cli.results import CheckResult
-
-from ._source import source_text
 
 # A check returns a CheckResult without id and title (the runner adds them, and the course's hint
 # when a failing check gives none of its own).
@@ -45,12 +42,6 @@ def run_failed(run: DagRunFacts, hint: str | None = None) -> CheckResult:
 def did_you_mean(wanted: str, candidates: list[str]) -> str | None:
     close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
-
-
-def todo_lines(path: str) -> list[int]:
-    """The lines of the starter's `# TODO` comments still in a file."""
-    text = source_text(path) or ""
-    return [number for number, line in enumerate(text.splitlines(), start=1) if re.search(r"#\s*TODO", line)]
 
 
 def join_and(items: list[str]) -> str:

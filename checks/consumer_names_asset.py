@@ -32,7 +32,7 @@ def _consumer(sub: Submission, spec) -> CheckResult:
     dag = sub.dag(spec)
     for uri, task in naming.items():
         code = next((t for t in dag.tasks if t.task_id == task.task_id), None) if dag is not None else None
-        if code is None or TRIGGERING_EVENTS not in task_reads(code):
+        if code is None or TRIGGERING_EVENTS not in task_reads(sub, code):
             file, line = sub.task_location(code) if code is not None else (None, None)
             return failed(
                 f"the output names {uri}, but the code of {task.task_id} does not read it from {TRIGGERING_EVENTS}",

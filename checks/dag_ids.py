@@ -5,9 +5,9 @@ from __future__ import annotations
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
-from ._decorated import plain_functions, todo_naming, uncalled_dags
-from ._source import module_asset_line, parsed
-from ._support import did_you_mean, failed, join_and, passed, todo_lines
+from ._decorated import plain_functions, todo_lines, todo_naming, uncalled_dags
+from ._source import module_asset_line
+from ._support import did_you_mean, failed, join_and, passed
 
 
 def check(sub: Submission) -> CheckResult:
@@ -47,7 +47,7 @@ def check(sub: Submission) -> CheckResult:
 def _never_called(sub: Submission, dag_ids: list[str] | None = None) -> CheckResult | None:
     """A @dag function the file never calls (one defining one of `dag_ids`, if given): Airflow has no DAG from it."""
     candidates = [(file, uncalled) for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1])
-                  for uncalled in uncalled_dags(copy) if dag_ids is None or uncalled.dag_id in dag_ids]
+                  for uncalled in uncalled_dags(sub, copy) if dag_ids is None or uncalled.dag_id in dag_ids]
     if not candidates:
         return None
     file, uncalled = candidates[0]
@@ -61,7 +61,7 @@ def _still_to_come(sub: Submission, missing: list[str], found: list[str]) -> Che
     """An id missing: the starter's TODO that adds it, if the file still has it, else what was found."""
     for dag_id in missing:
         for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1]):
-            todo = todo_naming(copy, f'"{dag_id}"')
+            todo = todo_naming(sub, copy, f'"{dag_id}"')
             if todo is not None:
                 line, name = todo
                 return failed(f"found {', '.join(found)}; no {dag_id} yet: {name} (line {line}) adds it",
@@ -71,15 +71,7 @@ def _still_to_come(sub: Submission, missing: list[str], found: list[str]) -> Che
 
 
 def _definition_lines(sub: Submission, dag_id: str) -> list[int]:
-    import ast
-
-    lines = []
-    for copied in sub.learner_paths:
-        tree = parsed(copied)
-        for node in ast.walk(tree) if tree else ():
-            if isinstance(node, ast.keyword) and node.arg == "dag_id" and getattr(node.value, "value", None) == dag_id:
-                lines.append(node.value.lineno)
-    return sorted(lines)
+    return sorted(line for copied in sub.learner_paths for line in sub.source.of(copied).dag_id_keyword_lines.get(dag_id, []))
 
 
 def _no_dags_yet(sub: Submission) -> CheckResult:
@@ -89,11 +81,11 @@ def _no_dags_yet(sub: Submission) -> CheckResult:
     if uncalled is not None:
         return uncalled
     for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1]):
-        todos = todo_lines(copy)
-        asset_line = module_asset_line(copy)
+        todos = todo_lines(sub, copy)
+        asset_line = module_asset_line(sub, copy)
         if asset_line is not None:
             after = [line for line in todos if line > asset_line]
-            plain = [name for name, line in plain_functions(copy) if line > asset_line]
+            plain = [name for name, line in plain_functions(sub, copy) if line > asset_line]
             function = plain[0] if plain else "your first function"
             return failed(f"the Asset is defined (line {asset_line}); no DAG yet: next, turn {function} into a DAG "
                           "with @dag(...)", hint=hint, file=file, line=after[0] if after else None)

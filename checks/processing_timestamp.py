@@ -23,7 +23,7 @@ def _producer(sub: Submission, spec) -> CheckResult:
     run = keyed(sub.run.runs, sub, spec)
     tasks = run.tasks if run else []
     for task in tasks:
-        line = first_stamped_line(task.output.splitlines(), task.started, task.ended)
+        line = first_stamped_line(task.output.splitlines(), task.started, task.ended, sub.source.local_zone)
         if line is not None:
             return passed(f"task {task.task_id} logged the processing timestamp: {line.strip()[:160]!r}")
     shown = "; ".join(f"{t.task_id}: {_tail(t.output)}" for t in tasks) or "no output"

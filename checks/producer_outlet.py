@@ -37,12 +37,12 @@ def _outlet(sub: Submission, dag, variable: str, outlets) -> CheckResult:
         task, asset = next(((t, a) for t, a in outlets if a.uri not in sub.exercise.uris(tuple(sub.exercise.assets))),
                            outlets[0])
         file, line = sub.task_location(task)
-        written = literal_line(dag.fileloc, asset.uri)
+        written = literal_line(sub, dag.fileloc, asset.uri)
         return failed(f"the Asset is defined with URI {asset.uri!r}, wanted {wanted!r} (task {task.task_id} lists it "
                       "in its outlets)", hint=f'{variable} = Asset("{wanted}")',
                       file=file, line=written or line)
     if not dag.tasks:
-        todo = todo_naming(dag.fileloc, "outlets")
+        todo = todo_naming(sub, dag.fileloc, "outlets")
         if todo is not None:
             line, name = todo
             return failed(f"{dag.dag_id} has no tasks yet: {name} (line {line}) adds the task with outlets",

@@ -23,13 +23,13 @@ def check(sub: Submission) -> CheckResult:
 
 def _consumer(sub: Submission, dag) -> CheckResult:
     if not dag.tasks:
-        todo = todo_naming(dag.fileloc, KEY)
+        todo = todo_naming(sub, dag.fileloc, KEY)
         if todo is not None:
             line, name = todo
             return failed(f"{dag.dag_id} has no tasks yet: {name} (line {line}) adds the task that reads {KEY}",
                           file=sub.dag_file(dag), line=line)
         return failed(f"{dag.dag_id} has no tasks", file=sub.dag_file(dag), line=sub.dag_line(dag))
-    names = {task.task_id: task_reads(task) for task in dag.tasks}
+    names = {task.task_id: task_reads(sub, task) for task in dag.tasks}
     for task in dag.tasks:
         if KEY in names[task.task_id]:
             file, line = sub.task_location(task)
