@@ -18,13 +18,24 @@ def outlet_assets(dag: Any) -> list[tuple[Any, Any]]:
 
 def hourly_runs(dag: Any, count: int = 48) -> list[Any]:
     """The first `count` run times the scheduler would give this DAG from its start date."""
+    return run_times(dag.timetable, dag.start_date, count)
+
+
+def cron_runs(cron: str, dag: Any, count: int = 48) -> list[Any]:
+    """The first `count` run times a cron expression or preset gives, from this DAG's start date in its time zone."""
+    from airflow.timetables.trigger import CronTriggerTimetable
+
+    return run_times(CronTriggerTimetable(cron, timezone=dag.timezone), dag.start_date, count)
+
+
+def run_times(timetable: Any, start: Any, count: int) -> list[Any]:
     from airflow.timetables.base import DataInterval, TimeRestriction
 
-    restriction = TimeRestriction(earliest=dag.start_date, latest=None, catchup=True)
+    restriction = TimeRestriction(earliest=start, latest=None, catchup=True)
     runs = []
     last: DataInterval | None = None
     for _ in range(count):
-        info = dag.timetable.next_dagrun_info(last_automated_data_interval=last, restriction=restriction)
+        info = timetable.next_dagrun_info(last_automated_data_interval=last, restriction=restriction)
         if info is None:
             break
         runs.append(info.run_after)

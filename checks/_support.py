@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import re
 
+from typing import Any
+
+from exercise_cli.course import DagSpec
 from exercise_cli.facts import DagRunFacts, Submission
 from exercise_cli.results import CheckResult
-
-from ._source import source_text
 
 # A check returns a CheckResult without id and title (the runner adds them, and the course's hint
 # when a failing check gives none of its own).
@@ -44,10 +44,39 @@ def did_you_mean(wanted: str, candidates: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def todo_lines(path: str) -> list[int]:
-    """The lines of the starter's `# TODO` comments still in a file."""
-    text = source_text(path) or ""
-    return [number for number, line in enumerate(text.splitlines(), start=1) if re.search(r"#\s*TODO", line)]
+def join_and(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    return " and ".join(items) if len(items) < 3 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def dag_id_of(sub: Submission, spec: DagSpec) -> str:
+    """The id the learner's DAG of this spec has (found by role, it may differ), else the spec's."""
+    dag = sub.dag(spec)
+    return dag.dag_id if dag is not None else spec.id
+
+
+def keyed(facts: dict[str, Any], sub: Submission, spec: DagSpec) -> Any:
+    """The run fact of this DAG (facts are keyed by the DAG id that ran)."""
+    found = facts.get(dag_id_of(sub, spec))
+    return found if found is not None else facts.get(spec.id)
+
+
+def the(sub: Submission, spec: DagSpec) -> str:
+    """How messages name a DAG's role: "the producer" when the exercise has one, else the DAG's id."""
+    alone = sum(1 for d in sub.exercise.dags.values() if d.role == spec.role) == 1
+    return f"the {spec.role}" if alone else dag_id_of(sub, spec)
+
+
+def combined(results: list[CheckResult]) -> CheckResult:
+    """One outcome over several DAGs: the first that did not pass, else one pass naming each."""
+    for result in results:
+        if result.status != "passed":
+            return result
+    if len(results) == 1:
+        return results[0]
+    return passed("; ".join(r.message for r in results), file=results[0].file if results else None,
+                  line=results[0].line if results else None)
 
 
 def not_run(sub: Submission) -> CheckResult | None:

@@ -25,7 +25,7 @@ def check(sub: Submission) -> CheckResult:
                 _, line = _warning_line(text)
                 return failed(f"deprecated import: {_first_sentence(text)}", hint=fix, file=file, line=line)
     for copied, file in sub.learner_paths.items():
-        line = imported_names(copied, "airflow").get("Dataset")
+        line = imported_names(sub, copied, "airflow").get("Dataset")
         if line is not None:
             return failed(
                 "Dataset is imported: Airflow 2's name for an Asset",

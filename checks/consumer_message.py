@@ -1,4 +1,6 @@
-"""consumer_message: the consumer run's output says "Data is available for processing!"."""
+"""consumer_message: each consumer run's output says its DagSpec's message ("Data is available for processing!" in 5.1).
+
+Only consumers with a message are asked; an exercise without one does not list this check."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import re
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
-from ._support import failed, passed
+from ._support import combined, failed, keyed, passed, the
 
 
 def _normalized(text: str) -> str:
@@ -24,14 +26,19 @@ READS = ("task_output",)  # facts a mode may lack (RunFacts.unavailable): then t
 
 
 def check(sub: Submission) -> CheckResult:
-    wanted = sub.exercise.consumer_message
-    run = sub.run.consumer_run
+    return combined([_consumer(sub, spec) for spec in sub.exercise.consumers if spec.message])
+
+
+def _consumer(sub: Submission, spec) -> CheckResult:
+    wanted = spec.message
+    run = keyed(sub.run.runs, sub, spec)
     tasks = run.tasks if run else []
     for task in tasks:
         if says(task.output, wanted):
             return passed(f"task {task.task_id} printed {wanted!r}")
+    output = f"{the(sub, spec)}'s output"
     lines = [(t.task_id, line.strip()) for t in tasks for line in t.output.splitlines() if line.strip()]
     if not lines:
-        return failed(f"the consumer's output does not contain {wanted!r}: its tasks printed nothing")
+        return failed(f"{output} does not contain {wanted!r}: its tasks printed nothing")
     task_id, closest = max(lines, key=lambda item: difflib.SequenceMatcher(None, _normalized(item[1]), _normalized(wanted)).ratio())
-    return failed(f"the consumer's output does not contain {wanted!r}; the closest line, from {task_id}: {closest[:160]!r}")
+    return failed(f"{output} does not contain {wanted!r}; the closest line, from {task_id}: {closest[:160]!r}")

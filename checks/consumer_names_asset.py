@@ -1,4 +1,4 @@
-"""consumer_names_asset: the consumer run logs the triggering Asset's URI, read from its events."""
+"""consumer_names_asset: each consumer run logs every Asset that triggered it, read from its events."""
 
 from __future__ import annotations
 
@@ -6,25 +6,41 @@ from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
 from ._source import TRIGGERING_EVENTS, task_reads
-from ._support import failed, passed
+from ._support import combined, failed, keyed, passed, the
 
 READS = ("task_output",)  # facts a mode may lack (RunFacts.unavailable): then the runner skips this check
 
 
 def check(sub: Submission) -> CheckResult:
-    run = sub.run.consumer_run
+    return combined([_consumer(sub, spec) for spec in sub.exercise.consumers])
+
+
+def _consumer(sub: Submission, spec) -> CheckResult:
+    run = keyed(sub.run.runs, sub, spec)
     uris = sorted({e["uri"] for e in (run.consumed_events if run else [])})
     tasks = run.tasks if run else []
-    naming = [(t, uri) for t in tasks for uri in uris if uri in t.output]
-    if not naming:
-        return failed(f"the consumer's output does not name the triggering Asset {', '.join(uris) or '(none)'}")
-    task, uri = naming[0]
-    spec = next((t for t in sub.consumer.tasks if t.task_id == task.task_id), None) if sub.consumer else None
-    if spec is None or TRIGGERING_EVENTS not in task_reads(spec):
-        file, line = sub.task_location(spec) if spec is not None else (None, None)
-        return failed(
-            f"the output names {uri}, but the code of {task.task_id} does not read it from {TRIGGERING_EVENTS}",
-            file=file,
-            line=line,
-        )
-    return passed(f"task {task.task_id} logged the triggering Asset {uri}, read from triggering_asset_events")
+    naming = {uri: next((t for t in tasks if uri in t.output), None) for uri in uris}
+    missing = [uri for uri, task in naming.items() if task is None]
+    output = f"{the(sub, spec)}'s output"
+    if not uris or len(missing) == len(uris):
+        assets = "Asset" if len(uris) < 2 else "Assets"
+        return failed(f"{output} does not name the triggering {assets} {', '.join(uris) or '(none)'}")
+    if missing:
+        named = [uri for uri in uris if uri not in missing]
+        return failed(f"{output} names {', '.join(named)} but not {', '.join(missing)}, though those Assets' events "
+                      "triggered the run too")
+    dag = sub.dag(spec)
+    for uri, task in naming.items():
+        code = next((t for t in dag.tasks if t.task_id == task.task_id), None) if dag is not None else None
+        if code is None or TRIGGERING_EVENTS not in task_reads(sub, code):
+            file, line = sub.task_location(code) if code is not None else (None, None)
+            return failed(
+                f"the output names {uri}, but the code of {task.task_id} does not read it from {TRIGGERING_EVENTS}",
+                file=file,
+                line=line,
+            )
+    by_task: dict[str, list[str]] = {}
+    for uri, task in naming.items():
+        by_task.setdefault(task.task_id, []).append(uri)
+    return passed("; ".join(f"task {task_id} logged the triggering Asset{'s' if len(named) > 1 else ''} {', '.join(named)}, "
+                            "read from triggering_asset_events" for task_id, named in by_task.items()))

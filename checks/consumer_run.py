@@ -1,17 +1,23 @@
-"""consumer_run: the asset-triggered consumer run, executed by Airflow's task runner, succeeds."""
+"""consumer_run: each asset-triggered consumer run, executed by Airflow's task runner, succeeds."""
 
 from __future__ import annotations
 
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
-from ._support import failed, passed, run_failed, skipped
+from ._support import combined, failed, keyed, passed, run_failed, skipped, the
 
 
 def check(sub: Submission) -> CheckResult:
-    run = sub.run.consumer_run
+    return combined([_consumer(sub, spec) for spec in sub.exercise.consumers])
+
+
+def _consumer(sub: Submission, spec) -> CheckResult:
+    run = keyed(sub.run.runs, sub, spec)
     if run is None:
-        return failed(sub.run.error or "the consumer run was not executed")
+        who = the(sub, spec)
+        return failed(sub.run.error or ("the consumer run was not executed" if who == "the consumer"
+                                        else f"the run of {who} was not executed"))
     if run.state == "success" and not run.tasks:  # the DAG has no task yet: the static checks say which step adds one
         return skipped(f"not run: {run.dag_id} has no tasks yet")
     if run.state == "success":

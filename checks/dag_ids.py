@@ -1,25 +1,24 @@
-"""dag_ids: both DAG ids exist, each defined once; near misses get a did-you-mean."""
+"""dag_ids: every DAG id of the exercise exists, each defined once; near misses get a did-you-mean."""
 
 from __future__ import annotations
 
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
-from ._decorated import todo_naming, uncalled_dags
-from ._source import module_asset_line, parsed
-from ._support import did_you_mean, failed, passed, todo_lines
+from ._decorated import plain_functions, todo_lines, todo_naming, uncalled_dags
+from ._source import module_asset_line
+from ._support import did_you_mean, failed, join_and, passed
 
 
 def check(sub: Submission) -> CheckResult:
-    course = sub.exercise
-    wanted = (course.producer_dag_id, course.consumer_dag_id)
+    wanted = sub.exercise.dag_ids
     for dag_id, files in sub.duplicate_dag_ids.items():
         lines = _definition_lines(sub, dag_id)
         where = f"lines {', '.join(map(str, lines))}" if len(lines) > 1 else ", ".join(files)
         times = max(len(lines), len(files))
         return failed(
             f"DAG id {dag_id!r} is defined {times} times ({where}); Airflow keeps only one of them",
-            hint=f"Give each DAG its own id: dag_id=\"{course.producer_dag_id}\" and dag_id=\"{course.consumer_dag_id}\".",
+            hint="Give each DAG its own id: " + join_and([f'dag_id="{i}"' for i in wanted]) + ".",
             file=files[0],
             line=lines[1] if len(lines) > 1 else None,
         )
@@ -28,7 +27,7 @@ def check(sub: Submission) -> CheckResult:
     found = sorted(sub.dags)
     missing = [dag_id for dag_id in wanted if dag_id not in sub.dags]
     if not missing:
-        return passed(f"found {wanted[0]} and {wanted[1]}")
+        return passed(f"found {join_and(wanted)}")
     uncalled = _never_called(sub, missing)
     if uncalled is not None:
         return uncalled
@@ -48,7 +47,7 @@ def check(sub: Submission) -> CheckResult:
 def _never_called(sub: Submission, dag_ids: list[str] | None = None) -> CheckResult | None:
     """A @dag function the file never calls (one defining one of `dag_ids`, if given): Airflow has no DAG from it."""
     candidates = [(file, uncalled) for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1])
-                  for uncalled in uncalled_dags(copy) if dag_ids is None or uncalled.dag_id in dag_ids]
+                  for uncalled in uncalled_dags(sub, copy) if dag_ids is None or uncalled.dag_id in dag_ids]
     if not candidates:
         return None
     file, uncalled = candidates[0]
@@ -62,7 +61,7 @@ def _still_to_come(sub: Submission, missing: list[str], found: list[str]) -> Che
     """An id missing: the starter's TODO that adds it, if the file still has it, else what was found."""
     for dag_id in missing:
         for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1]):
-            todo = todo_naming(copy, f'"{dag_id}"')
+            todo = todo_naming(sub, copy, f'"{dag_id}"')
             if todo is not None:
                 line, name = todo
                 return failed(f"found {', '.join(found)}; no {dag_id} yet: {name} (line {line}) adds it",
@@ -72,15 +71,7 @@ def _still_to_come(sub: Submission, missing: list[str], found: list[str]) -> Che
 
 
 def _definition_lines(sub: Submission, dag_id: str) -> list[int]:
-    import ast
-
-    lines = []
-    for copied in sub.learner_paths:
-        tree = parsed(copied)
-        for node in ast.walk(tree) if tree else ():
-            if isinstance(node, ast.keyword) and node.arg == "dag_id" and getattr(node.value, "value", None) == dag_id:
-                lines.append(node.value.lineno)
-    return sorted(lines)
+    return sorted(line for copied in sub.learner_paths for line in sub.source.of(copied).dag_id_keyword_lines.get(dag_id, []))
 
 
 def _no_dags_yet(sub: Submission) -> CheckResult:
@@ -90,18 +81,21 @@ def _no_dags_yet(sub: Submission) -> CheckResult:
     if uncalled is not None:
         return uncalled
     for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1]):
-        todos = todo_lines(copy)
-        asset_line = module_asset_line(copy)
+        todos = todo_lines(sub, copy)
+        asset_line = module_asset_line(sub, copy)
         if asset_line is not None:
             after = [line for line in todos if line > asset_line]
-            return failed(f"the Asset is defined (line {asset_line}); no DAG yet: next, turn data_producer into a DAG "
+            plain = [name for name, line in plain_functions(sub, copy) if line > asset_line]
+            function = plain[0] if plain else "your first function"
+            return failed(f"the Asset is defined (line {asset_line}); no DAG yet: next, turn {function} into a DAG "
                           "with @dag(...)", hint=hint, file=file, line=after[0] if after else None)
         if todos:
             return failed("no DAGs yet: start with the first TODO, the Asset", hint=hint, file=file, line=todos[0])
     count = len(sub.files)
     if not count:  # live mode: the deployment lists no DAG with either id, nor a close one
-        course = sub.exercise
-        return failed(f"no DAG {course.producer_dag_id} or {course.consumer_dag_id}, nor one with a close id",
+        ids = sub.exercise.dag_ids
+        return failed(f"no DAG {' or '.join(ids) if len(ids) < 3 else ', '.join(ids[:-1]) + ' or ' + ids[-1]}, "
+                      "nor one with a close id",
                       hint="Put your DAG file in the DAG folder Airflow reads, then wait for it to be parsed.")
     return failed(f"none of the {count} .py file{'s' if count != 1 else ''} defines a DAG, and none has the starter's TODOs",
                   hint="Is this your DAG folder? `exercise init DIR` writes the starter into DIR.")

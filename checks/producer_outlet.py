@@ -1,4 +1,4 @@
-"""producer_outlet: a producer task lists the Asset s3://data-lake/processed_data in its outlets."""
+"""producer_outlet: each producer has a task listing its Assets (s3://data-lake/processed_data in 5.1) in its outlets."""
 
 from __future__ import annotations
 
@@ -8,27 +8,41 @@ from exercise_cli.results import CheckResult
 from ._airflow import outlet_assets
 from ._decorated import todo_naming
 from ._source import literal_line
-from ._support import failed, passed
+from ._support import combined, failed, passed
 
 
 def check(sub: Submission) -> CheckResult:
-    dag = sub.producer
-    wanted = sub.exercise.asset_uri
+    return combined([_producer(sub, spec, dag) for spec, dag in sub.found("producer")])
+
+
+def _producer(sub: Submission, spec, dag) -> CheckResult:
     outlets = outlet_assets(dag)
+    shown = []
+    for key in spec.outlets:
+        result = _outlet(sub, dag, key, outlets)
+        if result.status != "passed":
+            return result
+        shown.append(result)
+    return combined(shown)
+
+
+def _outlet(sub: Submission, dag, variable: str, outlets) -> CheckResult:
+    wanted = sub.exercise.asset(variable).uri
     for task, asset in outlets:
         if asset.uri == wanted:
             file, line = sub.task_location(task)
             return passed(f"task {task.task_id} has outlets=[Asset({asset.uri!r})]", file, line)
     if outlets:
         # The first wrong line is where the URI is written (often the Asset defined once for both DAGs).
-        task, asset = outlets[0]
+        task, asset = next(((t, a) for t, a in outlets if a.uri not in sub.exercise.uris(tuple(sub.exercise.assets))),
+                           outlets[0])
         file, line = sub.task_location(task)
-        written = literal_line(dag.fileloc, asset.uri)
+        written = literal_line(sub, dag.fileloc, asset.uri)
         return failed(f"the Asset is defined with URI {asset.uri!r}, wanted {wanted!r} (task {task.task_id} lists it "
-                      "in its outlets)", hint=f'{sub.exercise.asset_variable} = Asset("{wanted}")',
+                      "in its outlets)", hint=f'{variable} = Asset("{wanted}")',
                       file=file, line=written or line)
     if not dag.tasks:
-        todo = todo_naming(dag.fileloc, "outlets")
+        todo = todo_naming(sub, dag.fileloc, "outlets")
         if todo is not None:
             line, name = todo
             return failed(f"{dag.dag_id} has no tasks yet: {name} (line {line}) adds the task with outlets",

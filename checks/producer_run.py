@@ -1,17 +1,22 @@
-"""producer_run: a producer run, executed by Airflow's task runner, ends in success."""
+"""producer_run: each producer run, executed by Airflow's task runner, ends in success."""
 
 from __future__ import annotations
 
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
-from ._support import failed, passed, run_failed, skipped
+from ._support import combined, failed, keyed, passed, run_failed, skipped, the
 
 
 def check(sub: Submission) -> CheckResult:
-    run = sub.run.producer_run
+    return combined([_producer(sub, spec) for spec in sub.exercise.producers])
+
+
+def _producer(sub: Submission, spec) -> CheckResult:
+    run = keyed(sub.run.runs, sub, spec)
     if run is None:
-        return failed(sub.run.error or "no producer run was made")
+        who = the(sub, spec)
+        return failed(sub.run.error or ("no producer run was made" if who == "the producer" else f"no run of {who} was made"))
     if run.state == "success" and not run.tasks:  # the DAG has no task yet: the static checks say which step adds one
         return skipped(f"not run: {run.dag_id} has no tasks yet")
     if run.state == "success":

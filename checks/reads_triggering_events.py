@@ -1,4 +1,4 @@
-"""reads_triggering_events: the consumer's task code reads triggering_asset_events.
+"""reads_triggering_events: each consumer's task code reads triggering_asset_events.
 
 Looked up in the syntax tree of the consumer's task functions (a **context key, a task
 parameter or get_current_context()), following calls to functions of the same file, and in
@@ -12,21 +12,24 @@ from exercise_cli.results import CheckResult
 
 from ._decorated import todo_naming
 from ._source import AIRFLOW2_TRIGGERING_EVENTS, TRIGGERING_EVENTS, task_reads
-from ._support import failed, passed
+from ._support import combined, failed, passed
 
 KEY, AIRFLOW2_KEY = TRIGGERING_EVENTS, AIRFLOW2_TRIGGERING_EVENTS
 
 
 def check(sub: Submission) -> CheckResult:
-    dag = sub.consumer
+    return combined([_consumer(sub, dag) for _, dag in sub.found("consumer")])
+
+
+def _consumer(sub: Submission, dag) -> CheckResult:
     if not dag.tasks:
-        todo = todo_naming(dag.fileloc, KEY)
+        todo = todo_naming(sub, dag.fileloc, KEY)
         if todo is not None:
             line, name = todo
             return failed(f"{dag.dag_id} has no tasks yet: {name} (line {line}) adds the task that reads {KEY}",
                           file=sub.dag_file(dag), line=line)
         return failed(f"{dag.dag_id} has no tasks", file=sub.dag_file(dag), line=sub.dag_line(dag))
-    names = {task.task_id: task_reads(task) for task in dag.tasks}
+    names = {task.task_id: task_reads(sub, task) for task in dag.tasks}
     for task in dag.tasks:
         if KEY in names[task.task_id]:
             file, line = sub.task_location(task)

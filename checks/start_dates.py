@@ -1,4 +1,4 @@
-"""start_dates: both DAGs start on 2024-01-01 (in the DAG's own time zone)."""
+"""start_dates: every DAG of the exercise starts on its start date (2024-01-01), in the DAG's own time zone."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from datetime import date
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
-from ._support import failed, passed
+from ._support import failed, join_and, passed
 
 
 def check(sub: Submission) -> CheckResult:
     wanted = date.fromisoformat(sub.exercise.start_date)
-    dags = [d for d in (sub.producer, sub.consumer) if d is not None]
+    dags = [dag for _, dag in sub.found()]
     for dag in dags:
         start = dag.start_date
         local = start.in_timezone(dag.timezone) if start is not None else None  # the date as the learner wrote it
@@ -22,5 +22,5 @@ def check(sub: Submission) -> CheckResult:
                 file=sub.dag_file(dag),
                 line=sub.dag_line(dag, "start_date"),
             )
-    names = " and ".join(d.dag_id for d in dags)
+    names = join_and([d.dag_id for d in dags])
     return passed(f"{names} start{'s' if len(dags) == 1 else ''} on {wanted.isoformat()}")

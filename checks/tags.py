@@ -9,11 +9,9 @@ from ._support import failed, passed
 
 
 def check(sub: Submission) -> CheckResult:
-    course = sub.exercise
-    present = [(dag.dag_id, tags) for dag, tags in ((sub.producer, course.producer_tags), (sub.consumer, course.consumer_tags))
-               if dag is not None]
-    for dag_id, tags in present:
-        dag = sub.dags[dag_id]
+    present = [(dag, spec.tags) for spec, dag in sub.found()]
+    for dag, tags in present:
+        dag_id = dag.dag_id
         found = set(dag.tags or ())
         if found != set(tags):
             missing = sorted(set(tags) - found)
@@ -30,4 +28,4 @@ def check(sub: Submission) -> CheckResult:
                 file=sub.dag_file(dag),
                 line=sub.dag_line(dag, "tags"),
             )
-    return passed("tags match: " + "; ".join(f"{dag_id} {list(tags)}" for dag_id, tags in present))
+    return passed("tags match: " + "; ".join(f"{dag.dag_id} {list(tags)}" for dag, tags in present))

@@ -9,9 +9,9 @@ the runner skips the checks that read it (their module's READS) instead of guess
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timezone
 from typing import Any
 
-from exercise_cli.checks._source import dag_definition_line, keyword_source, literal_line, task_function
 from exercise_cli.course import DagSpec, Exercise
 
 # The facts a mode may be unable to obtain (keys of RunFacts.unavailable, names in a check's READS).
@@ -75,6 +75,68 @@ class RunFacts:
         return [event for events in self.events.values() for event in events]
 
 
+@dataclass(frozen=True)
+class Todo:
+    line: int
+    name: str  # "TODO 3"
+    lines: tuple[str, ...]  # its comment line and the comment lines that continue it
+
+
+@dataclass(frozen=True)
+class DagDefinition:
+    """A DAG(...) or @dag(...) call in the learner's source."""
+
+    dag_id: str | None  # as the call gives it (a @dag function's name by default)
+    line: int
+    keyword_lines: dict[str, int]  # keyword -> the line of its value
+    keyword_texts: dict[str, str]  # keyword -> its value as written: `schedule="@hourly"` gives "'@hourly'"
+
+
+@dataclass(frozen=True)
+class TaskCode:
+    """The function a task runs (@task, or an operator's python_callable)."""
+
+    line: int
+    reads: frozenset[str]  # its string constants and parameter names, and those of the file's functions it calls
+
+
+@dataclass(frozen=True)
+class UncalledDag:
+    function: str  # the decorated function's name
+    dag_id: str  # as the decorator gives it (Airflow's default: the function's name)
+    line: int  # the @dag(...) line
+
+
+@dataclass
+class FileFacts:
+    """What the checks read of one learner file (trusted/source_facts.py gathers them once, when it is loaded)."""
+
+    todos: list[Todo] = field(default_factory=list)
+    dags: list[DagDefinition] = field(default_factory=list)
+    tasks: dict[str, TaskCode] = field(default_factory=dict)  # task_id -> its function
+    literals: dict[str, int] = field(default_factory=dict)  # string constant -> the first line that has it
+    dag_id_keyword_lines: dict[str, list[int]] = field(default_factory=dict)  # dag_id="x" -> its lines
+    uncalled_dags: list[UncalledDag] = field(default_factory=list)
+    plain_functions: list[tuple[str, int]] = field(default_factory=list)  # module-level, undecorated: (name, line)
+    asset_line: int | None = None  # a module-level `name = Asset(...)`
+    imports: list[tuple[str, str, int]] = field(default_factory=list)  # from MODULE import NAME: (module, name, line)
+
+    def dag(self, dag_id: str) -> DagDefinition | None:
+        return next((d for d in self.dags if d.dag_id == dag_id), None)
+
+
+@dataclass
+class SourceFacts:
+    files: dict[str, FileFacts] = field(default_factory=dict)  # copy path (a DAG's fileloc) -> its facts
+    local_zone: timezone | None = None  # the machine's UTC offset when the submission was loaded
+
+    def of(self, path: str | None) -> FileFacts:
+        return self.files.get(path, _NOTHING) if path is not None else _NOTHING
+
+
+_NOTHING = FileFacts()  # a file not read (not a DAG file, not a regular file, too large): no facts
+
+
 @dataclass
 class ParseFailure:
     message: str
@@ -104,6 +166,7 @@ class Submission:
     not_utf8: dict[str, tuple[int, str]] = field(default_factory=dict)  # learner file -> (line, byte)
     skipped: list[str] = field(default_factory=list)  # learner's links and special files, not graded
     refused_locations: list[tuple[str, int | None, str]] = field(default_factory=list)  # (file, line, why) per refused DAG
+    source: SourceFacts = field(default_factory=SourceFacts)  # what the checks read of the learner's code
 
     def learner_path(self, path: str | None) -> str | None:
         if path is None:
@@ -137,19 +200,29 @@ class Submission:
         return self.learner_path(getattr(dag, "fileloc", None))
 
     def dag_line(self, dag, keyword: str | None = None) -> int | None:
-        return dag_definition_line(getattr(dag, "fileloc", None), dag.dag_id, keyword)
+        """The line of the DAG(...)/@dag(...) call defining the DAG, or of one of its keywords."""
+        definition = self.source.of(getattr(dag, "fileloc", None)).dag(dag.dag_id)
+        if definition is None:
+            return None
+        return definition.keyword_lines.get(keyword, definition.line) if keyword else definition.line
 
     def written(self, dag, keyword: str) -> str | None:
         """A DAG's keyword argument as the learner wrote it (its source text)."""
-        return keyword_source(getattr(dag, "fileloc", None), dag.dag_id, keyword)
+        definition = self.source.of(getattr(dag, "fileloc", None)).dag(dag.dag_id)
+        return definition.keyword_texts.get(keyword) if definition is not None else None
+
+    def task_code(self, task) -> TaskCode | None:
+        """The function a task runs (@task, PythonOperator), as the learner wrote it."""
+        fileloc = getattr(task.dag, "fileloc", None) if task.dag else None
+        return self.source.of(fileloc).tasks.get(task.task_id)
 
     def task_location(self, task) -> tuple[str | None, int | None]:
         """Where a task is defined: its function for @task and PythonOperator, else its task_id literal."""
         fileloc = getattr(task.dag, "fileloc", None) if task.dag else None
-        function = task_function(fileloc, task.task_id)
-        if function is not None:
-            return self.learner_path(fileloc), function.lineno
-        return self.learner_path(fileloc), literal_line(fileloc, task.task_id)
+        code = self.source.of(fileloc).tasks.get(task.task_id)
+        if code is not None:
+            return self.learner_path(fileloc), code.line
+        return self.learner_path(fileloc), self.source.of(fileloc).literals.get(task.task_id)
 
 
 def is_asset_scheduled(dag: Any) -> bool:

@@ -10,19 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from exercise_cli.checks import _source
 from exercise_cli.grading.process import airflow_env
 from exercise_cli.grading.submission import copy_into, find_submission
+from exercise_cli.regular_file import regular_file_bytes
+from exercise_cli.trusted import source_facts
 from exercise_cli.untrusted import environment
-
-
-@pytest.fixture(autouse=True)
-def _any_file_readable():
-    _source._readable = None
-    _source.forget()
-    yield
-    _source._readable = None
-    _source.forget()
 
 
 def test_only_regular_files_are_read(tmp_path: Path) -> None:
@@ -32,26 +24,27 @@ def test_only_regular_files_are_read(tmp_path: Path) -> None:
     link.symlink_to(real)
     fifo = tmp_path / "fifo.py"
     os.mkfifo(fifo)
-    assert _source.regular_file_bytes(str(real), 100) == b"x = 1\n"
-    assert _source.regular_file_bytes(str(real), 3) is None  # past the cap
+    assert regular_file_bytes(str(real), 100) == b"x = 1\n"
+    assert regular_file_bytes(str(real), 3) is None  # past the cap
     for path in (link, fifo, tmp_path, Path("/dev/zero"), tmp_path / "missing.py"):
-        assert _source.regular_file_bytes(str(path), 100) is None, path
-    assert _source.parsed(str(fifo)) is None and _source.parsed(str(real)) is not None
+        assert regular_file_bytes(str(path), 100) is None, path
+    facts = source_facts.gather([str(fifo), str(real)])
+    assert list(facts.files) == [str(real)]
 
 
 def test_only_the_files_named_are_read(tmp_path: Path) -> None:
     kept, other = tmp_path / "dag.py", tmp_path / "helper.py"
-    kept.write_text("x = 1\n")
-    other.write_text("y = 2\n")
-    _source.only_read([str(kept)])
-    assert _source.parsed(str(kept)) is not None
-    assert _source.parsed(str(other)) is None
+    kept.write_text("x = 'kept'\n")
+    other.write_text("y = 'other'\n")
+    facts = source_facts.gather([str(kept)])
+    assert facts.of(str(kept)).literals == {"kept": 1}
+    assert facts.of(str(other)).literals == {}
 
 
-def test_a_tree_is_kept_only_of_a_file_up_to_the_cap(tmp_path: Path) -> None:
+def test_a_file_is_read_only_up_to_the_cap(tmp_path: Path) -> None:
     big = tmp_path / "big.py"
-    big.write_text("x = 0\n" * (_source.MAX_TREE_BYTES // 6 + 1))
-    assert _source.parsed(str(big)) is None
+    big.write_text("x = 0\n" * (source_facts.MAX_TREE_BYTES // 6 + 1))
+    assert source_facts.gather([str(big)]).files == {}
 
 
 @pytest.mark.parametrize(("data", "encoding"), [
@@ -62,9 +55,9 @@ def test_a_tree_is_kept_only_of_a_file_up_to_the_cap(tmp_path: Path) -> None:
 def test_source_is_decoded_as_python_decodes_it(tmp_path: Path, data: bytes, encoding: str) -> None:
     path = tmp_path / "dags.py"
     path.write_bytes(data)
-    assert _source.source_encoding(data) == encoding
-    assert _source.source_text(str(path)).endswith("name = 'café'\n")
-    assert _source.literal_line(str(path), "café") == data.count(b"\n")
+    assert source_facts.source_encoding(data) == encoding
+    assert source_facts.source_text(str(path)).endswith("name = 'café'\n")
+    assert source_facts.gather([str(path)]).of(str(path)).literals["café"] == data.count(b"\n")
 
 
 def test_a_submission_is_copied_without_following_links(tmp_path: Path) -> None:

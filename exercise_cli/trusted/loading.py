@@ -16,13 +16,13 @@ import os
 import time
 from typing import Callable
 
-from exercise_cli.checks._source import only_read, parsed, source_encoding
 from exercise_cli.regular_file import regular_file_bytes
 from exercise_cli.course import Exercise
 from exercise_cli.exits import ended, last_line
 from exercise_cli.facts import ParseFailure, Submission
 from exercise_cli.grading.submission import MAX_BYTES
 from exercise_cli.trusted.protocol import PARSE_TIMEOUT_HINT, Job
+from exercise_cli.trusted.source_facts import gather, source_encoding, syntax_tree
 from exercise_cli.untrusted.jail import Jail
 from exercise_cli.untrusted.parse import parse_in_child
 
@@ -50,7 +50,7 @@ def load_submission(job: Job, course: Exercise, jail: Jail | None, meanwhile: Ca
     _keep_own_files(sub, learner)
     if parsed.stopped:
         sub.parse_failure = _failure(parsed, job, learner)
-        only_read(learner)
+        sub.source = gather(learner)
         return sub
     for dag_id, data in parsed.dags.items():
         if not _located(sub, dag_id, data, parsed.parsed_from.get(dag_id), job.dags_folder):
@@ -62,7 +62,7 @@ def load_submission(job: Job, course: Exercise, jail: Jail | None, meanwhile: Ca
             sub.import_errors.setdefault(learner.get(data["dag"].get("fileloc"), job.dags_folder),
                                          f"the grader could not read back DAG {dag_id}: {type(exc).__name__}: {exc}")
     defining = {d.fileloc for d in sub.dags.values()} | {f for fs in parsed.duplicates.values() for f in fs if f in learner}
-    only_read(defining or learner)  # syntax trees of the files that define DAGs (of all, while none does)
+    sub.source = gather(defining or learner)  # what the checks read of the files that define DAGs (of all, while none does)
     return sub
 
 
@@ -101,7 +101,7 @@ def _located(sub: Submission, dag_id: str, data: dict, parsed_from: str | None, 
 
 def _file_assignment_line(path: str) -> int | None:
     """The first line that assigns __file__ (`__file__ = ...`, `globals()["__file__"] = ...`), if the file reads."""
-    tree = parsed(path)
+    tree = syntax_tree(path)
     for node in ast.walk(tree) if tree else ():
         if isinstance(node, ast.Name) and node.id == "__file__" and isinstance(node.ctx, ast.Store):
             return node.lineno

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from exercise_cli.checks._errors import exception_line, last_frame_in
-from exercise_cli.checks._source import forget
 from exercise_cli.exits import ended, last_line
 from exercise_cli.facts import DagRunFacts, RunFacts, Submission, TaskRun
 from exercise_cli.trusted import execution_api
@@ -62,7 +61,6 @@ class Pipeline:
         self._asset_run: Any = None
 
     def run(self) -> RunFacts:
-        forget()  # the static checks' syntax trees: every task child would inherit their pages
         if not self._step(self.register):
             return self.facts
         steps = [self.run_producer]

@@ -5,14 +5,29 @@ EVENT = {"id": 1, "uri": "s3://data-lake/processed_data", "source_dag_id": "exer
 
 
 def test_passes_on_an_event_for_the_asset() -> None:
-    assert asset_event.check(ran(asset_events=[EVENT])).status == "passed"
+    assert asset_event.check(ran(events={"exercise_5_1_producer": [EVENT]})).status == "passed"
 
 
 def test_an_event_for_another_asset_fails() -> None:
-    outcome = asset_event.check(ran(asset_events=[dict(EVENT, uri="s3://x/")]))
+    outcome = asset_event.check(ran(events={"exercise_5_1_producer": [dict(EVENT, uri="s3://x/")]}))
     assert outcome.status == "failed" and "s3://x/" in outcome.message
 
 
 def test_no_event_fails() -> None:
-    outcome = asset_event.check(ran(asset_events=[]))
+    outcome = asset_event.check(ran(events={"exercise_5_1_producer": []}))
     assert outcome.status == "failed" and "recorded no asset event" in outcome.message
+
+
+def test_each_producer_run_records_its_own_asset() -> None:
+    from hand_built import ORDERS, PRODUCTS, event, warehouse
+
+    events = {"t_orders_producer": [event(ORDERS, "t_orders_producer", 1)],
+              "t_products_producer": [event(PRODUCTS, "t_products_producer", 2)]}
+    outcome = asset_event.check(ran(warehouse(), events=events))
+    assert outcome.status == "passed"
+    assert outcome.message == (f"asset event #1 for {ORDERS} from t_orders_producer.t; "
+                               f"asset event #2 for {PRODUCTS} from t_products_producer.t")
+    outcome = asset_event.check(ran(warehouse(), events=dict(events, t_products_producer=[])))
+    assert outcome.status == "failed"
+    assert outcome.message == (f"the run of t_products_producer succeeded but recorded no asset event: "
+                               f"no task has outlets=[Asset({PRODUCTS!r})]")

@@ -8,7 +8,7 @@ EVENT = {"id": 1, "uri": "s3://data-lake/processed_data"}
 
 def consumer(load, source: str, output: str):
     sub = load(source)
-    sub.run = RunFacts(consumer_run=dag_run("exercise_5_1_consumer", "a", tasks=[task("consume_data", output)], consumed=[EVENT]))
+    sub.run = RunFacts(runs={"exercise_5_1_consumer": dag_run("exercise_5_1_consumer", "a", tasks=[task("consume_data", output)], consumed=[EVENT])})
     return sub
 
 
@@ -27,3 +27,30 @@ def test_a_hard_coded_uri_fails(load) -> None:
 def test_output_without_the_uri_fails(load) -> None:
     outcome = consumer_names_asset.check(consumer(load, HEADER + CONSUMER, "hello"))
     assert outcome.status == "failed" and "does not name the triggering Asset" in outcome.message
+
+
+def warehouse_run(load, output: str):
+    from hand_built import ORDERS, PRODUCTS, WAREHOUSE, event, in_warehouse
+
+    sub = in_warehouse(load(WAREHOUSE))
+    consumed = [event(ORDERS, "t_orders_producer", 1), event(PRODUCTS, "t_products_producer", 2)]
+    sub.run = RunFacts(runs={
+        "t_report_consumer": dag_run("t_report_consumer", "a", tasks=[task("report", output)], consumed=consumed),
+        "t_audit_consumer": dag_run("t_audit_consumer", "b", tasks=[task("audit", ORDERS)], consumed=consumed[:1])})
+    return sub
+
+
+def test_every_triggering_asset_must_be_named(load) -> None:
+    from hand_built import ORDERS, PRODUCTS
+
+    outcome = consumer_names_asset.check(warehouse_run(load, f"{ORDERS}\n{PRODUCTS}"))
+    assert outcome.status == "passed"
+    assert outcome.message.startswith(f"task report logged the triggering Assets {ORDERS}, {PRODUCTS}, read from")
+
+
+def test_one_asset_left_out_fails_naming_it(load) -> None:
+    from hand_built import ORDERS, PRODUCTS
+
+    outcome = consumer_names_asset.check(warehouse_run(load, ORDERS))
+    assert outcome.status == "failed"
+    assert outcome.message.startswith(f"t_report_consumer's output names {ORDERS} but not {PRODUCTS}")

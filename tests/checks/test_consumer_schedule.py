@@ -36,3 +36,54 @@ def test_scheduled_on_the_producers_very_asset_passes_even_with_a_wrong_uri(load
     """The URI wrong in both DAGs is the producer's check's failure alone."""
     outcome = consumer_schedule.check(load(HEADER.replace("data-lake", "datalake") + PRODUCER + CONSUMER))
     assert outcome.status == "passed" and "'s3://datalake/processed_data' alone triggers" in outcome.message
+
+
+# Several Assets (the test course's report consumer waits for orders AND products).
+from hand_built import ORDERS, PRODUCTS, WAREHOUSE, in_warehouse  # noqa: E402
+
+REPORT = "schedule=[orders, products]"
+
+
+def report(load, written: str):
+    return consumer_schedule.check(in_warehouse(load(WAREHOUSE.replace(REPORT, f"schedule={written}"))))
+
+
+def test_a_list_or_an_and_of_all_the_assets_passes(load) -> None:
+    outcome = report(load, "[orders, products]")
+    assert outcome.status == "passed"
+    assert outcome.message == (f"schedule=[orders, products]: t_report_consumer runs once all of {[ORDERS, PRODUCTS]} "
+                               f"are updated, and not before; schedule=[orders]: an update of {ORDERS!r} alone triggers "
+                               "t_audit_consumer")
+    assert report(load, "(orders & products)").status == "passed"
+    assert report(load, "[products, orders]").status == "passed"
+
+
+def test_an_or_fails_saying_it_would_run_after_the_first_update(load) -> None:
+    outcome = report(load, "(orders | products)")
+    assert outcome.status == "failed"
+    assert outcome.message == ("t_report_consumer would run after the first update: schedule=orders | products "
+                               f"lets any one of {[ORDERS, PRODUCTS]} trigger it without waiting for the other Assets")
+    assert "a list (or &) waits for all" in outcome.hint
+
+
+def test_a_missing_asset_is_named(load) -> None:
+    outcome = report(load, "[orders]")
+    assert outcome.status == "failed" and f"not on {PRODUCTS!r}" in outcome.message
+
+
+def test_an_extra_asset_is_named(load) -> None:
+    outcome = report(load, '[orders, products, Asset("s3://extra/")]')
+    assert outcome.status == "failed" and "waits for ['s3://extra/'] too" in outcome.message
+
+
+def test_the_other_consumers_single_asset_is_decided_as_in_5_1(load) -> None:
+    sub = in_warehouse(load(WAREHOUSE.replace("schedule=[orders], start", "schedule=[products], start")))
+    outcome = consumer_schedule.check(sub)
+    assert outcome.status == "failed"
+    assert outcome.message == (f"t_audit_consumer is scheduled on {PRODUCTS!r}, but the producer updates {ORDERS!r}: "
+                               "the URIs differ, so the consumer never runs")
+
+
+def test_a_time_schedule_names_every_asset(load) -> None:
+    outcome = report(load, '"@daily"')
+    assert outcome.status == "failed" and f"wanted schedule=[orders, products], the Assets {[ORDERS, PRODUCTS]}" in outcome.message

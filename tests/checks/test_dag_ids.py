@@ -56,3 +56,12 @@ def test_a_missing_id_names_the_todo_that_adds_it(load) -> None:
     outcome = dag_ids.check(load(HEADER + PRODUCER + todo))
     assert outcome.status == "failed" and outcome.line == 14
     assert outcome.message == "found exercise_5_1_producer; no exercise_5_1_consumer yet: TODO 4 (line 14) adds it"
+
+
+def test_every_id_of_an_exercise_with_four_dags(load) -> None:
+    from hand_built import WAREHOUSE, in_warehouse
+
+    outcome = dag_ids.check(in_warehouse(load(WAREHOUSE)))
+    assert outcome.message == "found t_orders_producer, t_products_producer, t_report_consumer and t_audit_consumer"
+    outcome = dag_ids.check(in_warehouse(load(WAREHOUSE.replace("t_audit_consumer", "t_audit_consumr"))))
+    assert outcome.status == "failed" and "did you mean 't_audit_consumer'?" in outcome.message

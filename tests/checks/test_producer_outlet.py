@@ -36,3 +36,12 @@ def test_a_producer_without_tasks_names_the_todo_that_adds_one(load) -> None:
     outcome = producer_outlet.check(load(HEADER + empty))
     assert outcome.status == "failed" and outcome.line == 8
     assert outcome.message == "exercise_5_1_producer has no tasks yet: TODO 3 (line 8) adds the task with outlets"
+
+
+def test_each_producer_lists_its_own_asset(load) -> None:
+    from hand_built import ORDERS, PRODUCTS, WAREHOUSE, in_warehouse
+
+    assert producer_outlet.check(in_warehouse(load(WAREHOUSE))).status == "passed"
+    swapped = WAREHOUSE.replace("@task(outlets=[products])", "@task(outlets=[orders])")
+    outcome = producer_outlet.check(in_warehouse(load(swapped)))
+    assert outcome.status == "failed" and f"wanted {PRODUCTS!r}" in outcome.message and repr(ORDERS) in outcome.message

@@ -20,3 +20,19 @@ def test_half_past_fails(load) -> None:
 def test_no_schedule_gives_no_recurring_runs(load) -> None:
     outcome = producer_schedule.check(load(HEADER + PRODUCER.replace('"@hourly"', "None")))
     assert outcome.status == "failed" and "no recurring runs" in outcome.message
+
+
+def test_schedule_none_is_what_a_triggered_producer_wants(load) -> None:
+    from hand_built import WAREHOUSE, in_warehouse
+
+    outcome = producer_schedule.check(in_warehouse(load(WAREHOUSE)))
+    assert outcome.status == "passed" and "t_orders_producer runs only when triggered" in outcome.message
+
+
+def test_a_time_schedule_fails_a_triggered_producer(load) -> None:
+    from hand_built import WAREHOUSE, in_warehouse
+
+    hourly = WAREHOUSE.replace('dag_id="t_products_producer", schedule=None', 'dag_id="t_products_producer", schedule="@hourly"')
+    outcome = producer_schedule.check(in_warehouse(load(hourly)))
+    assert outcome.status == "failed" and outcome.line == 14
+    assert outcome.message.startswith("t_products_producer has schedule='@hourly' (") and "wanted schedule=None" in outcome.message

@@ -27,3 +27,14 @@ def test_an_import_error_in_the_ui_fails(load) -> None:
     rows = {"exercise_5_1_producer": ROW, "exercise_5_1_consumer": ROW}
     outcome = registered_in_db.check(registered(load, rows, [{"filename": "other.py", "error": "Traceback\nNameError: x"}]))
     assert outcome.status == "failed" and "other.py: NameError: x" in outcome.message
+
+
+def test_every_dag_of_the_exercise_is_registered(load) -> None:
+    from hand_built import WAREHOUSE, in_warehouse
+
+    ids = ["t_orders_producer", "t_products_producer", "t_report_consumer", "t_audit_consumer"]
+    sub = in_warehouse(load(WAREHOUSE))
+    sub.run = RunFacts(registered={dag_id: ROW for dag_id in ids})
+    outcome = registered_in_db.check(sub)
+    assert outcome.status == "passed" and outcome.message.startswith(
+        "t_orders_producer, t_products_producer, t_report_consumer and t_audit_consumer are in the metadata database")

@@ -32,7 +32,7 @@ def test_a_failed_prerequisite_skips_its_dependants_once(load) -> None:
 
 def test_a_fact_this_mode_could_not_obtain_skips_the_checks_reading_it(load) -> None:
     sub = load(HEADER + PRODUCER, mode="live")
-    facts = ran(producer_run=dag_run("exercise_5_1_producer", "manual__1", tasks=[task("process_data")]),
+    facts = ran(runs={"exercise_5_1_producer": dag_run("exercise_5_1_producer", "manual__1", tasks=[task("process_data")])},
                 unavailable={"task_output": "the deployment did not serve the task log of process_data (404)"}).run
     sub.run = facts
     results = evaluate(sub.exercise, sub, kinds={"dynamic"}, earlier={})
@@ -52,7 +52,7 @@ def test_a_failure_without_its_own_hint_gets_the_courses(load) -> None:
 def test_a_check_waiting_on_a_waiting_check_gives_its_cause_not_its_title(load) -> None:
     """'not run yet' names causes only: consumer_message waits on consumer_run, which waits on the scheduler's step."""
     sub = load(HEADER + PRODUCER)
-    sub.run = ran(producer_run=dag_run("exercise_5_1_producer", "scheduled__1", tasks=[task("process_data")])).run
+    sub.run = ran(runs={"exercise_5_1_producer": dag_run("exercise_5_1_producer", "scheduled__1", tasks=[task("process_data")])}).run
     results = evaluate(sub.exercise, sub, kinds={"static", "dynamic"})
     assert results["consumer_run"]["status"] == results["consumer_message"]["status"] == "skipped"
     assert results["consumer_message"]["message"] == results["consumer_run"]["message"]
@@ -62,9 +62,9 @@ def test_a_check_waiting_on_a_waiting_check_gives_its_cause_not_its_title(load) 
 def test_every_check_a_check_requires_must_pass(load) -> None:
     """asset_event requires the outlet check and the run: a wrong URI fails the outlet check alone."""
     sub = load(HEADER.replace("data-lake", "datalake") + PRODUCER)
-    sub.run = ran(producer_run=dag_run("exercise_5_1_producer", "scheduled__1", tasks=[task("process_data")]),
-                  asset_events=[{"id": 1, "uri": "s3://datalake/processed_data", "source_dag_id": "exercise_5_1_producer",
-                                 "source_task_id": "process_data"}]).run
+    sub.run = ran(runs={"exercise_5_1_producer": dag_run("exercise_5_1_producer", "scheduled__1", tasks=[task("process_data")])},
+                  events={"exercise_5_1_producer": [{"id": 1, "uri": "s3://datalake/processed_data", "source_dag_id": "exercise_5_1_producer",
+                                 "source_task_id": "process_data"}]}).run
     results = evaluate(sub.exercise, sub, kinds={"static", "dynamic"})
     assert results["producer_outlet"]["status"] == "failed" and results["producer_run"]["status"] == "passed"
     assert results["asset_event"]["status"] == "skipped"

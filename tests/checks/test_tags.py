@@ -16,3 +16,12 @@ def test_fails_naming_what_is_missing_and_unexpected(load) -> None:
 def test_the_tags_are_shown_as_written(load) -> None:
     outcome = tags.check(load(HEADER + PRODUCER.replace('["exercise", "module-05", "assets", "producer"]', '["producer", "exercise"]')))
     assert outcome.status == "failed" and 'has tags=["producer", "exercise"]' in outcome.message
+
+
+def test_every_dag_is_held_to_its_own_tags(load) -> None:
+    from hand_built import WAREHOUSE, in_warehouse
+
+    assert tags.check(in_warehouse(load(WAREHOUSE))).status == "passed"
+    outcome = tags.check(in_warehouse(load(WAREHOUSE.replace('"consumer", "audit"', '"consumer"'))))
+    assert outcome.status == "failed" and outcome.message.startswith("t_audit_consumer has tags=")
+    assert "missing ['audit']" in outcome.message

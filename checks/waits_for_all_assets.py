@@ -1,0 +1,41 @@
+"""waits_for_all_assets: the scheduler made no asset-triggered consumer run while only some of its Assets were updated.
+
+Decided from the scenario's "not_triggered" steps (RunFacts.early): after the producers run so far,
+the scheduler's own run-creation step ran and must have created no run of the consumer. Only the
+consumers such a step names are checked; a scenario with no such step cannot grade this, and says so.
+"""
+
+from __future__ import annotations
+
+from exercise_cli.facts import Submission
+from exercise_cli.results import CheckResult
+
+from ._support import combined, dag_id_of, failed, join_and, keyed, passed, skipped
+
+
+def check(sub: Submission) -> CheckResult:
+    checked = {step.dag for step in sub.exercise.scenario if step.step == "not_triggered"}
+    consumers = [spec for spec in sub.exercise.consumers if spec.key in checked]
+    if not consumers:
+        ids = join_and([dag_id_of(sub, spec) for spec in sub.exercise.consumers])
+        return skipped(f"the exercise's scenario has no not_triggered step: it never checks that {ids} waits "
+                       "before all its Assets are updated")
+    return combined([_consumer(sub, spec) for spec in consumers])
+
+
+def _consumer(sub: Submission, spec) -> CheckResult:
+    dag_id = dag_id_of(sub, spec)
+    early = keyed(sub.run.early, sub, spec)
+    if early is None:
+        return failed(sub.run.error or f"the scenario did not reach its check of {dag_id} before the last update")
+    updated = sorted(early.updated)
+    waiting = [uri for uri in sub.exercise.uris(spec.schedule_on) if uri not in early.updated]
+    so_far = join_and(updated) if updated else "no Asset"
+    if not early.runs:
+        return passed(f"with only {so_far} updated, the scheduler created no run of {dag_id}: it waits for "
+                      f"{join_and(waiting) or 'the rest'}")
+    runs = join_and([run.run_id for run in early.runs])
+    return failed(f"the scheduler created {runs} of {dag_id} when only {so_far} {'was' if len(updated) == 1 else 'were'} "
+                  f"updated, before {join_and(waiting) or 'the rest'}: its schedule lets any one Asset trigger it",
+                  hint=f"schedule=[{', '.join(spec.schedule_on)}]: a list (or &) waits for all of them; "
+                       "| (or AssetAny) runs on any one.")

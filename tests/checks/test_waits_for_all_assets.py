@@ -1,0 +1,44 @@
+from exercise_cli.checks import waits_for_all_assets
+from hand_built import ORDERS, PRODUCTS, WAREHOUSE, dag_run, in_warehouse, ran, warehouse
+
+from exercise_cli.facts import EarlyCheck
+from exercise_cli.trusted.runner import evaluate
+
+
+def early(*runs, updated=(ORDERS,)):
+    return ran(warehouse(), early={"t_report_consumer": EarlyCheck(list(updated), list(runs))})
+
+
+def test_no_run_after_some_updates_passes_naming_what_was_updated() -> None:
+    outcome = waits_for_all_assets.check(early())
+    assert outcome.status == "passed"
+    assert outcome.message == (f"with only {ORDERS} updated, the scheduler created no run of t_report_consumer: "
+                               f"it waits for {PRODUCTS}")
+
+
+def test_a_run_made_early_fails_naming_it_and_what_was_updated() -> None:
+    outcome = waits_for_all_assets.check(early(dag_run("t_report_consumer", "asset_triggered__1", "queued",
+                                                       run_type="asset_triggered")))
+    assert outcome.status == "failed"
+    assert outcome.message == (f"the scheduler created asset_triggered__1 of t_report_consumer when only {ORDERS} was "
+                               f"updated, before {PRODUCTS}: its schedule lets any one Asset trigger it")
+    assert "a list (or &) waits for all" in outcome.hint and "schedule=[orders, products]" in outcome.hint
+
+
+def test_a_step_not_reached_fails_with_the_graders_reason() -> None:
+    sub = ran(warehouse(), error="Airflow failed while run orders_producer: KeyError: x")
+    assert waits_for_all_assets.check(sub).message == "Airflow failed while run orders_producer: KeyError: x"
+    assert "did not reach its check of t_report_consumer" in waits_for_all_assets.check(ran(warehouse())).message
+
+
+def test_a_scenario_without_a_not_triggered_step_says_so() -> None:
+    outcome = waits_for_all_assets.check(ran())  # exercise 5.1 has no such step
+    assert outcome.status == "skipped"
+    assert outcome.message == ("the exercise's scenario has no not_triggered step: it never checks that "
+                               "exercise_5_1_consumer waits before all its Assets are updated")
+
+
+def test_static_mode_leaves_it_to_a_full_run(load) -> None:
+    sub = in_warehouse(load(WAREHOUSE, mode="static"))
+    record = evaluate(sub.exercise, sub, kinds={"static", "dynamic"})["waits_for_all_assets"]
+    assert record["status"] == "skipped" and "needs a full run" in record["message"]
