@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Literal
 
-from exercise_cli.course import load_exercise
+from exercise_cli.course import course_file, load_exercise
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.exits import ended, last_line
 from exercise_cli.grading.process import ChildOutcome, airflow_env, install_local_settings, run_worker, throwaway_home
@@ -54,6 +54,7 @@ def grade(
     on_static: Callable[[Report], None] | None = None,
     launcher: Callable | None = None,
     live: dict | None = None,
+    exercise_id: str | None = None,
 ) -> Report:
     """Grade the DAG file or folder at `path`. Raises UsageError/EnvironmentProblem for exit code 2.
 
@@ -62,7 +63,7 @@ def grade(
     facts come from that deployment instead of a local run.
     """
     started = time.monotonic()
-    course = load_exercise()
+    course = load_exercise(exercise_id)
     files = path if isinstance(path, SubmissionFiles) else find_submission(path)
     airflow_version()  # fail early, with a clear message, where Airflow is missing
     isolated, why_not = isolation_for(isolation)
@@ -92,7 +93,8 @@ def grade(
         job = Job(mode=mode, home=str(home), dags_folder=str(dags), learner_paths=learner_paths,
                   task_timeout=task_timeout, quiz_passed=quiz_passed, timeout=learner_seconds,
                   deadline=time.time() + learner_seconds - _REPORTING_MARGIN, sandbox=sandbox, live=live,
-                  skipped=files.skipped)
+                  skipped=files.skipped, exercise_id=exercise_id,
+                  course_file=str(course_file()) if course_file() else None)
         env = airflow_env(home, dags)
 
         def event(record: dict) -> None:

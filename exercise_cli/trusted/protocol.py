@@ -50,6 +50,8 @@ class Job:
     sandbox: dict | None = None  # the sandbox's folders and limits (exercise_cli.untrusted.jail.Jail); None: plain children
     live: dict | None = None  # live mode: the deployment (exercise_cli.live.deployment.LiveTarget as a dict)
     skipped: list[str] | None = None  # the learner's links and special files, not copied (as displayed)
+    exercise_id: str | None = None  # the exercise graded (None: the course's default)
+    course_file: str | None = None  # its course file (None: the built-in course)
 
     def write(self) -> Path:
         path = Path(self.home) / JOB_FILE
