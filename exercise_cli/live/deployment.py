@@ -89,7 +89,7 @@ def grade_deployment(
 
 def fetch_dag_files(api: AirflowApi, course: Exercise, folder: Path) -> SubmissionFiles:
     """The files defining the exercise's DAGs (or DAGs with close ids), as the deployment parsed them."""
-    wanted = (course.producer_dag_id, course.consumer_dag_id)
+    wanted = course.dag_ids
     ids = [d["dag_id"] for d in api.all_dags()]
     missing = [w for w in wanted if w not in ids]
     # A missing id's near misses too, so that `dag_ids` can ask "did you mean".
