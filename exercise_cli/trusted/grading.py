@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from exercise_cli.course import load_exercise
-from exercise_cli.facts import Submission
+from exercise_cli.facts import RunFacts, Submission
+from exercise_cli.scenario.engine import run_scenario, why_not_run
 from exercise_cli.trusted.protocol import (
     FINAL_RESULTS_FILE,
     STATIC_RESULTS_FILE,
@@ -27,6 +28,7 @@ from exercise_cli.untrusted.jail import Jail, Limits, reap, sweep_files
 # solution peaks near 0.4 GiB of address space), so that whatever a submission makes it read or
 # hold ends this process (a grader error, never a grade), not the machine.
 GRADING_MEMORY_BYTES = 4 * 1024**3
+HOPELESS_PATIENCE_SECONDS = 10.0  # how long live mode waits for a consumer run the static checks say cannot come
 
 
 def grade(job: Job, progress: ProgressWriter) -> None:
@@ -57,31 +59,50 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
     # While the parse child works, build what running the DAGs needs (no thread: children are forked).
     sub = load_submission(job, course, jail, meanwhile=prepare_run if job.mode == "full" else None)
     if job.live:
-        from exercise_cli.live.gather import add_deployment_errors
+        from exercise_cli.scenario.rest import add_deployment_errors
 
-        add_deployment_errors(sub, job.live)
+        add_deployment_errors(sub, job.live.get("import_errors") or {})
     static = evaluate(course, sub, kinds={"static", "quiz"})
     write_json_atomically(home / STATIC_RESULTS_FILE, static)
     progress.emit("static_done")
     if job.mode != "static":
-        reason = _why_not_run(sub)
+        reason = why_not_run(sub)
         if reason:
             sub.dynamic_skip_reason = reason
-        elif job.mode == "live":
-            from exercise_cli.live.gather import gather_run
-
-            sub.run = gather_run(job.live, sub, static, progress)
         else:
-            from exercise_cli.trusted.running import Pipeline
-
-            log_dir = home / TASK_LOG_DIR
-            log_dir.mkdir(exist_ok=True)
-            pipeline = Pipeline(sub, progress, log_dir, jail, job.task_timeout)
-            sub.run = pipeline.facts
-            pipeline.run()
+            sub.run = RunFacts()  # filled step by step
+            if job.mode == "live":
+                _run_live(job, sub, static, progress)
+            else:
+                _run_local(job, sub, progress, jail)
     progress.phase("report")
     final = {**static, **evaluate(course, sub, kinds={"dynamic"}, earlier=static)}
     write_json_atomically(home / FINAL_RESULTS_FILE, final)
+
+
+def _run_local(job: Job, sub: Submission, progress: ProgressWriter, jail: Jail | None) -> None:
+    from exercise_cli.scenario.local import LocalBackend
+
+    log_dir = Path(job.home) / TASK_LOG_DIR
+    log_dir.mkdir(exist_ok=True)
+    run_scenario(sub.exercise, sub, LocalBackend(sub, progress, log_dir, jail, job.task_timeout), progress, sub.run)
+
+
+def _run_live(job: Job, sub: Submission, static: dict[str, dict], progress: ProgressWriter) -> None:
+    from exercise_cli.live.rest import AirflowApi  # httpx: live mode's alone
+    from exercise_cli.scenario.rest import RestBackend
+
+    live = job.live or {}
+    api = AirflowApi(live["url"], token=live["token"])
+    wait = float(live["wait"])
+    # A consumer run the static checks say cannot come is not waited for long.
+    hopeless = static.get("consumer_schedule", {}).get("status") == "failed"
+    backend = RestBackend(api, sub, progress, wait, import_errors=live.get("import_errors") or {},
+                          trigger_patience=min(wait, HOPELESS_PATIENCE_SECONDS) if hopeless else None)
+    try:
+        run_scenario(sub.exercise, sub, backend, progress, sub.run)
+    finally:
+        api.http.close()
 
 
 def prepare_run() -> None:
@@ -115,14 +136,3 @@ def _bound_own_memory() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if soft == resource.RLIM_INFINITY or soft > GRADING_MEMORY_BYTES:
         resource.setrlimit(resource.RLIMIT_AS, (GRADING_MEMORY_BYTES, hard))
-
-
-def _why_not_run(sub: Submission) -> str:
-    course = sub.exercise
-    if sub.parse_failure is not None:
-        return "not run: your DAG files did not finish importing"
-    if sub.import_errors and not sub.dags:
-        return "not run: your DAG file does not import"
-    if sub.producer is None:
-        return f"not run: no producer DAG yet ({course.producer_dag_id})"
-    return ""  # a producer alone is run: its steps get credit before the consumer exists

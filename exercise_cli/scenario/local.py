@@ -1,13 +1,16 @@
-"""Run the learner's DAGs the way Airflow does, on the throwaway metadata DB this process owns.
+"""The local backend: the scenario run the way Airflow runs it, on the throwaway metadata DB this
+grading process owns.
 
-1. Write the DAGs the parse child serialized into the DB (what the DAG processor manager does).
-2. Unpause both DAGs, then let the scheduler's own run-creation step make the producer's run.
-3. Run its tasks under Airflow's task supervisor: each in a sandboxed child running the task runner.
-4. Pause the producer, and let the same scheduler step turn the asset event into an
-   asset-triggered consumer run; run its tasks the same way.
-5. Read the Asset's record that the UI's Assets view shows.
+- register: write the DAGs the parse child serialized into the DB (what the DAG processor does);
+- producer runs: the scheduler loop's own run-creation step makes a scheduled producer's due run
+  (else it is triggered, as `airflow dags trigger` does); its tasks run under Airflow's task
+  supervisor, each in a sandboxed child running the task runner;
+- the scheduler's asset step: the same scheduler code turns the asset events into asset-triggered
+  consumer runs, whose tasks run the same way;
+- the Assets view: the Asset rows the UI reads.
 
-Learner code never runs in this process: only in the task children the supervisor forks.
+Nothing is faked, and learner code never runs in this process: only in the task children the
+supervisor forks.
 """
 
 from __future__ import annotations
@@ -16,37 +19,27 @@ import signal
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from exercise_cli.checks._errors import exception_line, last_frame_in
 from exercise_cli.exits import ended, last_line
-from exercise_cli.facts import DagRunFacts, RunFacts, Submission, TaskRun
+from exercise_cli.facts import DagRunFacts, Submission, TaskRun
+from exercise_cli.scenario import records
+from exercise_cli.scenario.backend import Progress
 from exercise_cli.trusted import execution_api
 from exercise_cli.trusted.diagnosis import why_not_triggered
-from exercise_cli.trusted.protocol import PHASE_DOING, ProgressWriter
+from exercise_cli.trusted.protocol import PHASE_DOING
 from exercise_cli.trusted.supervised import OUTPUT_LIMIT_BYTES, run_supervised
 from exercise_cli.trusted.task_logs import error_of, task_output
 from exercise_cli.untrusted.jail import Jail
 
 BUNDLE_NAME = "dags-folder"
-_STEP_PHASE = {
-    "register": "register",
-    "run_producer": "producer_run",
-    "create_consumer_run": "scheduler",
-    "run_consumer": "consumer_run",
-    "read_assets_view": "assets_view",
-}
+MANUAL_NOTE = " (triggered manually: the scheduler had no run due)"
 
 
-class Pipeline:
-    def __init__(
-        self,
-        sub: Submission,
-        progress: ProgressWriter,
-        log_dir: Path,
-        jail: Jail | None,
-        task_timeout: float,
-    ) -> None:
+class LocalBackend:
+    def __init__(self, sub: Submission, progress: Progress, log_dir: Path, jail: Jail | None,
+                 task_timeout: float) -> None:
         from airflow import settings
 
         self.sub = sub
@@ -54,36 +47,17 @@ class Pipeline:
         self.log_dir = log_dir
         self.jail = jail
         self.task_timeout = task_timeout
-        self._client: Any = None
+        self.unavailable: dict[str, str] = {}
         self.session = settings.Session()
-        self.facts = RunFacts()
-        self.course = sub.exercise
-        self._asset_run: Any = None
+        self._client: Any = None
+        self._dagruns: dict[str, Any] = {}  # run_id -> the DagRun row, for run_consumer
 
-    def run(self) -> RunFacts:
-        if not self._step(self.register):
-            return self.facts
-        steps = [self.run_producer]
-        if self.sub.consumer is not None:  # without one, the producer's steps still get their verdicts
-            steps += [self.create_consumer_run, self.run_consumer]
-        for step in steps:
-            if not self._step(step):
-                break
-        # The Assets view depends on parsing alone: worth reading whatever the runs did.
-        self._step(self.read_assets_view)
-        return self.facts
+    def failure(self, exc: Exception, doing: str) -> str | None:
+        traceback.print_exc()  # for the grader's own log: Airflow refused a step, its check reports it
+        return f"Airflow failed while {doing}: {type(exc).__name__}: {exc}"
 
-    def _step(self, step: Callable[[], bool]) -> bool:
-        self.progress.phase(_STEP_PHASE[step.__name__])
-        try:
-            return step()
-        except Exception as exc:  # Airflow refused a step: its check reports it
-            self.facts.error = f"Airflow failed while {step.__name__.replace('_', ' ')}: {type(exc).__name__}: {exc}"
-            traceback.print_exc()
-            return False
-
-    # 1
-    def register(self) -> bool:
+    # register
+    def register(self, dag_ids: list[str]) -> tuple[dict[str, dict], list[dict]]:
         from airflow.dag_processing.bundles.manager import DagBundlesManager
         from airflow.dag_processing.collection import update_dag_parsing_results_in_db
         from airflow.models.dag import DagModel
@@ -109,103 +83,115 @@ class Pipeline:
         )
         self.session.commit()
         registered = {}
-        for dag_id in [d.dag_id for d in (self.sub.producer, self.sub.consumer) if d is not None]:
+        for dag_id in dag_ids:
             model = self.session.get(DagModel, dag_id)
-            registered[dag_id] = {
-                "in_db": model is not None,
-                "is_stale": bool(model.is_stale) if model else None,
-                "serialized": SerializedDagModel.get(dag_id, session=self.session) is not None,
-            }
-        self.facts.registered = registered
-        self.facts.db_import_errors = [
-            {"filename": self.sub.learner_path(str(folder / e.filename)), "error": e.stacktrace}
-            for e in self.session.query(ParseImportError).all()
-        ]
-        return self.session.get(DagModel, self.sub.producer.dag_id) is not None
+            registered[dag_id] = records.registration(
+                in_db=model is not None,
+                is_stale=bool(model.is_stale) if model else None,
+                serialized=SerializedDagModel.get(dag_id, session=self.session) is not None,
+            )
+        errors = [records.import_error(self.sub.learner_path(str(folder / e.filename)), e.stacktrace)
+                  for e in self.session.query(ParseImportError).all()]
+        return registered, errors
 
-    # 2 and 3
-    def run_producer(self) -> bool:
+    # producer runs
+    def prepare_runs(self, consumer_ids: list[str], producer_ids: list[str]) -> None:
+        # A paused consumer gets no queue entry for the asset event: unpause it before producing.
+        self._set_paused({dag_id: False for dag_id in consumer_ids})
+
+    def run_producer(self, dag_id: str, how: str) -> tuple[DagRunFacts, list[dict]]:
+        dagrun, note = None, ""
+        if how == "schedule":
+            dagrun = self._scheduled_run(dag_id)
+        if dagrun is None:
+            # No scheduled run is due (no schedule, or a start date in the future), or a trigger was asked for.
+            dagrun = self._trigger_manual_run(self.sub.dags[dag_id])
+            note = MANUAL_NOTE if how == "schedule" else ""
+        facts = self._run_tasks(dagrun, self.sub.dags[dag_id], "producer_run")
+        facts.note = note
+        return facts, self._events_of(dagrun)
+
+    def _scheduled_run(self, dag_id: str) -> Any:
+        """The run the scheduler's own step makes of a producer due to run (unpaused for that step only:
+        one producer run is enough)."""
         from airflow.models.dagrun import DagRun
         from airflow.utils.types import DagRunType
 
-        producer_id = self.sub.producer.dag_id
-        consumer_id = self.sub.consumer.dag_id if self.sub.consumer is not None else None
-        # A paused consumer gets no queue entry for the asset event: unpause it before producing.
-        self._set_paused({producer_id: False, **({consumer_id: False} if consumer_id else {})})
+        self._set_paused({dag_id: False})
         self._scheduler_step()
-        self._set_paused({producer_id: True})  # one producer run is enough
-        dagrun = (
+        self._set_paused({dag_id: True})
+        return (
             self.session.query(DagRun)
-            .filter(DagRun.dag_id == producer_id, DagRun.run_type == DagRunType.SCHEDULED)
+            .filter(DagRun.dag_id == dag_id, DagRun.run_type == DagRunType.SCHEDULED)
             .order_by(DagRun.id)
             .first()
         )
-        note = ""
-        if dagrun is None:
-            # No scheduled run is due (no schedule, or a start date in the future): trigger it.
-            dagrun = self._trigger_manual_run(self.sub.dags[producer_id])
-            note = " (triggered manually: the scheduler had no run due)"
-        facts = self._run_tasks(dagrun, self.sub.dags[producer_id], "producer_run")
-        facts.note = note
-        self.facts.producer_run = facts
-        self.facts.asset_events = self._events_of(dagrun)
-        return facts.state == "success"
 
-    # 4
-    def create_consumer_run(self) -> bool:
+    # the scheduler's asset step
+    def early_runs(self, consumer_id: str) -> list[DagRunFacts]:
+        self._scheduler_step()
+        return self._asset_triggered(consumer_id)
+
+    def triggered_runs(self, consumer_id: str, events: list[dict]) -> list[DagRunFacts]:
+        self._scheduler_step()
+        return self._asset_triggered(consumer_id)
+
+    def _asset_triggered(self, consumer_id: str) -> list[DagRunFacts]:
         from airflow.models.dagrun import DagRun
         from airflow.utils.types import DagRunType
 
-        consumer_id = self.sub.consumer.dag_id
-        self._scheduler_step()
         runs = (
             self.session.query(DagRun)
             .filter(DagRun.dag_id == consumer_id, DagRun.run_type == DagRunType.ASSET_TRIGGERED)
             .order_by(DagRun.id)
             .all()
         )
-        self.facts.consumer_runs = [
-            DagRunFacts(r.dag_id, r.run_id, _value(r.run_type), _value(r.state), consumed_events=self._consumed(r))
-            for r in runs
-        ]
-        if not runs:
-            self.facts.trigger_diagnosis = self._why_not_triggered()
-            return False
-        self._asset_run = runs[0]
-        return True
+        self._dagruns.update({r.run_id: r for r in runs})
+        return [records.dag_run(r.dag_id, r.run_id, r.run_type, r.state, consumed_events=self._consumed(r)) for r in runs]
 
-    def run_consumer(self) -> bool:
-        dagrun = self._asset_run
-        facts = self._run_tasks(dagrun, self.sub.consumer, "consumer_run")
+    def why_not_triggered(self, consumer_id: str, events: list[dict]) -> str:
+        from airflow.models.asset import AssetDagRunQueue, DagScheduleAssetReference
+        from airflow.models.dag import DagModel
+
+        produced = sorted({e["uri"] for e in events if e.get("uri")})
+        model = self.session.get(DagModel, consumer_id)
+        if model is None:
+            return why_not_triggered(consumer_id, produced, None, "", None)
+        refs = self.session.query(DagScheduleAssetReference).filter(DagScheduleAssetReference.dag_id == consumer_id).all()
+        queued = self.session.query(AssetDagRunQueue).filter(AssetDagRunQueue.target_dag_id == consumer_id).count()
+        return why_not_triggered(consumer_id, produced, sorted({r.asset.uri for r in refs}), model.timetable_summary,
+                                 model.asset_expression, queued)
+
+    # consumer runs
+    def run_consumer(self, run: DagRunFacts) -> DagRunFacts:
+        dagrun = self._dagruns[run.run_id]
+        facts = self._run_tasks(dagrun, self.sub.dags[run.dag_id], "consumer_run")
         facts.consumed_events = self._consumed(dagrun)
-        self.facts.consumer_run = facts
-        return facts.state == "success"
+        return facts
 
-    # 5
-    def read_assets_view(self) -> bool:
+    # the Assets view
+    def asset_records(self, uris: list[str]) -> dict[str, dict]:
         from airflow.models.asset import AssetActive, AssetModel
 
         self.session.expire_all()
-        asset = self.session.query(AssetModel).filter(AssetModel.uri == self.course.asset_uri).first()
-        if asset is None:
-            self.facts.asset_record = {}
-            return True
-        active = (
-            self.session.query(AssetActive)
-            .filter(AssetActive.name == asset.name, AssetActive.uri == asset.uri)
-            .first()
-        )
-        self.facts.asset_record = {
-            "id": asset.id,
-            "uri": asset.uri,
-            "name": asset.name,
-            "active": active is not None,
-            "producing_tasks": [{"dag_id": r.dag_id, "task_id": r.task_id} for r in asset.producing_tasks],
-            "scheduled_dags": [{"dag_id": r.dag_id} for r in asset.scheduled_dags],
-        }
-        return True
+        found = {}
+        for uri in uris:
+            asset = self.session.query(AssetModel).filter(AssetModel.uri == uri).first()
+            if asset is None:
+                found[uri] = {}
+                continue
+            active = (
+                self.session.query(AssetActive)
+                .filter(AssetActive.name == asset.name, AssetActive.uri == asset.uri)
+                .first()
+            )
+            found[uri] = records.asset_record(
+                asset.id, asset.uri, asset.name, active is not None,
+                [(r.dag_id, r.task_id) for r in asset.producing_tasks], [r.dag_id for r in asset.scheduled_dags],
+            )
+        return found
 
-    # helpers
+    # Airflow's own steps
     def _set_paused(self, paused: dict[str, bool]) -> None:
         from airflow.models.dag import DagModel
 
@@ -290,13 +276,14 @@ class Pipeline:
                     for ti in dagrun.get_task_instances(session=session):
                         if ti.state not in (TaskInstanceState.SUCCESS, TaskInstanceState.SKIPPED):
                             now = time.time()
-                            tasks.append(TaskRun(ti.task_id, _value(ti.state), "", now, now, f"left in state {_value(ti.state)}"))
+                            tasks.append(records.task_run(ti.task_id, ti.state, "", now, now,
+                                                          f"left in state {records.value(ti.state)}"))
                 break
             for ti in scheduled:
                 tasks.append(self._run_one(ti, phase))
         session.expire_all()
         dagrun = session.merge(dagrun)
-        return DagRunFacts(dag.dag_id, dagrun.run_id, _value(dagrun.run_type), _value(dagrun.state), tasks)
+        return records.dag_run(dag.dag_id, dagrun.run_id, dagrun.run_type, dagrun.state, tasks)
 
     def _run_one(self, ti: Any, phase: str) -> TaskRun:
         from airflow.utils.state import TaskInstanceState
@@ -311,9 +298,9 @@ class Pipeline:
         done = run_supervised(ti, self._client, self.jail, log_path, self.task_timeout)
         out_of_memory = bool(self.jail) and self.jail.oom_kills() > oom_kills
         self.session.expire_all()
-        state = _value(self.session.merge(ti).state)
+        state = records.value(self.session.merge(ti).state)
         self.progress.task_finished(phase, ti.dag_id, ti.task_id, state)
-        run = TaskRun(ti.task_id, state, task_output(done.log_lines), done.started, done.ended)
+        run = records.task_run(ti.task_id, state, task_output(done.log_lines), done.started, done.ended)
         if state != "success":
             self._describe_error(run, done, phase, ti, out_of_memory)
         return run
@@ -361,39 +348,15 @@ class Pipeline:
             .filter(AssetEvent.source_dag_id == dagrun.dag_id, AssetEvent.source_run_id == dagrun.run_id)
             .all()
         )
-        return [_event_dict(e) for e in events]
+        return [_event(e) for e in events]
 
     def _consumed(self, dagrun: Any) -> list[dict]:
         from airflow.models.dagrun import DagRun
 
         fresh = self.session.get(DagRun, dagrun.id)
-        return [_event_dict(e) for e in fresh.consumed_asset_events]
-
-    def _why_not_triggered(self) -> str:
-        from airflow.models.asset import AssetDagRunQueue, DagScheduleAssetReference
-        from airflow.models.dag import DagModel
-
-        consumer_id = self.sub.consumer.dag_id
-        produced = sorted({e["uri"] for e in self.facts.asset_events or []})
-        model = self.session.get(DagModel, consumer_id)
-        if model is None:
-            return why_not_triggered(consumer_id, produced, None, "", None)
-        refs = self.session.query(DagScheduleAssetReference).filter(DagScheduleAssetReference.dag_id == consumer_id).all()
-        queued = self.session.query(AssetDagRunQueue).filter(AssetDagRunQueue.target_dag_id == consumer_id).count()
-        return why_not_triggered(consumer_id, produced, sorted({r.asset.uri for r in refs}), model.timetable_summary,
-                                 model.asset_expression, queued)
+        return [_event(e) for e in fresh.consumed_asset_events]
 
 
-def _value(enum_or_str: Any) -> str:
-    return str(getattr(enum_or_str, "value", enum_or_str))
-
-
-def _event_dict(event: Any) -> dict:
-    return {
-        "id": event.id,
-        "uri": event.asset.uri if event.asset else None,
-        "source_dag_id": event.source_dag_id,
-        "source_task_id": event.source_task_id,
-        "source_run_id": event.source_run_id,
-        "timestamp": event.timestamp.isoformat() if event.timestamp else None,
-    }
+def _event(row: Any) -> dict:
+    return records.event(row.id, row.asset.uri if row.asset else None, row.source_dag_id, row.source_task_id,
+                         row.source_run_id, row.timestamp.isoformat() if row.timestamp else None)
