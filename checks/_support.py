@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-
+from dataclasses import replace
 from typing import Any
 
 from exercise_cli.course import DagSpec
@@ -68,8 +68,11 @@ def the(sub: Submission, spec: DagSpec) -> str:
     return f"the {spec.role}" if alone else dag_id_of(sub, spec)
 
 
-def combined(results: list[CheckResult]) -> CheckResult:
-    """One outcome over several DAGs: the first that did not pass, else one pass naming each."""
+def combined(results: list[CheckResult], names: list[str] | None = None) -> CheckResult:
+    """One outcome over several DAGs: the first that did not pass, else one pass naming each (`names`: the
+    DAG each result is about, for messages that do not say it themselves)."""
+    if names is not None and len(results) > 1:
+        results = [replace(r, message=f"{name}: {r.message}") if r.status == "passed" else r for r, name in zip(results, names)]
     for result in results:
         if result.status != "passed":
             return result

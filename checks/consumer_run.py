@@ -5,11 +5,12 @@ from __future__ import annotations
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
-from ._support import combined, failed, keyed, passed, run_failed, skipped, the
+from ._support import combined, dag_id_of, failed, keyed, passed, run_failed, skipped, the
 
 
 def check(sub: Submission) -> CheckResult:
-    return combined([_consumer(sub, spec) for spec in sub.exercise.consumers])
+    consumers = sub.exercise.consumers
+    return combined([_consumer(sub, spec) for spec in consumers], [dag_id_of(sub, spec) for spec in consumers])
 
 
 def _consumer(sub: Submission, spec) -> CheckResult:

@@ -9,7 +9,8 @@ from ._support import combined, dag_id_of, failed, keyed, passed
 
 
 def check(sub: Submission) -> CheckResult:
-    return combined([_consumer(sub, spec) for spec in sub.exercise.consumers])
+    consumers = sub.exercise.consumers
+    return combined([_consumer(sub, spec) for spec in consumers], [dag_id_of(sub, spec) for spec in consumers])
 
 
 def _consumer(sub: Submission, spec) -> CheckResult:

@@ -1,0 +1,75 @@
+"""Exercise 5.2 (multi-asset AND) graded in full mode for each of its fixtures (tests/submissions/exercise_5_2/):
+which checks fail (the cause, once; what requires it waits), what they say, and the score. The
+criterion "the consumer does NOT run until all three Assets are updated" is the scheduler's own
+verdict: the scenario triggers the producers one at a time and asks its asset step for a run."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import TESTS, graded
+
+FIXTURES = TESTS / "submissions" / "exercise_5_2"
+
+# fixture -> (score out of 5, {failed check: text its message holds})
+CASES: dict[str, tuple[float, dict[str, str]]] = {
+    "passes_and_operator": (5, {}),
+    "passes_asset_all": (5, {}),
+    "passes_todo6_all_done": (5, {}),
+    "fails_or_operator": (3, {
+        "consumer_schedule": "after the first",
+        "waits_for_all_assets": "exercise_5_2_analytics_consumer",
+    }),
+    "fails_asset_any_course_form": (0, {
+        "files_import": "has no attribute 'any'",
+    }),
+    "fails_two_of_three": (3, {
+        "consumer_schedule": "postgres://warehouse/customers",
+        "waits_for_all_assets": "exercise_5_2_analytics_consumer",
+    }),
+    "fails_producer_without_outlets": (2, {
+        "producer_outlet": "exercise_5_2_customers_producer",
+    }),
+    "fails_hourly_producer": (4, {
+        "producer_schedule": "exercise_5_2_products_producer",
+    }),
+    "fails_course_solution_ids": (0, {
+        "dag_ids": "solution_5_2_",
+    }),
+    "fails_consumer_ignores_events": (4, {
+        "reads_triggering_events": "triggering_asset_events",
+        "consumer_names_asset": "postgres://warehouse/",
+    }),
+}
+
+
+@pytest.mark.parametrize("fixture", sorted(CASES))
+def test_each_fixture_fails_where_it_is_wrong(fixture: str) -> None:
+    score, wanted = CASES[fixture]
+    report = graded(str(FIXTURES / fixture), static=False, exercise_id="5.2")
+    failed = {c.id: c.message for cr in report.criteria if cr.counts for c in cr.checks if c.status == "failed"}
+    assert set(failed) == set(wanted), failed
+    for check_id, text in wanted.items():
+        assert text in failed[check_id], (check_id, failed[check_id])
+    assert report.score()[0] == score, [(cr.id, cr.status) for cr in report.criteria]
+    assert report.passed == fixture.startswith("passes_")
+
+
+def test_the_asset_any_habit_gets_airflow_3s_form() -> None:
+    report = graded(str(FIXTURES / "fails_asset_any_course_form"), static=False, exercise_id="5.2")
+    hint = report.check("files_import").hint
+    assert "|" in hint and "AssetAny" in hint, hint
+
+
+def test_an_or_consumer_fails_the_wait_because_the_scheduler_ran_it_early() -> None:
+    report = graded(str(FIXTURES / "fails_or_operator"), static=False, exercise_id="5.2")
+    waits = report.check("waits_for_all_assets")
+    assert waits.status == "failed"
+    assert "postgres://warehouse/orders" in waits.message and "postgres://warehouse/customers" not in waits.message.split("updated")[0]
+
+
+def test_the_solution_waits_for_all_three_and_logs_every_event() -> None:
+    report = graded(str(TESTS.parent / "solution" / "exercise_5_2"), static=False, exercise_id="5.2")
+    assert report.passed, [(c.id, c.message) for cr in report.criteria for c in cr.checks if c.status == "failed"]
+    assert "no run" in report.check("waits_for_all_assets").message
+    names = report.check("consumer_names_asset").message
+    assert all(f"postgres://warehouse/{name}" in names for name in ("orders", "products", "customers")), names
