@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from exercise_cli.checks._errors import exception_line, last_frame_in
-from exercise_cli.checks._source import forget
 from exercise_cli.exits import ended, last_line
 from exercise_cli.facts import DagRunFacts, Submission, TaskRun
 from exercise_cli.scenario import records
@@ -43,7 +42,6 @@ class LocalBackend:
                  task_timeout: float) -> None:
         from airflow import settings
 
-        forget()  # the static checks' syntax trees: every task child would inherit their pages
         self.sub = sub
         self.progress = progress
         self.log_dir = log_dir
