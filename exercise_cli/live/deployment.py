@@ -2,7 +2,7 @@
 
 This side connects, then fetches the DAG files the deployment parsed (`GET /dagSources`) into a
 throwaway folder; the usual grading process parses them in the sandboxed parse child (the static
-checks run unchanged) and gathers the run facts from the deployment (exercise_cli/live/gather.py).
+checks run unchanged) and walks the exercise's scenario on the deployment (exercise_cli/scenario/rest.py).
 It decides nothing: the same runner and checks as local grading do.
 """
 

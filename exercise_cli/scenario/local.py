@@ -105,6 +105,7 @@ class LocalBackend:
             dagrun = self._scheduled_run(dag_id)
         if dagrun is None:
             # No scheduled run is due (no schedule, or a start date in the future), or a trigger was asked for.
+            self._set_paused({dag_id: True})  # its schedule, if any, makes no run in a later scheduler step
             dagrun = self._trigger_manual_run(self.sub.dags[dag_id])
             note = MANUAL_NOTE if how == "schedule" else ""
         facts = self._run_tasks(dagrun, self.sub.dags[dag_id], "producer_run")

@@ -81,8 +81,11 @@ class RestBackend:
         # run: the scheduler can then lose our queue entry (seen on SQLite). Let those settle first.
         self._wait_until(lambda: not self._active(dag_id))
         for consumer in self.consumers:
-            if consumer not in self.before:
-                self._wait_until(lambda: not self._queued(consumer) and not self._active(consumer))
+            first = consumer not in self.before
+            # A consumer on several Assets keeps its queue entries until all are updated: only the
+            # first producer run waits for the queue to empty.
+            self._wait_until(lambda: not (first and self._queued(consumer)) and not self._active(consumer))
+            if first:
                 self.before[consumer] = {r["dag_run_id"] for r in self.api.dag_runs(consumer, run_type="asset_triggered")}
         # Live mode triggers a producer whatever its schedule: its due run, if any, came when it was unpaused.
         run_id = self.api.trigger(dag_id)["dag_run_id"]
