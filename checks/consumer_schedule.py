@@ -149,6 +149,9 @@ def _several_assets(sub: Submission, spec: DagSpec, dag: Any, condition: Any, wr
         return failed(f"{dag.dag_id} waits for {others} too: updates of all of {[uri for _, uri in assets.values()]} "
                       "do not trigger it", hint=f"{listed} and no other Asset.", file=file, line=line)
     hint = f"{listed}: a list (or &) waits for all of them; | lets any one of them trigger the run."
+    if others:
+        return failed(f"{dag.dag_id} is also scheduled on {others}: wanted exactly {[uri for _, uri in assets.values()]}",
+                      hint=hint, file=file, line=line)
     for size in range(1, len(keys)):
         early = [subset for subset in combinations(keys, size) if holds(condition, {assets[k] for k in subset})]
         if not early:

@@ -34,9 +34,12 @@ def _outlet(sub: Submission, dag, variable: str, outlets) -> CheckResult:
             return passed(f"task {task.task_id} has outlets=[Asset({asset.uri!r})]", file, line)
     if outlets:
         # The first wrong line is where the URI is written (often the Asset defined once for both DAGs).
-        task, asset = next(((t, a) for t, a in outlets if a.uri not in sub.exercise.uris(tuple(sub.exercise.assets))),
-                           outlets[0])
+        exercise_uris = sub.exercise.uris(tuple(sub.exercise.assets))
+        task, asset = next(((t, a) for t, a in outlets if a.uri not in exercise_uris), outlets[0])
         file, line = sub.task_location(task)
+        if asset.uri in exercise_uris:  # another DAG's Asset of the exercise: the outlet is wrong, not the URI
+            return failed(f"task {task.task_id} of {dag.dag_id} lists {asset.uri!r} in its outlets, wanted {wanted!r}",
+                          hint=f"@task(outlets=[{variable}])", file=file, line=line)
         written = literal_line(sub, dag.fileloc, asset.uri)
         return failed(f"the Asset is defined with URI {asset.uri!r}, wanted {wanted!r} (task {task.task_id} lists it "
                       "in its outlets)", hint=f'{variable} = Asset("{wanted}")',

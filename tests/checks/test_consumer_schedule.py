@@ -76,6 +76,11 @@ def test_an_extra_asset_is_named(load) -> None:
     assert outcome.status == "failed" and "waits for ['s3://extra/'] too" in outcome.message
 
 
+def test_an_asset_beside_the_wanted_ones_is_named(load) -> None:
+    outcome = report(load, '((orders & products) | Asset("s3://extra/"))')
+    assert outcome.status == "failed" and outcome.message.startswith("t_report_consumer is also scheduled on ['s3://extra/']")
+
+
 def test_the_other_consumers_single_asset_is_decided_as_in_5_1(load) -> None:
     sub = in_warehouse(load(WAREHOUSE.replace("schedule=[orders], start", "schedule=[products], start")))
     outcome = consumer_schedule.check(sub)
