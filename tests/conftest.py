@@ -26,9 +26,14 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return cache_dir
 
 
-@cache
 def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float | None = None):
-    """Grade once per (submission, mode) and share the report between the tests that read it."""
+    """Grade once per (submission, mode) and share the report between the tests that read it, whichever
+    module asks first and however it passes the arguments."""
+    return _graded(path, static, float(task_timeout), timeout)
+
+
+@cache
+def _graded(path: str, static: bool, task_timeout: float, timeout: float | None):
     from exercise_cli.grading.grader import grade
 
     return grade(path, static=static, task_timeout=task_timeout, timeout=timeout)
