@@ -27,8 +27,9 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float | None = None, exercise_id: str | None = None):
-    """Grade once per (submission, mode, exercise) and share the report between the tests that read it."""
-    return _graded(path, static, task_timeout, timeout, exercise_id or "5.1")
+    """Grade once per (submission, mode, exercise) and share the report between the tests that read it, whichever
+    module asks first and however it passes the arguments."""
+    return _graded(path, static, float(task_timeout), timeout, exercise_id or "5.1")
 
 
 @cache

@@ -204,6 +204,7 @@ def _not_utf8(folder: Path, name: bytes) -> Path:
     return Path(os.fsdecode(path))
 
 
+@pytest.mark.tier_independent
 def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path: Path) -> None:
     folder = tmp_path / "dags"
     folder.mkdir()
@@ -244,6 +245,7 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"result": result, "csv": gradebook, "json": book_json, "count": len(members) + 3}
 
 
+@pytest.mark.tier_independent
 def test_grade_keeps_every_row_and_shows_names_literally(graded_class: dict) -> None:
     result = graded_class["result"]
     assert result.exit_code == 1, result.output  # all graded; the hostile fixtures did not pass
@@ -256,6 +258,7 @@ def test_grade_keeps_every_row_and_shows_names_literally(graded_class: dict) -> 
     assert "caf\\xe9" in result.output and "\\xffzed.py" in result.output
 
 
+@pytest.mark.tier_independent
 def test_the_csv_gradebook_neutralises_formulas(graded_class: dict) -> None:
     text = graded_class["csv"].read_text(encoding="utf-8")
     no_raw_control(text.replace("\r\n", "\n"), "CSV gradebook")
@@ -274,6 +277,7 @@ def test_the_csv_gradebook_neutralises_formulas(graded_class: dict) -> None:
         assert rows[f"hostile {name}"]["passed"] == "False" and not rows[f"hostile {name}"]["error"]
 
 
+@pytest.mark.tier_independent
 def test_the_json_gradebook_holds_every_row_as_text(graded_class: dict) -> None:
     rows = json.loads(graded_class["json"].read_text(encoding="utf-8"))
     assert len(rows) == graded_class["count"]
@@ -312,6 +316,7 @@ MALFORMED = {
 }
 
 
+@pytest.mark.tier_independent
 @pytest.mark.parametrize("case", sorted(MALFORMED))
 def test_report_answers_a_malformed_file_with_one_line(tmp_path: Path, case: str) -> None:
     text, said = MALFORMED[case]
@@ -324,6 +329,7 @@ def test_report_answers_a_malformed_file_with_one_line(tmp_path: Path, case: str
     assert len(lines) == 1 and lines[0].startswith("error:") and said in lines[0], result.output
 
 
+@pytest.mark.tier_independent
 def test_report_refuses_a_huge_file_without_reading_it_whole(tmp_path: Path) -> None:
     path = tmp_path / "huge.json"
     with open(path, "w", encoding="utf-8") as f:
@@ -332,6 +338,7 @@ def test_report_refuses_a_huge_file_without_reading_it_whole(tmp_path: Path) -> 
     assert result.exit_code == 2 and "larger than 8 MiB" in result.output and len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.tier_independent
 def test_report_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin1.json"
     path.write_bytes(json.dumps(_report(check_message="cafe")).encode().replace(b"cafe", b"caf\xe9"))
@@ -339,6 +346,7 @@ def test_report_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not UTF-8" in result.output
 
 
+@pytest.mark.tier_independent
 def test_report_renders_no_markup_and_no_escape_from_a_hostile_report(tmp_path: Path) -> None:
     path = tmp_path / "hostile.json"
     doc = _report(title="[link=http://evil.example]Exercise[/link] [bold red]PASSED[/]",
@@ -359,6 +367,7 @@ def test_report_renders_no_markup_and_no_escape_from_a_hostile_report(tmp_path: 
     assert "\x1b]8;" not in screen.decode(errors="replace")  # Rich made no link of the title
 
 
+@pytest.mark.tier_independent
 def test_report_error_lines_render_no_markup_from_a_file_name(tmp_path: Path) -> None:
     path = tmp_path / "[bold]missing[/bold].json"
     result = run("report", str(path))
@@ -367,6 +376,7 @@ def test_report_error_lines_render_no_markup_from_a_file_name(tmp_path: Path) ->
 
 # The parts: cleaning, spreadsheet cells, files written whole --------------------------------------
 
+@pytest.mark.tier_independent
 def test_clean_replaces_what_no_encoder_or_terminal_should_get() -> None:
     not_utf8 = b"caf\xe9".decode("utf-8", errors="surrogateescape")
     assert clean("a\x1b[2Jb\r\nc\rd\x00\t\n\x9b\u202e" + "\ud800" + not_utf8) == "a\\x1b[2Jb\nc\\x0dd\\x00\t\n\\x9b\\u202e\\ud800caf\\xe9"
@@ -379,6 +389,7 @@ def test_clean_replaces_what_no_encoder_or_terminal_should_get() -> None:
     assert clean("head " + "x" * 200_000 + " ValueError: the end").endswith("ValueError: the end")
 
 
+@pytest.mark.tier_independent
 def test_spreadsheet_cells_that_start_a_formula_are_quoted() -> None:
     for cell in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
         assert spreadsheet_safe(cell) == "'" + cell
@@ -386,6 +397,7 @@ def test_spreadsheet_cells_that_start_a_formula_are_quoted() -> None:
         assert spreadsheet_safe(cell) == cell
 
 
+@pytest.mark.tier_independent
 def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "results.json"
     write_atomically(target, "old, whole")
@@ -395,6 +407,7 @@ def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]
 
 
+@pytest.mark.tier_independent
 def test_two_gradebooks_on_one_file_never_interleave(tmp_path: Path) -> None:
     path = tmp_path / "grades.csv"
     first, second = Gradebook(path, None), Gradebook(path, None)
