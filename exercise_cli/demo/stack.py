@@ -45,6 +45,7 @@ def port_in_use(port: int) -> bool:
 class AirflowStack:
     dags: Path | None = None  # the DAG file or folder to serve; None: the reference solution
     port: int = 0
+    solution: Path | None = None  # the reference solution's folder (None: the default exercise's)
     home: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="exercise-demo-")))
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     password: str = ""
@@ -99,7 +100,7 @@ class AirflowStack:
         if port_in_use(self.port):
             raise EnvironmentProblem(f"port {self.port} on 127.0.0.1 is in use")
         self.dags_folder.mkdir(parents=True)
-        submission = find_submission(self.dags or load_exercise().solution_dir)
+        submission = find_submission(self.dags or self.solution or load_exercise().solution_dir)
         submission.files = [f for f in submission.files if f.name != "__init__.py"]
         self.copied = copy_into(submission, self.dags_folder)
         if self.python == sys.executable:

@@ -68,12 +68,13 @@ def grade_deployment(
     quiz_passed: bool = False,
     isolation: str = "auto",
     on_event: Callable[[dict], None] | None = None,
+    exercise_id: str | None = None,
 ) -> Report:
     """Grade the deployment at `url`. Raises EnvironmentProblem (exit code 2) when it cannot be read."""
     from exercise_cli.grading.grader import grade
 
     api = connect(url, token, username, password)
-    course = load_exercise()
+    course = load_exercise(exercise_id)
     with tempfile.TemporaryDirectory(prefix="exercise-live-") as folder:
         try:
             files = fetch_dag_files(api, course, Path(folder))
@@ -82,14 +83,15 @@ def grade_deployment(
             raise EnvironmentProblem(f"cannot read the deployment's DAGs: {exc}") from None
         target = LiveTarget(api.base_url, api.token or "", wait, import_errors)
         report = grade(files, timeout=timeout or _STARTUP_SECONDS + _WAITS * wait, quiz_passed=quiz_passed,
-                       isolation=isolation, on_event=on_event, live=asdict(target))  # type: ignore[arg-type]
+                       isolation=isolation, on_event=on_event, live=asdict(target),
+                       exercise_id=course.id)  # type: ignore[arg-type]
     report.submission = api.base_url
     return report
 
 
 def fetch_dag_files(api: AirflowApi, course: Exercise, folder: Path) -> SubmissionFiles:
     """The files defining the exercise's DAGs (or DAGs with close ids), as the deployment parsed them."""
-    wanted = (course.producer_dag_id, course.consumer_dag_id)
+    wanted = course.dag_ids
     ids = [d["dag_id"] for d in api.all_dags()]
     missing = [w for w in wanted if w not in ids]
     # A missing id's near misses too, so that `dag_ids` can ask "did you mean".
