@@ -152,9 +152,21 @@ class AirflowStack:
             time.sleep(0.25)
         else:
             raise EnvironmentProblem(f"Airflow was not healthy after {timeout:g} s ({last})")
+        self._warm_execution_api(max(30.0, deadline - time.monotonic()))
         self.password = self._read_password()
         api.login(USERNAME, self.password)
         return api
+
+    def _warm_execution_api(self, timeout: float) -> None:
+        """The api-server builds its execution API (the one task runners call) on its first request: 36 s
+        seen on a busy machine, while its one worker answers nothing else, so that a REST call made then
+        timed out. That first request is made here, while Airflow starts."""
+        import httpx
+
+        try:
+            httpx.get(f"{self.url}/execution/health", timeout=timeout)
+        except httpx.HTTPError as exc:
+            raise EnvironmentProblem(f"Airflow's execution API did not answer within {timeout:.0f} s ({exc})") from None
 
     def _read_password(self) -> str:
         path = self.home / "simple_auth_manager_passwords.json.generated"
