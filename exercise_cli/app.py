@@ -242,6 +242,8 @@ def _progress(quiet: bool) -> Iterator:
                 status.update(_plain(f"Running task {event['task_id']} of {event['dag_id']}..."))
             elif event.get("event") == "note":
                 console.print(_plain(event["text"], "dim"))
+            elif event.get("event") == "step_done":  # what each step of the scenario found (run-demo's lines)
+                console.print(_plain(("✔ " if event.get("ok") else "✘ ") + str(event.get("summary", "")), "dim"))
 
         yield on_event
 

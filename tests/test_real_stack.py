@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from typer.testing import CliRunner
 
 from conftest import submission
 from exercise_cli.app import app
-from exercise_cli.demo.run_demo import Demo
+from exercise_cli.course import load_exercise
+from exercise_cli.demo.run_demo import Demo, statement_steps
 from exercise_cli.demo.stack import AirflowStack, group_alive, port_in_use
 
 
@@ -22,15 +24,63 @@ def test_run_demo_shows_an_asset_triggered_consumer_run_and_leaves_nothing_behin
     result = demo.run()
     text = out.getvalue()
     assert result.ok, text
-    assert result.consumer_run_type == "asset_triggered"
-    assert result.consumer_run_id.startswith("asset_triggered__")
-    assert f"from event #{result.event_id}" in text
+    # the scenario's steps, in its order, each as the engine reported it
+    assert [s.step for s in result.steps] == [s.step for s in load_exercise("5.1").scenario], text
+    produced = result.step("run", "exercise_5_1_producer")
+    event = re.search(r"asset event #(\d+) s3://data-lake/processed_data", produced.summary)
+    assert event, produced.summary
+    triggered = result.step("triggered").summary
+    assert re.search(r"created exercise_5_1_consumer run asset_triggered__\S+ \(asset_triggered\) from event "
+                     rf"#{event[1]} \(s3://data-lake/processed_data from exercise_5_1_producer\)", triggered), triggered
+    assert triggered in " ".join(text.split())  # shown as it came
     assert "Data is available for processing!" in text
     assert "Triggered by asset: s3://data-lake/processed_data" in text
+    assert "What happened" in text and "consumer run created" in text
     # nothing left: no process of either group, no listener, no home
     assert result.port_free and not port_in_use(demo.stack.port)
     assert not any(group_alive(pid) for pid in demo.stack.pids())
     assert not demo.stack.home.exists()
+
+
+def test_run_demo_of_exercise_5_2_shows_the_consumer_waiting_for_all_three_assets() -> None:
+    """5.2's scenario on a real Airflow: after two producers the scheduler makes no consumer run; the third
+    producer's event brings one, which consumes the three events."""
+    out = io.StringIO()
+    exercise = load_exercise("5.2")
+    demo = Demo(Console(file=out, width=120), dags=None, wait=120, keep=False, exercise=exercise)
+    result = demo.run()
+    text = out.getvalue()
+    assert result.ok, text
+    order = [(s.step, s.dag_id) for s in result.steps]
+    assert order == [(s.step, exercise.dags[s.dag].id if s.dag else "") for s in exercise.scenario], text
+    waiting = result.step("not_triggered")
+    assert waiting.ok and waiting.summary == ("no run of exercise_5_2_analytics_consumer yet "
+                                              "(right: it waits for postgres://warehouse/customers)"), text
+    triggered = result.step("triggered")
+    assert triggered.at > result.step("run", "exercise_5_2_customers_producer").at > waiting.at
+    for name in ("orders", "products", "customers"):
+        assert f"postgres://warehouse/{name} from exercise_5_2_{name}_producer" in triggered.summary, triggered.summary
+        assert f"postgres://warehouse/{name}" in result.step("run", "exercise_5_2_analytics_consumer").output
+    assert result.port_free and not demo.stack.home.exists()
+
+
+def test_the_keep_commands_follow_each_exercises_scenario() -> None:
+    assert statement_steps(load_exercise("5.1")) == [
+        "airflow dags list | grep exercise_5_1",
+        "airflow dags trigger exercise_5_1_producer",
+        "# a few seconds after the last run succeeded: one new asset_triggered__ run",
+        "airflow dags list-runs exercise_5_1_consumer",
+    ]
+    assert statement_steps(load_exercise("5.2")) == [
+        "airflow dags list | grep exercise_5_2",
+        "airflow dags trigger exercise_5_2_orders_producer",
+        "airflow dags trigger exercise_5_2_products_producer",
+        "# once those runs succeeded: no new asset_triggered__ run yet (it waits for postgres://warehouse/customers)",
+        "airflow dags list-runs exercise_5_2_analytics_consumer",
+        "airflow dags trigger exercise_5_2_customers_producer",
+        "# a few seconds after the last run succeeded: one new asset_triggered__ run",
+        "airflow dags list-runs exercise_5_2_analytics_consumer",
+    ]
 
 
 @pytest.fixture(params=["solution", "fails_uri_mismatch"])

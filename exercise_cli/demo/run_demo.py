@@ -1,7 +1,8 @@
-"""`exercise run-demo`: the producer/consumer pattern on a real Airflow, step by step, live.
+"""`exercise run-demo`: the exercise's scenario on a real Airflow (api-server + scheduler), live.
 
-Every step talks to real Airflow components through the REST API v2: the scheduler, not this
-tool, turns the producer's asset event into the consumer's run.
+The demo starts the stack, then grades it as `exercise check --live` does (the grading process, the
+sandboxed parse, the REST backend, the one scenario engine) and renders the engine's progress events
+as they come: the scheduler, not this tool, turns the producers' asset events into the consumer's run.
 """
 
 from __future__ import annotations
@@ -13,28 +14,24 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from rich.console import Console
 from rich.padding import Padding
-from rich.status import Status
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from exercise_cli.course import Exercise, load_exercise
 from exercise_cli.demo.stack import USERNAME, AirflowStack, group_memory_mb, port_in_use
-from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.live.rest import FINISHED, AirflowApi, ApiError, scheduled_run_due
-from exercise_cli.trusted.diagnosis import asset_uris, why_not_triggered
+from exercise_cli.errors import EnvironmentProblem, UsageError
+from exercise_cli.live.rest import ApiError
+from exercise_cli.results import Report
 
 _NOISE = ("Returned value was: None",)
 _DETAIL_INDENT = 9  # under a step's message: "  1.3s ✔ "
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
+_OK, _FAILED = "[green]✔[/]", "[bold red]✘[/]"
+_STEP_LABELS = {"register": "registered", "not_triggered": "no consumer run yet", "triggered": "consumer run created",
+                "assets_view": "Assets view"}
 
 # Static check failures after which the consumer cannot be triggered: the demo says so at once
 # rather than wait for a run that cannot come. (A producer without outlets fails fast anyway: its
@@ -42,24 +39,53 @@ def _interrupt(signum: int, frame: object) -> None:
 _TRIGGER_BLOCKERS = ("files_import", "dag_ids", "consumer_schedule")
 
 
-class StepFailed(Exception):
-    def __init__(self, step: str, detail: str, log: str = "", log_title: str = "") -> None:
-        super().__init__(f"{step}: {detail}")
-        self.step, self.detail, self.log, self.log_title = step, detail, log, log_title
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@dataclass
+class StepSeen:
+    """A "step_done" event of the scenario engine, and when it reached the demo."""
+
+    step: str
+    dag: str  # the DagSpec key ("" for register and the Assets view)
+    dag_id: str
+    ok: bool
+    summary: str
+    at: float
+    output: str = ""
 
 
 @dataclass
 class DemoResult:
     ok: bool
     timings: dict[str, float] = field(default_factory=dict)
+    steps: list[StepSeen] = field(default_factory=list)
+    report: Report | None = None  # the checklist `check --live` makes of this Airflow
     peak_memory_mb: float = 0.0
     processes: int = 0
     stop_seconds: float = 0.0
     port_free: bool = True
-    consumer_run_id: str = ""
-    consumer_run_type: str = ""
-    producer_run_id: str = ""
-    event_id: int | None = None
+
+    def step(self, name: str, dag_id: str = "") -> StepSeen | None:
+        """The last step of that name seen (of that DAG, if given)."""
+        return next((s for s in reversed(self.steps) if s.step == name and (not dag_id or s.dag_id == dag_id)), None)
+
+
+class _Waiting:
+    """The status line: what the scenario's current step waits for, and for how long so far (redrawn by Rich)."""
+
+    def __init__(self, text: str = "") -> None:
+        self.text, self.bound, self.started = text, 0.0, time.monotonic()
+
+    def set(self, text: str, bound: float = 0.0) -> None:
+        self.text, self.bound, self.started = text, bound, time.monotonic()
+
+    def __rich__(self) -> Text:
+        if not self.bound:
+            return Text(self.text)
+        # the time first: a long line is cut at its end
+        return Text(f"Waiting {time.monotonic() - self.started:.0f} s of {self.bound:g} s for {self.text}")
 
 
 class Demo:
@@ -67,25 +93,30 @@ class Demo:
                  verbose: bool = False, exercise: Exercise | None = None) -> None:
         self.console = console
         self.verbose = verbose
-        self.course = exercise or load_exercise()
-        self.stack = AirflowStack(dags=dags, port=port)
+        self.exercise = exercise or load_exercise()
+        self.stack = AirflowStack(dags=dags, port=port, solution=self.exercise.solution_dir)
         self.wait = wait
         self.keep = keep
         self.t0 = time.monotonic()
         self.result = DemoResult(ok=False)
-        self.cannot_trigger = ""  # why the static checks say the consumer cannot be triggered
+        self.shown: set[str] = set()  # the checks whose failure the static checks already showed
+        self.position = 0  # the scenario step under way
+        self.waiting = _Waiting()
 
     # output
     def _elapsed(self) -> str:
         return f"[dim]{time.monotonic() - self.t0:5.1f}s[/]"
 
-    def done(self, message: str | Text, mark: str = "[green]✔[/]") -> None:
+    def done(self, message: str | Text, mark: str = _OK) -> None:
         # A grid keeps a long message wrapping under itself, not under the time.
         line = Table.grid(padding=(0, 1))
         line.add_column(no_wrap=True)
         line.add_column()
         line.add_row(f"{self._elapsed()} {mark}", message)
         self.console.print(line)
+
+    def _detail(self, text: Text) -> None:
+        self.console.print(Padding(text, (0, 0, 0, _DETAIL_INDENT)))
 
     def _sample_memory(self) -> None:
         mb, count = group_memory_mb(self.stack.pids())
@@ -95,9 +126,14 @@ class Demo:
     def _mark(self, name: str) -> None:
         self.result.timings[name] = time.monotonic() - self.t0
 
+    def _yours(self, text: str) -> str:
+        """Airflow's copy of a learner's file named as theirs (the grading names the files Airflow parsed)."""
+        for copied, shown in sorted(self.stack.copied.items(), key=lambda item: -len(item[0])):
+            text = text.replace(copied, shown)
+        return text
+
     # the demo
     def run(self) -> DemoResult:
-        producer, consumer = self.course.producer_dag_id, self.course.consumer_dag_id
         console = self.console
         # SIGTERM (and SIGINT, which a shell's background job inherits as ignored) stop Airflow like
         # Ctrl-C does: through the `finally` below, never leaving its processes behind.
@@ -105,7 +141,7 @@ class Demo:
         if threading.current_thread() is threading.main_thread():
             handlers = {signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler),
                         signal.SIGTERM: signal.signal(signal.SIGTERM, _interrupt)}
-        console.print(f"[bold]exercise run-demo[/]: the producer/consumer pattern on a real Airflow {self._version()}")
+        console.print(f"[bold]exercise run-demo[/]: {self.exercise.title}, on a real Airflow {self._version()}")
         try:
             if self.stack.dags is not None and not self._static_checks() and not self.keep:
                 return self.result
@@ -115,23 +151,21 @@ class Demo:
                 self.done("Airflow home ready with the reference solution; DAGs serialized into the metadata DB")
             else:
                 self.done(f"Airflow home ready with a copy of {self.stack.dags}; DAGs serialized into the metadata DB")
-                console.print(Padding(Text(f"Airflow runs that copy ({self.stack.dags_folder}): edits to your files have "
-                                           "no effect until you run run-demo again", style="dim"), (0, 0, 0, _DETAIL_INDENT)))
+                self._detail(Text(f"Airflow runs that copy ({self.stack.dags_folder}): edits to your files have "
+                                  "no effect until you run run-demo again", style="dim"))
             with console.status(f"Starting `airflow api-server` and `airflow scheduler` on {self.stack.url} ..."):
                 self.stack.start()
-                api = self.stack.wait_healthy()
+                self.stack.wait_healthy()
             self._mark("healthy")
             self._sample_memory()
-            self.done(f"Airflow is healthy at {self.stack.url} (api-server pid {self.stack.processes['api-server'].pid}, scheduler pid {self.stack.processes['scheduler'].pid})")
-            try:
-                self._run_pattern(api, producer, consumer)
-                self.result.ok = True
-            except StepFailed as exc:
-                self._show_failure(exc)
+            self.done(f"Airflow is healthy at {self.stack.url} (api-server pid {self.stack.processes['api-server'].pid}, "
+                      f"scheduler pid {self.stack.processes['scheduler'].pid})")
+            self._run_scenario()
+            self._show_outcome()
             if self.keep:
                 self._keep_up()
         except (ApiError, EnvironmentProblem) as exc:
-            self.done(f"[bold red]failed:[/] {exc}", mark="[bold red]✘[/]")
+            self.done(f"[bold red]failed:[/] {exc}", mark=_FAILED)
             for name in self.stack.processes:
                 tail = self.stack.log_tail(name, 6)
                 if tail:
@@ -143,6 +177,135 @@ class Demo:
             for signum, handler in handlers.items():
                 signal.signal(signum, handler)
         return self.result
+
+    def _version(self) -> str:
+        from exercise_cli.grading.template_db import airflow_version
+
+        return airflow_version()
+
+    def _static_checks(self) -> bool:
+        """`exercise check --static` on the given DAGs first: its failures, in its words. False when the
+        consumer cannot be triggered (then, without --keep, the demo stops before starting Airflow)."""
+        from exercise_cli.grading.grader import grade
+
+        with self.console.status("Static checks, as `exercise check --static`..."):
+            try:
+                report = grade(self.stack.dags, static=True, exercise_id=self.exercise.id)
+            except (UsageError, EnvironmentProblem) as exc:
+                raise EnvironmentProblem(f"the static checks could not run: {exc}") from None
+        failures = _failures(report)
+        if not failures:
+            self.done(f"Static checks of {self.stack.dags} pass (as `exercise check --static`)")
+            return True
+        self.done(f"Static checks of {self.stack.dags}: {len(failures)} failed (as `exercise check --static`)", mark=_FAILED)
+        self._show_failures(failures)
+        blocker = next((c for c in failures if c.id in _TRIGGER_BLOCKERS), None)
+        if blocker is None:
+            return True
+        if self.keep:
+            self.done("The consumer cannot be triggered (above); --keep: Airflow starts anyway, to look at it", mark="[yellow]![/]")
+        else:
+            self.done(f"The consumer cannot be triggered (above), so run-demo stops here instead of waiting {self.wait:g} s "
+                      "for it: fix that line and run it again, or add --keep to start Airflow anyway", mark=_FAILED)
+        return False
+
+    def _show_failures(self, failures: list) -> None:
+        for check in failures:
+            self.shown.add(check.id)
+            file = self._yours(check.file) if check.file else ""
+            where = f"{file}{':' + str(check.line) if check.line else ''}: " if file else ""
+            self._detail(Text.assemble((where, "cyan"), (self._yours(check.message), "red"),
+                                       ("\nhint: " + check.hint) if check.hint else ""))
+
+    # the scenario, as `check --live` runs it
+    def _run_scenario(self) -> None:
+        from exercise_cli.live.deployment import grade_deployment
+
+        self.console.rule(f"[bold]the scenario of exercise {self.exercise.id}, as `exercise check --live` runs it")
+        self.waiting.set("Parsing the DAG files Airflow serves (GET /dagSources) in the sandbox...")
+        with self.console.status(self.waiting):
+            self.result.report = grade_deployment(
+                self.stack.url, token=None, username=USERNAME, password=self.stack.password, wait=self.wait,
+                on_event=self._on_event, exercise_id=self.exercise.id)
+        self._sample_memory()
+
+    def _on_event(self, event: dict) -> None:
+        kind = event.get("event")
+        if kind == "phase":
+            self._step_started(str(event.get("phase")))
+        elif kind == "note":
+            text = self._yours(str(event.get("text", "")))
+            self.done(Text(text[:1].upper() + text[1:]))
+        elif kind == "step_done":
+            seen = StepSeen(str(event.get("step")), str(event.get("dag") or ""), str(event.get("dag_id") or ""),
+                            bool(event.get("ok")),
+                            self._yours(str(event.get("summary", ""))), time.monotonic() - self.t0,
+                            self._yours(str(event.get("output") or "")))
+            self.result.steps.append(seen)
+            self.done(Text(seen.summary), mark=_OK if seen.ok else _FAILED)
+            self._sample_memory()
+
+    def _step_started(self, phase: str) -> None:
+        """The engine names each step's phase as it starts it: the status line says what that step waits for."""
+        scenario = self.exercise.scenario
+        index = next((i for i in range(self.position, len(scenario)) if self.exercise.phase(scenario[i]) == phase), None)
+        if index is None:
+            return
+        self.position = index + 1
+        step = scenario[index]
+        dag = self.exercise.dags[step.dag].id if step.dag else ""
+        if step.step == "register":
+            self.waiting.set("Reading which DAGs Airflow lists...")
+        elif step.step == "run":
+            self.waiting.set(f"the run of {dag} to finish", self.wait)
+        elif step.step == "not_triggered":
+            from exercise_cli.scenario.rest import EARLY_SETTLE_SECONDS
+
+            self.waiting.set(f"the scheduler: it must make no run of {dag} yet", min(self.wait, EARLY_SETTLE_SECONDS))
+        elif step.step == "triggered":
+            self.waiting.set(f"the scheduler to create a run of {dag} from the asset events", self.wait)
+        else:
+            self.waiting.set("Reading the Assets view...")
+
+    # what happened
+    def _show_outcome(self) -> None:
+        steps, report = self.result.steps, self.result.report
+        ran = self.result.step("run")
+        consumer_run = next((s for s in reversed(steps) if s.step == "run" and s.dag
+                             and self.exercise.dags[s.dag].role == "consumer"), None)
+        if consumer_run is not None and consumer_run.output:
+            lines = [line for line in consumer_run.output.splitlines() if not any(n in line for n in _NOISE)]
+            title = (f"{consumer_run.dag_id} task output (from the task log)" if consumer_run.ok
+                     else f"{consumer_run.dag_id} task log (the failed run's last lines)")
+            self.console.print(Panel(Text("\n".join(lines)), title=title, border_style="green" if consumer_run.ok else "red"))
+        if steps:
+            self._show_summary()
+        else:
+            self.done("The scenario did not run: the checks below say why", mark=_FAILED)
+        failures = [c for c in _failures(report) if c.id not in self.shown] if report else []
+        if failures:
+            self.done(f"The checklist, as `exercise check --live` grades this Airflow: {len(failures)} more failed", mark=_FAILED)
+            self._show_failures(failures)
+        elif report is not None and not _failures(report):
+            self.done("The checklist, as `exercise check --live` grades this Airflow: no check failed")
+        # The demo shows the scenario: it succeeds when every step did what the exercise wants (`check` grades).
+        self.result.ok = bool(steps) and ran is not None and all(s.ok for s in steps)
+        if not self.keep:
+            self.console.print("[dim]Airflow stops now; `exercise run-demo --keep` keeps it up to browse its UI.[/]")
+
+    def _show_summary(self) -> None:
+        table = Table(title="What happened (times since the start of run-demo)")
+        table.add_column("at", justify="right")
+        table.add_column("step")
+        table.add_column("DAG")
+        table.add_column("")
+        table.add_row(f"{self.result.timings['healthy']:.1f} s", "Airflow healthy", self.stack.url, _OK)
+        for seen in self.result.steps:
+            label = _STEP_LABELS.get(seen.step) or f"{self.exercise.dags[seen.dag].role} run"
+            table.add_row(f"{seen.at:.1f} s", label, seen.dag_id, _OK if seen.ok else _FAILED)
+        if self.verbose:
+            table.add_row("", "memory", f"{self.result.peak_memory_mb:.0f} MB (PSS) at peak, {self.result.processes} processes", "")
+        self.console.print(table)
 
     def _stop(self) -> None:
         if not self.stack.processes:  # nothing was started: only the empty home goes
@@ -157,217 +320,8 @@ class Demo:
             f"port {port} {'is free' if self.result.port_free else 'is STILL IN USE'}"
         )
 
-    def _show_failure(self, exc: StepFailed) -> None:
-        self.done(f"[bold red]{exc.step} failed:[/] {exc.detail}", mark="[bold red]✘[/]")
-        if exc.log:
-            self.console.print(Panel(Text(exc.log), title=exc.log_title or "log", border_style="red"))
-
-    def _static_checks(self) -> bool:
-        """`exercise check --static` on the given DAGs first: its failures, in its words. False when the
-        consumer cannot be triggered (then, without --keep, the demo stops before starting Airflow)."""
-        from exercise_cli.errors import UsageError
-        from exercise_cli.grading.grader import grade
-
-        with self.console.status("Static checks, as `exercise check --static`..."):
-            try:
-                report = grade(self.stack.dags, static=True)
-            except (UsageError, EnvironmentProblem) as exc:
-                raise EnvironmentProblem(f"the static checks could not run: {exc}") from None
-        failures = [c for cr in report.criteria for c in cr.checks if c.status == "failed"]
-        if not failures:
-            self.done(f"Static checks of {self.stack.dags} pass (as `exercise check --static`)")
-            return True
-        self.done(f"Static checks of {self.stack.dags}: {len(failures)} failed (as `exercise check --static`)",
-                  mark="[bold red]✘[/]")
-        for check in failures:
-            where = f"{check.file}{':' + str(check.line) if check.line else ''}: " if check.file else ""
-            detail = Text.assemble((where, "cyan"), (check.message, "red"), ("\nhint: " + check.hint) if check.hint else "")
-            self.console.print(Padding(detail, (0, 0, 0, _DETAIL_INDENT)))
-        blocker = next((c for c in failures if c.id in _TRIGGER_BLOCKERS), None)
-        if blocker is None:
-            return True
-        self.cannot_trigger = blocker.message
-        if self.keep:
-            self.done("The consumer cannot be triggered (above); --keep: Airflow starts anyway, to look at it", mark="[yellow]![/]")
-        else:
-            self.done(f"The consumer cannot be triggered (above), so run-demo stops here instead of waiting {self.wait:g} s "
-                      "for it: fix that line and run it again, or add --keep to start Airflow anyway", mark="[bold red]✘[/]")
-        return False
-
-    def _version(self) -> str:
-        from exercise_cli.grading.template_db import airflow_version
-
-        return airflow_version()
-
-    def _run_pattern(self, api: AirflowApi, producer: str, consumer: str) -> None:
-        listed = {d["dag_id"] for d in api.dags()}
-        missing = [d for d in (producer, consumer) if d not in listed]
-        if missing:
-            errors = "\n\n".join(f"{e.get('filename')}:\n{(e.get('stack_trace') or '').strip()[-800:]}" for e in api.import_errors())
-            raise StepFailed("loading the DAGs", f"Airflow lists no {' and '.join(missing)} (found: {', '.join(sorted(listed)) or 'none'})",
-                             errors, "Airflow's import errors")
-        self.done(f"Airflow lists {producer} and {consumer}")
-        api.set_paused(consumer, False)
-        self.done(f"Unpaused {consumer}: a paused DAG is not triggered by asset events")
-        due = scheduled_run_due(api.dag_details(producer))
-        api.set_paused(producer, False)
-        self.done(f"Unpaused {producer}" + (": a scheduled run is due, so the scheduler starts it" if due else ""))
-        scheduled = self._wait_scheduled_run(api, producer) if due else None
-        if scheduled is not None:
-            self.console.rule("[bold]1. the producer runs on its schedule")
-            self._cycle(api, producer, consumer, scheduled["dag_run_id"], "scheduled")
-        else:
-            self.done(f"No scheduled run of {producer} is due (no schedule?): on to a manual trigger")
-        self.console.rule("[bold]2. the producer is triggered through the REST API")
-        run = api.trigger(producer)
-        self._mark("triggered")
-        self.done(f"POST /api/v2/dags/{producer}/dagRuns: run {run['dag_run_id']}")
-        consumer_run, event = self._cycle(api, producer, consumer, run["dag_run_id"], "manual")
-        self.result.producer_run_id = run["dag_run_id"]
-        self._show_consumer_output(api, consumer, consumer_run["dag_run_id"])
-        self._show_summary(producer, consumer, run["dag_run_id"], consumer_run, event)
-
-    def _wait_scheduled_run(self, api: AirflowApi, producer: str) -> dict | None:
-        deadline = time.monotonic() + self.wait
-        status, update = self._waiting(f"the scheduler to start the scheduled run of {producer}")
-        with status:
-            while time.monotonic() < deadline:
-                runs = api.dag_runs(producer, run_type="scheduled")
-                if runs:
-                    return runs[0]
-                update()
-                time.sleep(0.3)
-        return None
-
-    def _cycle(self, api: AirflowApi, producer: str, consumer: str, run_id: str, kind: str) -> tuple[dict, dict]:
-        """Producer run -> asset event -> the scheduler's asset-triggered consumer run -> its success."""
-        state = self._wait_run(api, producer, run_id, f"{kind} producer run")
-        if state != "success":
-            raise StepFailed(f"{kind} producer run", f"{run_id} ended {state}", self._task_log_tail(api, producer, run_id),
-                             f"{producer} task log ({run_id})")
-        self._mark(f"{kind}_producer_success")
-        self.done(f"Producer run {run_id} succeeded")
-        events = api.asset_events(source_dag_id=producer, source_run_id=run_id)
-        if not events:
-            raise StepFailed("asset event", f"producer run {run_id} recorded no asset event (no task with outlets?)")
-        event = events[0]
-        self.result.event_id = event["id"]
-        self.done(f"Asset event #{event['id']}: {event['uri']} from {event['source_dag_id']}.{event['source_task_id']}")
-        if self.cannot_trigger:
-            raise StepFailed("consumer trigger", f"not waiting for a run of {consumer}: {self.cannot_trigger}")
-        consumer_run = self._wait_consumer_run(api, consumer, event)
-        self.result.consumer_run_id = consumer_run["dag_run_id"]
-        self.result.consumer_run_type = consumer_run["run_type"]
-        self._mark(f"{kind}_consumer_created")
-        self.done(
-            f"The scheduler created {consumer} run {consumer_run['dag_run_id']} "
-            f"(run type {consumer_run['run_type']}, triggered by {consumer_run['triggered_by']}) from event #{event['id']}"
-        )
-        state = self._wait_run(api, consumer, consumer_run["dag_run_id"], "consumer run")
-        if state != "success":
-            raise StepFailed("consumer run", f"{consumer_run['dag_run_id']} ended {state}",
-                             self._task_log_tail(api, consumer, consumer_run["dag_run_id"]),
-                             f"{consumer} task log ({consumer_run['dag_run_id']})")
-        self._mark(f"{kind}_consumer_success")
-        self.done(f"Consumer run {consumer_run['dag_run_id']} succeeded")
-        return consumer_run, event
-
-    def _waiting(self, what: str) -> tuple[Status, Callable[..., None]]:
-        """A status line naming what is awaited and for how long so far (on a terminal; else one line)."""
-        started = time.monotonic()
-        if not self.console.is_terminal:
-            self.console.print(Padding(Text(f"Waiting up to {self.wait:g} s (--wait) for {what}", style="dim"),
-                                       (0, 0, 0, _DETAIL_INDENT)))
-        status = self.console.status(f"Waiting 0 s of {self.wait:g} s for {what}")
-
-        def update(detail: str = "") -> None:  # the time first: a long line is cut at its end
-            status.update(f"Waiting {time.monotonic() - started:.0f} s of {self.wait:g} s for {what}{detail}")
-            self._sample_memory()
-
-        return status, update
-
-    def _wait_run(self, api: AirflowApi, dag_id: str, run_id: str, what: str) -> str:
-        status, update = self._waiting(f"the {what} {run_id} to finish")
-        with status:
-            state = api.wait_for_run(dag_id, run_id, self.wait, on_poll=lambda run: update(f": {run['state']}"))["state"]
-        if state in FINISHED:
-            return state
-        raise StepFailed(what, f"still {state} after {self.wait:g} s (--wait)", self._scheduler_lines(dag_id),
-                         f"scheduler log, lines about {dag_id}")
-
-    def _wait_consumer_run(self, api: AirflowApi, consumer: str, event: dict) -> dict:
-        status, update = self._waiting(f"the scheduler to turn asset event #{event['id']} ({event['uri']}) into a run of {consumer}")
-        with status:
-            run = api.find_triggered_run(consumer, event["id"], self.wait, on_poll=update)
-        if run is None:
-            details = api.dag_details(consumer)
-            expression = details.get("asset_expression")
-            why = why_not_triggered(consumer, [event["uri"]], sorted(asset_uris(expression)),
-                                    details.get("timetable_summary") or "", expression, waited=self.wait)
-            raise StepFailed("consumer trigger", f"no asset-triggered run of {consumer} consumed event #{event['id']} "
-                             f"within {self.wait:g} s: {why}", self._scheduler_lines(consumer),
-                             f"scheduler log, lines about {consumer}")
-        return run
-
-    def _scheduler_lines(self, dag_id: str, count: int = 15) -> str:
-        """The scheduler's own log lines about one DAG (its workers' task output left out)."""
-        lines = self.stack.log_tail("scheduler", 2000).splitlines()
-        return "\n".join([line for line in lines if dag_id in line][-count:])
-
-    def _task_lines(self, api: AirflowApi, dag_id: str, run_id: str) -> list[str]:
-        return [line for line in api.run_log_lines(dag_id, run_id) if line and not any(n in line for n in _NOISE)]
-
-    def _task_log_tail(self, api: AirflowApi, dag_id: str, run_id: str) -> str:
-        """The failed task's own output, then the exception it failed with (Airflow's record), in your paths."""
-        from exercise_cli.trusted.task_logs import error_of, task_output
-
-        try:
-            lines: list[str] = []
-            for ti in api.task_instances(dag_id, run_id):
-                if ti.get("state") == "success":
-                    continue
-                records = api.task_log_records(dag_id, run_id, ti["task_id"], max(1, ti.get("try_number") or 1))
-                output = [line for line in task_output(records).splitlines() if line and not any(n in line for n in _NOISE)]
-                trace, _ = error_of(records)
-                lines += [f"task {ti['task_id']} ended {ti.get('state')}:", *output[-10:], *self._your_frames(trace)]
-            return "\n".join(lines)
-        except ApiError as exc:
-            return str(exc)
-
-    def _your_frames(self, trace: str) -> list[str]:
-        """A traceback's frames in the learner's files (named as theirs, not Airflow's copy), and the exception."""
-        for copied, shown in sorted(self.stack.copied.items(), key=lambda item: -len(item[0])):
-            trace = trace.replace(copied, shown)
-        yours = {f'"{shown}"' for shown in self.stack.copied.values()}
-        return [line for line in trace.strip().splitlines()
-                if not line.lstrip().startswith('File "') or any(name in line for name in yours)]
-
-    def _show_consumer_output(self, api: AirflowApi, consumer: str, run_id: str) -> None:
-        lines = self._task_lines(api, consumer, run_id)
-        self.console.print(Panel(Text("\n".join(lines)), title=f"{consumer} task output (from the task log)", border_style="green"))
-
-    def _show_summary(self, producer: str, consumer: str, run_id: str, consumer_run: dict, event: dict) -> None:
-        t = self.result.timings
-        table = Table(title="What happened (times since the start of run-demo)")
-        table.add_column("step")
-        table.add_column("detail")
-        table.add_column("at", justify="right")
-        table.add_row("Airflow healthy", self.stack.url, f"{t['healthy']:.1f} s")
-        if "scheduled_consumer_success" in t:
-            table.add_row("scheduled cycle", "producer run -> asset event -> consumer run", f"{t['scheduled_consumer_success']:.1f} s")
-        table.add_row("producer triggered", f"{producer} · {run_id}", f"{t['triggered']:.1f} s")
-        table.add_row("producer succeeded", "run by Airflow's scheduler and task runner", f"{t['manual_producer_success']:.1f} s")
-        table.add_row("asset event", f"#{event['id']} {event['uri']}", "")
-        table.add_row("consumer run created", f"{consumer_run['dag_run_id']} · {consumer_run['run_type']}", f"{t['manual_consumer_created']:.1f} s")
-        table.add_row("consumer succeeded", f"{t['manual_consumer_success'] - t['triggered']:.1f} s after the trigger", f"{t['manual_consumer_success']:.1f} s")
-        if self.verbose:
-            table.add_row("memory", f"{self.result.peak_memory_mb:.0f} MB (PSS) at peak, {self.result.processes} processes", "")
-        self.console.print(table)
-        if not self.keep:
-            self.console.print("[dim]Airflow stops now; `exercise run-demo --keep` keeps it up to browse its UI.[/]")
-
+    # --keep
     def _keep_up(self) -> None:
-        producer, consumer = self.course.producer_dag_id, self.course.consumer_dag_id
         self.console.print(
             f"\nAirflow stays up until Ctrl-C. Log in at {self.stack.url} as "
             f"[bold]admin[/] with password [bold]{self.stack.password}[/]"
@@ -375,17 +329,14 @@ class Demo:
         self.console.print(f"  DAGs view:   {self.stack.url}/dags")
         self.console.print(f"  Assets view: {self.stack.url}/assets")
         self.console.print("\nThe statement's \"Testing Your DAGs\" steps, in a second terminal, against this Airflow:")
-        for line in self.stack.shell_exports():
+        for line in [*self.stack.shell_exports(), *statement_steps(self.exercise)]:
             self.console.print(line, markup=False, highlight=False, soft_wrap=True)
-        shared = os.path.commonprefix([producer, consumer]).rstrip("_")  # the statement's grep: exercise_5_1
-        self.console.print(f"airflow dags list | grep {shared}", markup=False)
-        self.console.print(f"airflow dags trigger {producer}", markup=False)
-        self.console.print(f"airflow dags list-runs {consumer}", markup=False)
         self.console.print("[dim](Airflow 3 takes the DAG id of list-runs without -d; the consumer's asset-triggered "
                            "runs are the ones named asset_triggered__...)[/]")
         self.console.print("\nThe REST API with curl: Airflow 3 gives a token for a user and password "
                            "(POST /auth/token), then takes it as `Authorization: Bearer`:")
         login = json.dumps({"username": USERNAME, "password": self.stack.password})
+        consumer = self.exercise.consumers[0].id
         for line in (
             f"TOKEN=$(curl -s -X POST {self.stack.url}/auth/token -H 'Content-Type: application/json' -d '{login}' "
             "| python3 -c 'import json, sys; print(json.load(sys.stdin)[\"access_token\"])')",
@@ -398,3 +349,32 @@ class Demo:
         while all(p.poll() is None for p in self.stack.processes.values()):
             time.sleep(0.5)
         self.console.print("an Airflow process exited; stopping")
+
+
+def statement_steps(exercise: Exercise) -> list[str]:
+    """The statement's "Testing Your DAGs" commands for this exercise, read off its scenario: each producer
+    run a trigger, each question to the scheduler a list-runs of the consumer (with what it should show)."""
+    prefix = os.path.commonprefix(list(exercise.dag_ids)).rstrip("_")  # the statement's grep: exercise_5_1
+    lines = [f"airflow dags list | grep {prefix}"]
+    updated: set[str] = set()
+    for step in exercise.scenario:
+        spec = exercise.dags.get(step.dag)
+        if spec is None:
+            continue
+        if step.step == "run" and spec.role == "producer":
+            lines.append(f"airflow dags trigger {spec.id}")
+            updated.update(exercise.uris(spec.outlets))
+        elif step.step == "not_triggered":
+            waits = [uri for uri in exercise.uris(spec.schedule_on) if uri not in updated]
+            lines += [f"# once those runs succeeded: no new asset_triggered__ run yet (it waits for {', '.join(waits)})",
+                      f"airflow dags list-runs {spec.id}"]
+        elif step.step == "triggered":
+            lines += ["# a few seconds after the last run succeeded: one new asset_triggered__ run",
+                      f"airflow dags list-runs {spec.id}"]
+    return lines
+
+
+def _failures(report: Report | None) -> list:
+    if report is None:
+        return []
+    return [check for criterion in report.criteria for check in criterion.checks if check.status == "failed"]

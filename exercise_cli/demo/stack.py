@@ -45,6 +45,7 @@ def port_in_use(port: int) -> bool:
 class AirflowStack:
     dags: Path | None = None  # the DAG file or folder to serve; None: the reference solution
     port: int = 0
+    solution: Path | None = None  # the reference solution's folder (None: the default exercise's)
     home: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="exercise-demo-")))
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     password: str = ""
@@ -99,7 +100,7 @@ class AirflowStack:
         if port_in_use(self.port):
             raise EnvironmentProblem(f"port {self.port} on 127.0.0.1 is in use")
         self.dags_folder.mkdir(parents=True)
-        submission = find_submission(self.dags or load_exercise().solution_dir)
+        submission = find_submission(self.dags or self.solution or load_exercise().solution_dir)
         submission.files = [f for f in submission.files if f.name != "__init__.py"]
         self.copied = copy_into(submission, self.dags_folder)
         if self.python == sys.executable:
@@ -151,9 +152,21 @@ class AirflowStack:
             time.sleep(0.25)
         else:
             raise EnvironmentProblem(f"Airflow was not healthy after {timeout:g} s ({last})")
+        self._warm_execution_api(max(30.0, deadline - time.monotonic()))
         self.password = self._read_password()
         api.login(USERNAME, self.password)
         return api
+
+    def _warm_execution_api(self, timeout: float) -> None:
+        """The api-server builds its execution API (the one task runners call) on its first request: 36 s
+        seen on a busy machine, while its one worker answers nothing else, so that a REST call made then
+        timed out. That first request is made here, while Airflow starts."""
+        import httpx
+
+        try:
+            httpx.get(f"{self.url}/execution/health", timeout=timeout)
+        except httpx.HTTPError as exc:
+            raise EnvironmentProblem(f"Airflow's execution API did not answer within {timeout:.0f} s ({exc})") from None
 
     def _read_password(self) -> str:
         path = self.home / "simple_auth_manager_passwords.json.generated"

@@ -261,6 +261,9 @@ def run_worker(
     child.wait()
     events, offset = read_progress(job.home, offset)
     outcome.events.extend(events)
+    for event in events:  # written after the last look: the watcher gets them too (run-demo's last step)
+        if on_event:
+            on_event(event)
     outcome.returncode = child.poll()
     _, stderr_tail = child.tails()
     outcome.stderr_tail = clean(stderr_tail, _TAIL_BYTES)  # what the grading process printed may quote learner text

@@ -116,20 +116,13 @@ class AirflowApi:
         # Items that are not records (3.2+: "::group::" markers, source paths) are Airflow's framing.
         return [item for item in items if isinstance(item, dict)]
 
-    def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int = 1) -> list[str]:
-        """The lines the task itself wrote (prints, its loggers, its returned value), not Airflow's own."""
-        from exercise_cli.trusted.task_logs import task_output
-
-        output = task_output(self.task_log_records(dag_id, run_id, task_id, try_number))
-        return output.splitlines() if output else []
-
     def asset_events(self, **params: Any) -> list[dict]:
         return self.get("/assets/events", **params)["asset_events"]
 
     def assets(self, uri_pattern: str) -> list[dict]:
         return self.get("/assets", uri_pattern=uri_pattern, limit=100)["assets"]
 
-    # waiting on what the scheduler does (run-demo and check --live)
+    # waiting on what the scheduler does (check --live, and run-demo through it)
     def wait_for_run(
         self, dag_id: str, run_id: str, timeout: float, interval: float = 0.3, on_poll: Callable[[dict], None] | None = None
     ) -> dict:
@@ -144,27 +137,6 @@ class AirflowApi:
                 break
             time.sleep(interval)
         return run
-
-    def find_triggered_run(
-        self, consumer: str, event_id: int, timeout: float, interval: float = 0.3, on_poll: Callable[[], None] | None = None
-    ) -> dict | None:
-        """The asset-triggered run of `consumer` whose upstream events include event `event_id`."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for run in self.dag_runs(consumer, run_type="asset_triggered", order_by="-run_after"):
-                if any(e["id"] == event_id for e in self.upstream_events(consumer, run["dag_run_id"])):
-                    return run
-            if on_poll:
-                on_poll()
-            time.sleep(interval)
-        return None
-
-    def run_log_lines(self, dag_id: str, run_id: str) -> list[str]:
-        """What every task of the run wrote itself, from its latest try's log."""
-        lines = []
-        for ti in self.task_instances(dag_id, run_id):
-            lines.extend(self.task_log(dag_id, run_id, ti["task_id"], max(1, ti.get("try_number") or 1)))
-        return lines
 
 
 def parse_time(value: str | None) -> datetime | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from exercise_cli.course import Exercise, Step
 from exercise_cli.facts import DagRunFacts, EarlyCheck, RunFacts, Submission
 from exercise_cli.scenario.backend import Backend, Progress
+from exercise_cli.scenario.step_summary import step_done
 
 # What the grader was doing, for RunFacts.error ("Airflow failed while <doing>: ...").
 _DOING = {
@@ -66,14 +67,19 @@ class _Walk:
     def _step(self, step: Step) -> bool:
         self.progress.phase(self.exercise.phase(step))
         role = self.exercise.dags[step.dag].role if step.dag else ""
+        error = ""
         try:
-            return getattr(self, step.step)(step)
+            going = getattr(self, step.step)(step)
         except Exception as exc:
             text = self.backend.failure(exc, _DOING[(step.step, role)])
             if text is None:
                 raise
             self.facts.error = self.facts.error or text
-            return False
+            going, error = False, text
+        # What the step found, for whoever watches the walk (run-demo, check on a terminal).
+        self.progress.emit("step_done", **step_done(self.exercise, step, self._dag_id(step) if step.dag else None,
+                                                     self.facts, going, self.chosen, error))
+        return going
 
     def _dag_id(self, step: Step) -> str | None:
         dag = self.sub.dag(self.exercise.dags[step.dag])
