@@ -36,6 +36,7 @@ def test_run_demo_shows_an_asset_triggered_consumer_run_and_leaves_nothing_behin
     assert "Data is available for processing!" in text
     assert "Triggered by asset: s3://data-lake/processed_data" in text
     assert "What happened" in text and "consumer run created" in text
+    assert "The checklist, as `exercise check --live` grades this Airflow: no check failed" in text
     # nothing left: no process of either group, no listener, no home
     assert result.port_free and not port_in_use(demo.stack.port)
     assert not any(group_alive(pid) for pid in demo.stack.pids())
@@ -43,25 +44,29 @@ def test_run_demo_shows_an_asset_triggered_consumer_run_and_leaves_nothing_behin
 
 
 def test_run_demo_of_exercise_5_2_shows_the_consumer_waiting_for_all_three_assets() -> None:
-    """5.2's scenario on a real Airflow: after two producers the scheduler makes no consumer run; the third
-    producer's event brings one, which consumes the three events."""
-    out = io.StringIO()
-    exercise = load_exercise("5.2")
-    demo = Demo(Console(file=out, width=120), dags=None, wait=120, keep=False, exercise=exercise)
-    result = demo.run()
-    text = out.getvalue()
-    assert result.ok, text
-    order = [(s.step, s.dag_id) for s in result.steps]
-    assert order == [(s.step, exercise.dags[s.dag].id if s.dag else "") for s in exercise.scenario], text
-    waiting = result.step("not_triggered")
-    assert waiting.ok and waiting.summary == ("no run of exercise_5_2_analytics_consumer yet "
-                                              "(right: it waits for postgres://warehouse/customers)"), text
-    triggered = result.step("triggered")
-    assert triggered.at > result.step("run", "exercise_5_2_customers_producer").at > waiting.at
+    """`run-demo --exercise 5.2` on its solution: after two producers the scheduler makes no consumer run;
+    the third producer's event brings one, which consumes the three events."""
+    result = CliRunner().invoke(app, ["run-demo", "--exercise", "5.2"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    text = " ".join(result.stdout.split())
+    assert result.exit_code == 0, result.stdout
+    assert "Exercise 5.2: Multi-Asset Dependencies" in text
+
+    def at(fragment: str) -> int:
+        assert fragment in text, fragment
+        return text.index(fragment)
+
+    products_done = at("✔ exercise_5_2_products_producer run manual__")
+    waiting = at("✔ no run of exercise_5_2_analytics_consumer yet (right: it waits for postgres://warehouse/customers)")
+    customers = at("Triggered exercise_5_2_customers_producer")
+    customers_done = at("✔ exercise_5_2_customers_producer run manual__")
+    created = at("✔ the scheduler created exercise_5_2_analytics_consumer run asset_triggered__")
+    assert products_done < waiting < customers < customers_done < created
+    consumed = text[created:].split(" ✔ ")[0]
     for name in ("orders", "products", "customers"):
-        assert f"postgres://warehouse/{name} from exercise_5_2_{name}_producer" in triggered.summary, triggered.summary
-        assert f"postgres://warehouse/{name}" in result.step("run", "exercise_5_2_analytics_consumer").output
-    assert result.port_free and not demo.stack.home.exists()
+        assert f"(postgres://warehouse/{name} from exercise_5_2_{name}_producer)" in consumed, consumed
+    assert text.count("asset_triggered__") == text.count("asset_triggered__", created)  # no consumer run before
+    assert "✔ exercise_5_2_analytics_consumer run asset_triggered__" in text
+    assert "no check failed" in text and "port " in text and "is free" in text
 
 
 def test_the_keep_commands_follow_each_exercises_scenario() -> None:

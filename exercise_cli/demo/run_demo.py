@@ -284,7 +284,9 @@ class Demo:
             self.done("The scenario did not run: the checks below say why", mark=_FAILED)
         failures = [c for c in _failures(report) if c.id not in self.shown] if report else []
         if failures:
-            self.done(f"The checklist, as `exercise check --live` grades this Airflow: {len(failures)} more failed", mark=_FAILED)
+            more = " more" if self.shown else ""
+            self.done(f"The checklist, as `exercise check --live` grades this Airflow: {len(failures)}{more} failed",
+                      mark=_FAILED)
             self._show_failures(failures)
         elif report is not None and not _failures(report):
             self.done("The checklist, as `exercise check --live` grades this Airflow: no check failed")

@@ -152,7 +152,7 @@ class AirflowStack:
             time.sleep(0.25)
         else:
             raise EnvironmentProblem(f"Airflow was not healthy after {timeout:g} s ({last})")
-        self._warm_execution_api(max(30.0, deadline - time.monotonic()))
+        self._warm_execution_api(timeout)
         self.password = self._read_password()
         api.login(USERNAME, self.password)
         return api
