@@ -185,7 +185,7 @@ def main() -> None:
 
     base, base_rss = median([sys.executable, "-c", "import airflow"])
     print(f"python -c 'import airflow'          {base:6.2f} s   peak RSS {base_rss:5.0f} MB")
-    from exercise_cli.untrusted import jail
+    from exercise_cli.sandbox import jail
 
     modes = {tier: [] for tier in jail.SANDBOX_TIERS if jail.choose_tier(tier)[0] == tier}
     modes["no sandbox"] = ["--no-sandbox"]

@@ -223,7 +223,7 @@ def check(
 def _progress(quiet: bool) -> Iterator:
     """A spinner on stderr naming the grading step under way (only on a terminal), and the grader's notes
     (what live mode did to a deployment) on stderr."""
-    from exercise_cli.trusted.protocol import PHASE_DOING
+    from exercise_cli.protocol import PHASE_DOING
 
     console = _console(stderr=True)
     if quiet:

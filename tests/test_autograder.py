@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from conftest import REPO, SUBMISSIONS
 from exercise_cli.app import app
 from exercise_cli.autograder.not_graded import GRADER_PROBLEM
-from exercise_cli.untrusted import jail, seccomp
+from exercise_cli.sandbox import jail, seccomp
 
 REASON = jail.unavailable_reason()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=f"both platforms grade in the sandbox: {REASON}")

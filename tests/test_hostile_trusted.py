@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from exercise_cli.app import app
 from exercise_cli.grading.grader import grade
-from exercise_cli.untrusted import jail
+from exercise_cli.sandbox import jail
 
 HOSTILE = TESTS / "hostile"
 REASON = jail.unavailable_reason()

@@ -29,7 +29,7 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_init(tmp_path: Path) -> None:
         "exercise_cli/solution/exercise_5_1_producer_consumer.py",
         "exercise_cli/data/course.toml", "exercise_cli/data/exercise_5_1/exercise.toml",
         "exercise_cli/data/exercise_5_1.md",
-        "exercise_cli/trusted/airflow_local_settings.py",
+        "exercise_cli/sandbox/airflow_local_settings.py",
     ):
         assert expected in names, expected
 

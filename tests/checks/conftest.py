@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from exercise_cli.trusted.source_facts import gather
+from exercise_cli.grading_process.source_facts import gather
 
 
 @pytest.fixture
