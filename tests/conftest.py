@@ -77,16 +77,19 @@ def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def load(tmp_path: Path, airflow_home: Path):
-    """load(source, mode="full") -> Submission of that one file, as the trusted side builds it."""
+    """load(source, mode="full") -> Submission of that one file, as the grading process builds it: Airflow's
+    serialization round trip, and what it gathers of the source (the checks open no file)."""
 
     def build(source: str, mode: str = "full") -> Submission:
         from airflow.dag_processing.dagbag import DagBag
         from airflow.serialization.serialized_objects import DagSerialization
 
+        from exercise_cli.grading_process.source_facts import gather
+
         path = tmp_path / "dags.py"
         path.write_text(textwrap.dedent(source))
         bag = DagBag(dag_folder=str(path))
-        return Submission(
+        sub = Submission(
             exercise=load_exercise(),
             files=["dags.py"],
             dags={i: DagSerialization.from_dict(DagSerialization.to_dict(d)) for i, d in bag.dags.items()},
@@ -95,5 +98,7 @@ def load(tmp_path: Path, airflow_home: Path):
             learner_paths={str(path): "dags.py"},
             mode=mode,
         )
+        sub.source = gather(sub.learner_paths)
+        return sub
 
     return build
