@@ -50,12 +50,12 @@ def test_batch_records_hangs_and_crashes_without_sinking(tmp_path: Path) -> None
 
 def test_grade_exits_0_when_all_passed_and_2_when_some_could_not_be_graded(tmp_path: Path) -> None:
     (tmp_path / "passing").mkdir()
-    passing = class_folder(tmp_path / "passing", {"alice": REPO / "solution"})
+    passing = class_folder(tmp_path / "passing", {"alice": REPO / "solution" / "exercise_5_1"})
     result = CliRunner().invoke(app, ["grade", str(passing), "--jobs", "1", "--task-timeout", "5"], env=ENV)
     assert result.exit_code == 0, result.output
 
     (tmp_path / "mixed").mkdir()
-    mixed = class_folder(tmp_path / "mixed", {"alice": REPO / "solution"})
+    mixed = class_folder(tmp_path / "mixed", {"alice": REPO / "solution" / "exercise_5_1"})
     (mixed / "eve").mkdir()
     (mixed / "eve" / "notes.txt").write_text("no DAG here")
     book = tmp_path / "grades.csv"

@@ -28,7 +28,7 @@ from exercise_cli.tutor.quiz import load_quiz
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
 EXERCISE = str(Path(sys.executable).parent / "exercise")
-SOLUTION_FILE = REPO / "solution" / "exercise_5_1_producer_consumer.py"
+SOLUTION_FILE = REPO / "solution" / "exercise_5_1" / "exercise_5_1_producer_consumer.py"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 # What may stand at column 0 of the checklist: the rule, the mode line, a criterion's mark, the verdict, the footer.
 _COLUMN_0 = ("─", "✔", "✘", "○", "…", "static checks only", "run by a real Airflow", "graded on", "PASSED", "NOT YET",
