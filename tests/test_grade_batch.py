@@ -99,3 +99,15 @@ def test_note_is_the_error_or_the_first_failed_message_shortened() -> None:
 def test_grade_help_documents_its_exit_codes() -> None:
     help_text = " ".join(CliRunner().invoke(app, ["grade", "--help"], env=ENV).output.split())
     assert "Exit 0: all graded and passed; 1: all graded, some did not pass; 2: some could not be graded" in help_text
+
+
+def test_grade_takes_the_exercise_and_its_criteria_make_the_columns(tmp_path: Path) -> None:
+    fixtures = REPO / "tests" / "submissions" / "exercise_5_2"
+    folder = class_folder(tmp_path, {"ann": REPO / "solution" / "exercise_5_2", "ben": fixtures / "fails_or_operator"})
+    gradebook = tmp_path / "grades.csv"
+    result = CliRunner().invoke(app, ["grade", str(folder), "--exercise", "5.2", "--jobs", "2", "--csv", str(gradebook)], env=ENV)
+    assert result.exit_code == 1, result.output
+    rows = {r["submission"]: r for r in csv.DictReader(gradebook.open())}
+    assert rows["ann"]["passed"] == "True" and rows["ann"]["score"] == "5.0"
+    assert rows["ben"]["waits_for_all"] == "failed" and "exercise_5_2_analytics_consumer" in rows["ben"]["waits_for_all_message"]
+    assert "registered" not in rows["ann"]  # 5.1's criteria are not 5.2's columns
