@@ -28,7 +28,9 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float | None = None, exercise_id: str | None = None):
     """Grade once per (submission, mode, exercise) and share the report between the tests that read it, whichever
-    module asks first and however it passes the arguments."""
+    module asks first and however it passes the arguments. Graded as `exercise watch` and `exercise grade` grade:
+    in a child of the warm grading process (tests/test_forkserver.py proves it grades as a fresh one does; the
+    CLI tests and the hostile suites start fresh ones)."""
     return _graded(path, static, float(task_timeout), timeout, exercise_id or "5.1")
 
 
@@ -36,7 +38,35 @@ def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float |
 def _graded(path: str, static: bool, task_timeout: float, timeout: float | None, exercise_id: str):
     from exercise_cli.grading.grader import grade
 
-    return grade(path, static=static, task_timeout=task_timeout, timeout=timeout, exercise_id=exercise_id)
+    return grade(path, static=static, task_timeout=task_timeout, timeout=timeout, exercise_id=exercise_id,
+                 launcher=_Warm.launcher())
+
+
+class _Warm:
+    """One warm grading process for the session's graded() calls, started at the first one."""
+
+    server = None
+    failed = False
+
+    @classmethod
+    def launcher(cls):
+        from exercise_cli.errors import EnvironmentProblem
+        from exercise_cli.grading.forkserver import ForkServer
+
+        if cls.server is None and not cls.failed:
+            try:
+                cls.server = ForkServer()
+            except (EnvironmentProblem, OSError):
+                cls.failed = True  # graded in fresh processes, as `check` does
+        return cls.server.launch if cls.server is not None else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_the_warm_grading_process():
+    yield
+    if _Warm.server is not None:
+        _Warm.server.close()
+        _Warm.server = None
 
 
 def submission(name: str) -> str:
