@@ -5,6 +5,7 @@ in each sandbox tier this machine allows (namespaces; container: a uid of its ow
 forced by EXERCISE_SANDBOX_TIER) and without the sandbox (`--no-sandbox`):
   static check of the solution / `python -c "import airflow"`      (target <= 1.6)
   full check of the solution / `python -c "import airflow"`        (target <= 3.0)
+  exercise 5.2: full check of its solution / `import airflow`      (target <= 3.5)
   full check / the manual Airflow CLI sequence proving the same     (target <= 0.20)
   peak RSS of the full check (largest process)                      (target <= 450 MB)
   exercise watch: save -> static verdict / import airflow            (target <= 0.25)
@@ -29,7 +30,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SOLUTION = REPO / "solution"
+SOLUTION = REPO / "solution" / "exercise_5_1"
+SOLUTION_5_2 = REPO / "solution" / "exercise_5_2"
 PRODUCER, CONSUMER = "exercise_5_1_producer", "exercise_5_1_consumer"
 
 
@@ -185,7 +187,7 @@ def main() -> None:
 
     base, base_rss = median([sys.executable, "-c", "import airflow"])
     print(f"python -c 'import airflow'          {base:6.2f} s   peak RSS {base_rss:5.0f} MB")
-    from exercise_cli.untrusted import jail
+    from exercise_cli.sandbox import jail
 
     modes = {tier: [] for tier in jail.SANDBOX_TIERS if jail.choose_tier(tier)[0] == tier}
     modes["no sandbox"] = ["--no-sandbox"]
@@ -195,8 +197,10 @@ def main() -> None:
         os.environ["EXERCISE_SANDBOX_TIER"] = env["EXERCISE_SANDBOX_TIER"] = mode if not flags else ""
         static, static_rss = median([exercise, "check", str(SOLUTION), "--static", "--json", *flags])
         full, full_rss = median([exercise, "check", str(SOLUTION), "--json", *flags])
+        full_5_2, _ = median([exercise, "check", str(SOLUTION_5_2), "--exercise", "5.2", "--json", *flags])
         save_static, save_full = watch_latencies(args.repeat, "process" if flags else "auto")
-        figures[mode] = {"static": static, "full": full, "rss": full_rss, "save_static": save_static, "save_full": save_full}
+        figures[mode] = {"static": static, "full": full, "rss": full_rss, "save_static": save_static, "save_full": save_full,
+                         "full_5_2": full_5_2}
         if not args.skip_batch:
             figures[mode]["batch"], figures[mode]["one_by_one"] = batch_ratio(env, flags)
             figures[mode]["hog"] = hog_slowdown(env, flags)
@@ -211,6 +215,8 @@ def main() -> None:
     row("static / import airflow", lambda f: f["static"] / base, "", "(target <= 1.6)")
     row("full / import airflow", lambda f: f["full"] / base, "", "(target <= 3.0)")
     row("full check peak RSS", lambda f: f["rss"], "MB", "(target <= 450)")
+    row("exercise 5.2: check solution (full)", lambda f: f["full_5_2"])
+    row("5.2 full / import airflow", lambda f: f["full_5_2"] / base, "", "(target <= 3.5)")
     row("watch: save -> static verdict", lambda f: f["save_static"])
     row("watch: save -> full verdict", lambda f: f["save_full"])
     row("save -> static / import airflow", lambda f: f["save_static"] / base, "", "(target <= 0.25)")

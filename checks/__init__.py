@@ -5,7 +5,7 @@ by exercises live here; an exercise's own checks live in checks/<folder>/ and ar
 Checks run in the trusted grading process, on Airflow's serialized DAGs (the scheduler's view) and
 the facts gathered once from the learner's source (Submission.source): they open no file and read no
 clock. A check about a role checks every DAG of that role the exercise has. They decide only: the runner
-(exercise_cli/trusted/runner.py) skips a check whose `requires` did not pass, whose run did not
+(exercise_cli/verdicts.py) skips a check whose `requires` did not pass, whose run did not
 happen, whose DAG (`needs`) is not there yet, or that reads a fact (its READS) this mode could not
 obtain. The facts: exercise_cli/facts.py.
 """

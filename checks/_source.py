@@ -1,5 +1,5 @@
 """What the learner's code says, as the checks ask it: read from the Submission's SourceFacts, which
-the trusted side gathered once from the files when it loaded the submission (trusted/source_facts.py).
+the trusted side gathered once from the files when it loaded the submission (exercise_cli/grading_process/source_facts.py).
 No check opens a file."""
 
 from __future__ import annotations

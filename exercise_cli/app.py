@@ -90,18 +90,20 @@ def init(
 ) -> None:
     """Write the starter DAG file into DIRECTORY (default ./dags)."""
     from rich.table import Table
+    from rich.text import Text
 
     from exercise_cli.tutor.state import recorded_exercise, save_state
     from exercise_cli.tutor.workspace import write_starter
 
-    chosen = _exercise(exercise)
+    chosen = _exercise(exercise, directory)
     earlier = recorded_exercise(directory)
     if earlier is not None and earlier != chosen.id and not force:
         raise _fail(f"{directory} is exercise {earlier}'s folder (`init` recorded it): start {chosen.id} in a folder of its "
                     f"own, e.g. `exercise init {directory}-{chosen.id} --exercise {chosen.id}` (or --force to switch it)")
     try:
         target, backup = write_starter(directory, chosen, force=force)
-        save_state(directory, exercise=chosen.id, record=True)  # marks the folder as the learner's: checks record progress here
+        # Marks the folder as the learner's for this exercise: checks record progress here.
+        save_state(directory, exercise=chosen.id, record=True, last_check_passed=False)
     except FileExistsError as exc:
         raise _fail(f"{exc.args[0]} already exists; nothing was changed (use --force to replace it, keeping a backup)", EXIT_FAILED) from None
     except (UsageError, EnvironmentProblem) as exc:
@@ -118,10 +120,10 @@ def init(
     if backup:
         done.add_row("Saved your previous file as", f"[cyan]{backup}[/]")
     done.add_row("Wrote the starter to", f"[cyan]{target}[/]")
+    console.print(Text(chosen.title, style="bold"))
     console.print(done)
     console.print("\nNext steps:")
     steps = grid()
-    console.print(f"Exercise {chosen.id}: {chosen.title}")
     steps.add_row("  1. Read the exercise:", "[bold]exercise show[/]")
     steps.add_row("  2. Complete the TODOs in", f"[cyan]{target}[/]")
     steps.add_row("  3. Check your work:", f"[bold]exercise check {directory}[/]")
@@ -223,7 +225,7 @@ def check(
 def _progress(quiet: bool) -> Iterator:
     """A spinner on stderr naming the grading step under way (only on a terminal), and the grader's notes
     (what live mode did to a deployment) on stderr."""
-    from exercise_cli.trusted.protocol import PHASE_DOING
+    from exercise_cli.protocol import PHASE_DOING
 
     console = _console(stderr=True)
     if quiet:

@@ -109,7 +109,7 @@ class UncalledDag:
 
 @dataclass
 class FileFacts:
-    """What the checks read of one learner file (trusted/source_facts.py gathers them once, when it is loaded)."""
+    """What the checks read of one learner file (exercise_cli/grading_process/source_facts.py gathers them once, when it is loaded)."""
 
     todos: list[Todo] = field(default_factory=list)
     dags: list[DagDefinition] = field(default_factory=list)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import stat
 
+MAX_BYTES = 20 * 1024 * 1024  # a submission's .py files in all, and so any one of them
+
 
 def regular_file_bytes(path: str | os.PathLike, limit: int) -> bytes | None:
     """The bytes of a regular file of at most `limit` bytes, or None: a link, a FIFO, a device, a folder,

@@ -28,7 +28,9 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float | None = None, exercise_id: str | None = None):
     """Grade once per (submission, mode, exercise) and share the report between the tests that read it, whichever
-    module asks first and however it passes the arguments."""
+    module asks first and however it passes the arguments. Graded as `exercise watch` and `exercise grade` grade:
+    in a child of the warm grading process (tests/test_forkserver.py proves it grades as a fresh one does; the
+    CLI tests and the hostile suites start fresh ones)."""
     return _graded(path, static, float(task_timeout), timeout, exercise_id or "5.1")
 
 
@@ -36,7 +38,35 @@ def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float |
 def _graded(path: str, static: bool, task_timeout: float, timeout: float | None, exercise_id: str):
     from exercise_cli.grading.grader import grade
 
-    return grade(path, static=static, task_timeout=task_timeout, timeout=timeout, exercise_id=exercise_id)
+    return grade(path, static=static, task_timeout=task_timeout, timeout=timeout, exercise_id=exercise_id,
+                 launcher=_Warm.launcher())
+
+
+class _Warm:
+    """One warm grading process for the session's graded() calls, started at the first one."""
+
+    server = None
+    failed = False
+
+    @classmethod
+    def launcher(cls):
+        from exercise_cli.errors import EnvironmentProblem
+        from exercise_cli.grading.forkserver import ForkServer
+
+        if cls.server is None and not cls.failed:
+            try:
+                cls.server = ForkServer()
+            except (EnvironmentProblem, OSError):
+                cls.failed = True  # graded in fresh processes, as `check` does
+        return cls.server.launch if cls.server is not None else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_the_warm_grading_process():
+    yield
+    if _Warm.server is not None:
+        _Warm.server.close()
+        _Warm.server = None
 
 
 def submission(name: str) -> str:
@@ -77,16 +107,19 @@ def airflow_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def load(tmp_path: Path, airflow_home: Path):
-    """load(source, mode="full") -> Submission of that one file, as the trusted side builds it."""
+    """load(source, mode="full") -> Submission of that one file, as the grading process builds it: Airflow's
+    serialization round trip, and what it gathers of the source (the checks open no file)."""
 
     def build(source: str, mode: str = "full") -> Submission:
         from airflow.dag_processing.dagbag import DagBag
         from airflow.serialization.serialized_objects import DagSerialization
 
+        from exercise_cli.grading_process.source_facts import gather
+
         path = tmp_path / "dags.py"
         path.write_text(textwrap.dedent(source))
         bag = DagBag(dag_folder=str(path))
-        return Submission(
+        sub = Submission(
             exercise=load_exercise(),
             files=["dags.py"],
             dags={i: DagSerialization.from_dict(DagSerialization.to_dict(d)) for i, d in bag.dags.items()},
@@ -95,5 +128,7 @@ def load(tmp_path: Path, airflow_home: Path):
             learner_paths={str(path): "dags.py"},
             mode=mode,
         )
+        sub.source = gather(sub.learner_paths)
+        return sub
 
     return build

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from exercise_cli.untrusted import cgroup, seccomp  # noqa: E402
+from exercise_cli.sandbox import cgroup, seccomp  # noqa: E402
 
 DOCKER_CAPABILITIES = {  # chown dac_override fowner fsetid kill setgid setuid setpcap net_bind_service net_raw
     0, 1, 3, 4, 5, 6, 7, 8, 10, 13, 18, 27, 29, 31,  # sys_chroot mknod audit_write setfcap

@@ -25,11 +25,11 @@ from typer.testing import CliRunner
 from conftest import REPO, SUBMISSIONS
 from exercise_cli.app import app
 from exercise_cli.autograder.not_graded import GRADER_PROBLEM
-from exercise_cli.untrusted import jail, seccomp
+from exercise_cli.sandbox import jail, seccomp
 
 REASON = jail.unavailable_reason()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=f"both platforms grade in the sandbox: {REASON}")
-SOLUTION = REPO / "solution"
+SOLUTION = REPO / "solution" / "exercise_5_1"
 # submission -> the score each platform must give it (one point per counted criterion)
 EXPECTED = {"solution": 5, "fails_uri_mismatch": 2, "fails_syntax_error": 0, "fails_producer_hangs": 2}
 
@@ -192,3 +192,46 @@ def _run_classroom_steps(repo: Path, steps: list[dict], root: Path, scratch: Pat
             assert done.returncode in (0, 1), done.stderr
             points += int(step["with"]["max-score"]) if done.returncode == 0 else 0
     return points
+
+
+def test_both_bundles_grade_exercise_5_2(platform_root: Path, tmp_path: Path) -> None:
+    """`--exercise 5.2`: the Gradescope run_autograder and the Classroom workflow grade 5.2 (the wheel carries
+    the whole course; setup.sh's venv is shared here rather than installed again)."""
+    wheel = next((platform_root / "source").glob("*.whl"))
+    fixtures = REPO / "tests" / "submissions" / "exercise_5_2"
+    root = Path(tempfile.mkdtemp(prefix="exercise-autograder-5.2-"))
+    os.chmod(root, 0o755)
+    try:
+        bundle = root / "autograder.zip"
+        result = CliRunner().invoke(app, ["autograder", "gradescope", str(bundle), "--exercise", "5.2", "--wheel", str(wheel),
+                                          "--task-timeout", "20"])
+        assert result.exit_code == 0 and "exercise 5.2" in result.output, result.output
+        with zipfile.ZipFile(bundle) as z:
+            z.extractall(root / "source")
+        assert "--exercise 5.2" in (root / "source" / "setup.sh").read_text()
+        (root / "exercise-venv").symlink_to(platform_root / "exercise-venv")
+        (root / "submission").mkdir()
+        (root / "results").mkdir()
+        for name, points in (("solution", 5), ("fails_or_operator", 1)):
+            shutil.rmtree(root / "submission")
+            shutil.copytree(REPO / "solution" / "exercise_5_2" if name == "solution" else fixtures / name, root / "submission")
+            env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root))
+            subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, check=True, capture_output=True)
+            doc = json.loads((root / "results" / "results.json").read_text())
+            _valid_results(doc)
+            assert doc["score"] == points and doc["output"].startswith("Exercise 5.2: "), doc["output"]
+
+        repo = tmp_path / "assignment"
+        result = CliRunner().invoke(app, ["autograder", "github-classroom", str(repo), "--exercise", "5.2", "--wheel", str(wheel),
+                                          "--task-timeout", "20"])
+        assert result.exit_code == 0, result.output
+        assert (repo / "dags" / "exercise_5_2_multi_asset_starter.py").is_file()
+        steps = _workflow_steps(repo)
+        graders = [s for s in steps if "autograding-command-grader" in s.get("uses", "")]
+        assert [s["with"]["command"].rsplit(" ", 1)[-1] for s in graders] == [
+            "producers_registered", "consumer_multi_asset", "waits_for_all", "logs_events", "assets_view"]
+        shutil.rmtree(repo / "dags")
+        shutil.copytree(fixtures / "fails_or_operator", repo / "dags")
+        assert _run_classroom_steps(repo, steps, platform_root, tmp_path) == 1
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

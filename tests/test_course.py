@@ -13,7 +13,7 @@ from conftest import TESTS, graded
 from exercise_cli.checks import check_module
 from exercise_cli.course import STEPS, load_course, load_exercise
 from exercise_cli.facts import WITHHOLDABLE
-from exercise_cli.trusted.protocol import PHASE_DOING
+from exercise_cli.protocol import PHASE_DOING
 from exercise_cli.tutor.hints import statement_hints
 from exercise_cli.tutor.quiz import load_quiz
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SUBMISSIONS
+from conftest import REPO, TESTS
 
 FOLDER = "exercise_5_2"
 DATA = REPO / "exercise_cli" / "data" / FOLDER
-FIXTURES = SUBMISSIONS / FOLDER
+FIXTURES = TESTS / "submissions" / FOLDER
 STARTER = REPO / "starter" / FOLDER / "exercise_5_2_multi_asset_starter.py"
 SOLUTION = REPO / "solution" / FOLDER / "exercise_5_2_multi_asset.py"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import graded, submission
+from conftest import submission
 from exercise_cli.grading.forkserver import ForkServer
 from exercise_cli.grading.grader import grade
 
@@ -27,7 +27,7 @@ def _statuses(report) -> dict[str, str]:
 )
 def test_forked_child_matches_a_fresh_process(server, name: str, static: bool) -> None:
     warm = grade(submission(name), static=static, launcher=server.launch)
-    fresh = graded(submission(name), static=static)
+    fresh = grade(submission(name), static=static)  # a grading process of its own, as `exercise check` starts
     assert _statuses(warm) == _statuses(fresh)
     assert warm.passed == fresh.passed
 

@@ -50,12 +50,12 @@ def test_batch_records_hangs_and_crashes_without_sinking(tmp_path: Path) -> None
 
 def test_grade_exits_0_when_all_passed_and_2_when_some_could_not_be_graded(tmp_path: Path) -> None:
     (tmp_path / "passing").mkdir()
-    passing = class_folder(tmp_path / "passing", {"alice": REPO / "solution"})
+    passing = class_folder(tmp_path / "passing", {"alice": REPO / "solution" / "exercise_5_1"})
     result = CliRunner().invoke(app, ["grade", str(passing), "--jobs", "1", "--task-timeout", "5"], env=ENV)
     assert result.exit_code == 0, result.output
 
     (tmp_path / "mixed").mkdir()
-    mixed = class_folder(tmp_path / "mixed", {"alice": REPO / "solution"})
+    mixed = class_folder(tmp_path / "mixed", {"alice": REPO / "solution" / "exercise_5_1"})
     (mixed / "eve").mkdir()
     (mixed / "eve" / "notes.txt").write_text("no DAG here")
     book = tmp_path / "grades.csv"
@@ -99,3 +99,15 @@ def test_note_is_the_error_or_the_first_failed_message_shortened() -> None:
 def test_grade_help_documents_its_exit_codes() -> None:
     help_text = " ".join(CliRunner().invoke(app, ["grade", "--help"], env=ENV).output.split())
     assert "Exit 0: all graded and passed; 1: all graded, some did not pass; 2: some could not be graded" in help_text
+
+
+def test_grade_takes_the_exercise_and_its_criteria_make_the_columns(tmp_path: Path) -> None:
+    fixtures = REPO / "tests" / "submissions" / "exercise_5_2"
+    folder = class_folder(tmp_path, {"ann": REPO / "solution" / "exercise_5_2", "ben": fixtures / "fails_or_operator"})
+    gradebook = tmp_path / "grades.csv"
+    result = CliRunner().invoke(app, ["grade", str(folder), "--exercise", "5.2", "--jobs", "2", "--csv", str(gradebook)], env=ENV)
+    assert result.exit_code == 1, result.output
+    rows = {r["submission"]: r for r in csv.DictReader(gradebook.open())}
+    assert rows["ann"]["passed"] == "True" and rows["ann"]["score"] == "5.0"
+    assert rows["ben"]["waits_for_all"] == "failed" and "exercise_5_2_analytics_consumer" in rows["ben"]["waits_for_all_message"]
+    assert "registered" not in rows["ann"]  # 5.1's criteria are not 5.2's columns

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from exercise_cli.app import app
 from exercise_cli.course import load_exercise
 from exercise_cli.grading.grader import grade
-from exercise_cli.untrusted import cgroup, jail
+from exercise_cli.sandbox import cgroup, jail
 
 HOSTILE = TESTS / "hostile"
 TIER, WHY_NOT = jail.choose_tier()

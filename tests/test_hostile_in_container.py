@@ -18,7 +18,7 @@ import sys
 import pytest
 from conftest import REPO, TESTS
 
-from exercise_cli.untrusted import seccomp
+from exercise_cli.sandbox import seccomp
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0 or sys.platform != "linux" or seccomp.unavailable_reason() is not None,
                                 reason="emulating a container needs root on Linux and libseccomp")

@@ -31,7 +31,7 @@ from exercise_cli.grading.batch import Gradebook, Row, spreadsheet_safe
 from exercise_cli.learner_text import MAX_CHARS, clean
 
 HOSTILE = TESTS / "hostile"
-SOLUTION = REPO / "solution" / "exercise_5_1_producer_consumer.py"
+SOLUTION = REPO / "solution" / "exercise_5_1" / "exercise_5_1_producer_consumer.py"
 EXERCISE = str(Path(sys.executable).parent / "exercise")
 ENV = {"COLUMNS": "400", "NO_COLOR": "1"}  # wide: a visible escape is never wrapped in two
 FIXTURES = ["prints_terminal_escapes", "raises_lone_surrogate_at_import", "injects_markdown_and_html"]

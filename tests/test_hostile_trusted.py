@@ -16,13 +16,13 @@ from typer.testing import CliRunner
 
 from exercise_cli.app import app
 from exercise_cli.grading.grader import grade
-from exercise_cli.untrusted import jail
+from exercise_cli.sandbox import jail
 
 HOSTILE = TESTS / "hostile"
 REASON = jail.unavailable_reason()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=f"no sandbox here: {REASON}")
 SANDBOX_UIDS = 0x3F000000  # and up: see jail.sandbox_uid()
-SOLUTION = TESTS.parent / "solution" / "exercise_5_1_producer_consumer.py"
+SOLUTION = TESTS.parent / "solution" / "exercise_5_1" / "exercise_5_1_producer_consumer.py"
 SECRETS = {
     "GITHUB_TOKEN": "ghp_exerciseHostileSecret0001",
     "AWS_SECRET_ACCESS_KEY": "awsExerciseHostileSecret0002",

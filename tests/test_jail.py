@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from exercise_cli.untrusted import cgroup, jail
+from exercise_cli.sandbox import cgroup, jail
 
 
 def _tier_or_skip(tier: str) -> None:

@@ -28,7 +28,7 @@ from exercise_cli.tutor.quiz import load_quiz
 
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
 EXERCISE = str(Path(sys.executable).parent / "exercise")
-SOLUTION_FILE = REPO / "solution" / "exercise_5_1_producer_consumer.py"
+SOLUTION_FILE = REPO / "solution" / "exercise_5_1" / "exercise_5_1_producer_consumer.py"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 # What may stand at column 0 of the checklist: the rule, the mode line, a criterion's mark, the verdict, the footer.
 _COLUMN_0 = ("─", "✔", "✘", "○", "…", "static checks only", "run by a real Airflow", "graded on", "PASSED", "NOT YET",
@@ -223,6 +223,27 @@ def test_a_pass_seen_in_watch_is_recorded(tmp_path: Path) -> None:
         os.killpg(proc.pid, signal.SIGINT)
         proc.wait(timeout=30)
     assert json.loads(state.read_text())["progress"]["5.1"]["last_check_passed"] is True
+
+
+def test_watch_grades_the_exercise_the_folder_is_for(tmp_path: Path) -> None:
+    """A 5.2 folder: watch needs no --exercise, grades 5.2 in full and records the pass under 5.2."""
+    mine = tmp_path / "dags-5.2"
+    assert run("init", str(mine), "--exercise", "5.2").exit_code == 0
+    exercise = load_exercise("5.2")
+    shutil.copy(exercise.solution_dir / exercise.solution, mine / exercise.starter)
+    proc = subprocess.Popen([EXERCISE, "watch", str(mine)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}, start_new_session=True)
+    state = mine / ".exercise-state.json"
+    deadline = time.monotonic() + 180
+    try:
+        while time.monotonic() < deadline and not json.loads(state.read_text())["progress"].get("5.2", {}).get("last_check_passed"):
+            time.sleep(0.3)
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        output = proc.communicate(timeout=30)[0].decode()
+    assert json.loads(state.read_text())["progress"]["5.2"]["last_check_passed"] is True, output[-2000:]
+    assert "5.1" not in json.loads(state.read_text())["progress"]
+    assert "Exercise 5.2: Multi-Asset Dependencies" in output
 
 
 def test_the_reset_prompt_fits_on_its_line(tmp_path: Path) -> None:

@@ -78,7 +78,7 @@ def test_an_upload_without_dag_files_is_told_to_upload_again(tmp_path: Path) -> 
 
 def test_a_gradable_upload_the_grader_failed_on_is_the_instructors_problem(tmp_path: Path) -> None:
     results = tmp_path / "results.json"
-    assert main(["gradescope", str(REPO / "solution"), str(results)]) == 0
+    assert main(["gradescope", str(REPO / "solution" / "exercise_5_1"), str(results)]) == 0
     doc = json.loads(results.read_text())
     assert doc["output"] == GRADER_PROBLEM and doc["score"] == 0 and doc["tests"] == []
     assert doc["visibility"] == "visible" and doc["stdout_visibility"] == "hidden"

@@ -19,7 +19,7 @@ import pytest
 from conftest import REPO, submission
 from test_learner_loop import _ANSI, _COLUMN_0, EXERCISE, in_terminal
 
-SOLUTION_FILE = REPO / "solution" / "exercise_5_1_producer_consumer.py"
+SOLUTION_FILE = REPO / "solution" / "exercise_5_1" / "exercise_5_1_producer_consumer.py"
 
 
 @pytest.mark.parametrize("columns", [80, 100])

@@ -13,8 +13,8 @@ import pytest
 from exercise_cli.grading.process import airflow_env
 from exercise_cli.grading.submission import copy_into, find_submission
 from exercise_cli.regular_file import regular_file_bytes
-from exercise_cli.trusted import source_facts
-from exercise_cli.untrusted import environment
+from exercise_cli.grading_process import source_facts
+from exercise_cli.sandbox import environment
 
 
 def test_only_regular_files_are_read(tmp_path: Path) -> None:
@@ -110,7 +110,7 @@ def test_the_grading_process_gets_no_secret_of_the_user(monkeypatch: pytest.Monk
 def test_a_child_drops_what_only_the_trusted_side_needs() -> None:
     env = {**os.environ, environment.JWT_SECRET: "jwt-value", "HTTPS_PROXY": "http://user:pw@proxy:3128",
            "AIRFLOW__CORE__DAGS_FOLDER": "/dags", "_AIRFLOW_FORK_EXEC": "1"}
-    code = ("from exercise_cli.untrusted.environment import scrub_for_child; import os; scrub_for_child(); "
+    code = ("from exercise_cli.sandbox.environment import scrub_for_child; import os; scrub_for_child(); "
             "print(sorted(os.environ))")
     seen = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert "AIRFLOW__API_AUTH__JWT_SECRET" not in seen and "HTTPS_PROXY" not in seen

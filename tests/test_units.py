@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from exercise_cli.checks._timestamps import timestamps_within
 from exercise_cli.course import load_exercise
 from exercise_cli.results import CheckResult, build_report
-from exercise_cli.trusted.task_logs import error_of, task_output
+from exercise_cli.task_logs import error_of, task_output
 
 # Records as Airflow 3.3's supervisor wrote them for a failing consumer task (trimmed to the keys read).
 RECORDS = [
@@ -79,7 +79,7 @@ def test_a_rejected_token_is_told_apart_from_a_missing_permission() -> None:
     import httpx
     import pytest
 
-    from exercise_cli.live.rest import AirflowApi, ApiError
+    from exercise_cli.airflow_rest import AirflowApi, ApiError
 
     def answer(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/dags"):

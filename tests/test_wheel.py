@@ -25,11 +25,15 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_init(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for expected in (
         "exercise_cli/checks/consumer_schedule.py",
-        "exercise_cli/starter/exercise_5_1_producer_consumer_starter.py",
-        "exercise_cli/solution/exercise_5_1_producer_consumer.py",
+        "exercise_cli/starter/exercise_5_1/exercise_5_1_producer_consumer_starter.py",
+        "exercise_cli/solution/exercise_5_1/exercise_5_1_producer_consumer.py",
+        "exercise_cli/starter/exercise_5_2/exercise_5_2_multi_asset_starter.py",
+        "exercise_cli/solution/exercise_5_2/exercise_5_2_multi_asset.py",
+        "exercise_cli/data/exercise_5_2/exercise.toml", "exercise_cli/data/exercise_5_2/statement.md",
+        "exercise_cli/scenario/engine.py",
         "exercise_cli/data/course.toml", "exercise_cli/data/exercise_5_1/exercise.toml",
-        "exercise_cli/data/exercise_5_1.md",
-        "exercise_cli/trusted/airflow_local_settings.py",
+        "exercise_cli/data/exercise_5_1/statement.md",
+        "exercise_cli/sandbox/airflow_local_settings.py",
     ):
         assert expected in names, expected
 
@@ -54,6 +58,12 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_init(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "dags" / "exercise_5_1_producer_consumer_starter.py").exists()
+    result = subprocess.run(  # every exercise of the course travels in the wheel
+        [str(python), "-m", "exercise_cli", "init", str(tmp_path / "dags-5.2"), "--exercise", "5.2"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "dags-5.2" / "exercise_5_2_multi_asset_starter.py").exists()
     where = subprocess.run(
         [str(python), "-c", "import exercise_cli.checks, exercise_cli.course as c; print(exercise_cli.checks.__file__); print(c.load_exercise().solution_dir)"],
         capture_output=True, text=True, check=True, cwd=tmp_path,

@@ -24,7 +24,7 @@ from rich.text import Text
 from exercise_cli.course import Exercise, load_exercise
 from exercise_cli.demo.stack import USERNAME, AirflowStack, group_memory_mb, port_in_use
 from exercise_cli.errors import EnvironmentProblem, UsageError
-from exercise_cli.live.rest import ApiError
+from exercise_cli.airflow_rest import ApiError
 from exercise_cli.results import Report
 
 _NOISE = ("Returned value was: None",)

@@ -25,7 +25,7 @@ from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.grading.process import airflow_env, signal_group
 from exercise_cli.grading.submission import copy_into, find_submission
 from exercise_cli.grading.template_db import copy_template_into
-from exercise_cli.live.rest import AirflowApi, ApiError
+from exercise_cli.airflow_rest import AirflowApi, ApiError
 
 USERNAME = "admin"
 

@@ -1,4 +1,4 @@
-"""The CLI's side of the warm grading process (see exercise_cli/trusted/server.py).
+"""The CLI's side of the warm grading process (see exercise_cli/grading_process/server.py).
 
 `exercise watch` and `exercise grade` start one ForkServer and pass its `launch` to the grader:
 each submission then runs in a child forked from a process that has already imported Airflow
@@ -69,7 +69,7 @@ class ForkServer:
         install_local_settings(self.home)
         (self.home / "dags").mkdir()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "exercise_cli.trusted.server"],
+            [sys.executable, "-m", "exercise_cli.grading_process.server"],
             cwd=self.home,
             env=airflow_env(self.home, self.home / "dags"),
             stdin=subprocess.PIPE,

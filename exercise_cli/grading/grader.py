@@ -16,8 +16,8 @@ from exercise_cli.grading.process import ChildOutcome, airflow_env, install_loca
 from exercise_cli.grading.submission import SubmissionFiles, copy_into, find_submission
 from exercise_cli.grading.template_db import airflow_version, copy_template_into
 from exercise_cli.results import CheckResult, Report, build_report
-from exercise_cli.trusted.protocol import FINAL_RESULTS_FILE, PARSE_TIMEOUT_HINT, PHASE_DOING, STATIC_RESULTS_FILE, Job
-from exercise_cli.untrusted import jail
+from exercise_cli.protocol import FINAL_RESULTS_FILE, PARSE_TIMEOUT_HINT, PHASE_DOING, STATIC_RESULTS_FILE, Job
+from exercise_cli.sandbox import jail
 
 DEFAULT_TIMEOUT_STATIC = 60.0
 DEFAULT_TIMEOUT_FULL = 180.0
@@ -113,9 +113,7 @@ def grade(
     if grader_error is not None:
         raise EnvironmentProblem(f"the grader could not grade this submission: {grader_error}")
     if not child.finished:
-        by_id = {cid: CheckResult(**record) for cid, record in results.items()}
-        _explain_stop(course, child, by_id, timeout, list(learner_paths.values()), quiz_passed)
-        results = {cid: r.to_dict() for cid, r in by_id.items()}
+        results = _explain_stop(course, child, results, timeout, list(learner_paths.values()), quiz_passed)
     return _report(course, mode, results, files.display_root, started, isolated, why_not)
 
 
@@ -176,13 +174,13 @@ def _read_results(home: Path) -> dict[str, dict]:
 def _explain_stop(
     course,
     child: ChildOutcome,
-    by_id: dict[str, CheckResult],
+    decided: dict[str, dict],
     timeout: float,
     learner_files: list[str],
     quiz_passed: bool = False,
-) -> None:
+) -> dict[str, dict]:
     """The grading process stopped before reporting: a timeout while learner code ran fails that phase's
-    check and skips the rest; anything else is the grader failing (EnvironmentProblem)."""
+    check and skips the rest (verdicts.stopped); anything else is the grader failing (EnvironmentProblem)."""
     phase = child.phase or "import_airflow"
     check_id = course.check_for_phase(phase).id
     doing = PHASE_DOING.get(phase, phase)
@@ -201,13 +199,6 @@ def _explain_stop(
         hint = "Look for code that never returns (at import time or in a task); the whole check may take --timeout seconds."
     files = sorted(set(learner_files))
     file = files[0] if phase == "parse" and len(files) == 1 else None
-    by_id[check_id] = CheckResult(check_id, "failed", reason, hint, file=file)
-    stopped_title = course.check(check_id).title
-    for spec in course.checks:
-        if spec.id in by_id:
-            continue
-        if spec.kind == "quiz":  # the quiz does not depend on the DAGs
-            by_id[spec.id] = CheckResult(spec.id, "passed" if quiz_passed else "pending",
-                                         "quiz passed" if quiz_passed else "take the quiz with `exercise quiz`")
-        else:
-            by_id[spec.id] = CheckResult(spec.id, "skipped", f"not run: grading stopped at '{stopped_title}'")
+    from exercise_cli.verdicts import stopped
+
+    return stopped(course, decided, check_id, reason, hint, file, quiz_passed)

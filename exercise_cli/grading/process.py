@@ -26,8 +26,8 @@ from typing import Callable, Iterator
 from exercise_cli.errors import Interrupted
 from exercise_cli.exits import process_alive
 from exercise_cli.learner_text import clean
-from exercise_cli.trusted.protocol import Job, read_progress
-from exercise_cli.untrusted import environment
+from exercise_cli.protocol import Job, read_progress
+from exercise_cli.sandbox import environment
 
 _TAIL_BYTES = 32 * 1024
 # A full check's home holds about 2 MiB (the DB, its WAL, task logs); below this much free space the
@@ -127,13 +127,13 @@ def install_local_settings(home: Path) -> None:
     """Airflow imports $AIRFLOW_HOME/config/airflow_local_settings.py: the grader's cluster policy."""
     config = home / "config"
     config.mkdir(exist_ok=True)
-    shutil.copyfile(Path(__file__).parent.parent / "trusted" / "airflow_local_settings.py", config / "airflow_local_settings.py")
+    shutil.copyfile(Path(__file__).parent.parent / "sandbox" / "airflow_local_settings.py", config / "airflow_local_settings.py")
 
 
 def airflow_env(home: Path, dags_folder: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """The grading process's environment: what Python and Airflow need of the user's (an allowlist:
     no token of the user's or the CI's), plus the throwaway home's Airflow settings. Its children
-    drop the JWT secret and the rest only it needs (exercise_cli.untrusted.environment)."""
+    drop the JWT secret and the rest only it needs (exercise_cli.sandbox.environment)."""
     env = environment.for_grading_process(os.environ)
     env.update(
         {
@@ -187,7 +187,7 @@ class SpawnedChild:
     """A grading child started as a new Python process (pays Airflow's import itself)."""
 
     def __init__(self, job_path: Path, home: str, env: dict[str, str]) -> None:
-        self.proc = spawn_python(["-m", "exercise_cli.trusted", str(job_path)], home, env)
+        self.proc = spawn_python(["-m", "exercise_cli.grading_process", str(job_path)], home, env)
         self.pid = self.proc.pid
         self.readers = [_TailReader(self.proc.stdout), _TailReader(self.proc.stderr)]
         for reader in self.readers:

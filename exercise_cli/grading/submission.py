@@ -13,10 +13,9 @@ from pathlib import Path
 
 from exercise_cli.errors import UsageError
 from exercise_cli.learner_text import clean
-from exercise_cli.regular_file import regular_file_bytes
+from exercise_cli.regular_file import MAX_BYTES, regular_file_bytes
 
 MAX_FILES = 500
-MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64  # folders inside a submission: deeper, and os.walk, copying and Airflow's walk recurse past Python's limit
 
 

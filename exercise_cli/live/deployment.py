@@ -17,7 +17,7 @@ from typing import Callable
 from exercise_cli.course import Exercise, load_exercise
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.grading.submission import SubmissionFiles
-from exercise_cli.live.rest import AirflowApi, ApiError
+from exercise_cli.airflow_rest import AirflowApi, ApiError
 from exercise_cli.results import Report
 
 # How many --wait a live check may spend: runs under way on the producer, then on the consumer,

@@ -48,7 +48,7 @@ class Backend(Protocol):
         of the consumer, and return its runs made since the scenario began (consumed events filled)."""
 
     def why_not_triggered(self, consumer_id: str, events: list[dict]) -> str:
-        """Why no asset-triggered run of the consumer came from `events` (trusted/diagnosis.py's words)."""
+        """Why no asset-triggered run of the consumer came from `events` (scenario/diagnosis.py's words)."""
 
     def run_consumer(self, run: DagRunFacts) -> DagRunFacts:
         """Run an asset-triggered run (one of triggered_runs') to the end."""

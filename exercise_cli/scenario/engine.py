@@ -71,7 +71,7 @@ class _Walk:
         try:
             going = getattr(self, step.step)(step)
         except Exception as exc:
-            text = self.backend.failure(exc, _DOING[(step.step, role)])
+            text = self.backend.failure(exc, _DOING.get((step.step, role), step.step.replace("_", " ")))
             if text is None:
                 raise
             self.facts.error = self.facts.error or text

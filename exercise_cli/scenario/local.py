@@ -26,12 +26,12 @@ from exercise_cli.exits import ended, last_line
 from exercise_cli.facts import DagRunFacts, Submission, TaskRun
 from exercise_cli.scenario import records
 from exercise_cli.scenario.backend import Progress
-from exercise_cli.trusted import execution_api
-from exercise_cli.trusted.diagnosis import why_not_triggered
-from exercise_cli.trusted.protocol import PHASE_DOING
-from exercise_cli.trusted.supervised import OUTPUT_LIMIT_BYTES, run_supervised
-from exercise_cli.trusted.task_logs import error_of, task_output
-from exercise_cli.untrusted.jail import Jail
+from exercise_cli.grading_process import execution_api
+from exercise_cli.scenario.diagnosis import why_not_triggered
+from exercise_cli.protocol import PHASE_DOING
+from exercise_cli.grading_process.supervised import OUTPUT_LIMIT_BYTES, run_supervised
+from exercise_cli.task_logs import error_of, task_output
+from exercise_cli.sandbox.jail import Jail
 
 BUNDLE_NAME = "dags-folder"
 MANUAL_NOTE = " (triggered manually: the scheduler had no run due)"

@@ -13,11 +13,11 @@ from typing import Callable
 
 from exercise_cli.checks._errors import last_frame_in
 from exercise_cli.facts import DagRunFacts, Submission, TaskRun
-from exercise_cli.live.rest import FINISHED, AirflowApi, ApiError, parse_time, scheduled_run_due
+from exercise_cli.airflow_rest import FINISHED, AirflowApi, ApiError, parse_time, scheduled_run_due
 from exercise_cli.scenario import records
 from exercise_cli.scenario.backend import Progress
-from exercise_cli.trusted.diagnosis import asset_uris, why_not_triggered
-from exercise_cli.trusted.task_logs import error_of, task_output
+from exercise_cli.scenario.diagnosis import asset_uris, why_not_triggered
+from exercise_cli.task_logs import error_of, task_output
 
 POLL_SECONDS = 0.5
 EARLY_SETTLE_SECONDS = 10.0  # a "not_triggered" step: a few scheduler loops, to see a run made too early

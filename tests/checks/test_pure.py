@@ -8,7 +8,7 @@ from exercise_cli.checks import processing_timestamp
 from hand_built import CONSUMER, HEADER, PRODUCER, dag_run, ran, task
 
 from exercise_cli.facts import SourceFacts
-from exercise_cli.trusted.runner import evaluate
+from exercise_cli.verdicts import evaluate
 
 STARTER_LIKE = HEADER + PRODUCER.replace('"@hourly"', '"@daily"') + CONSUMER.replace(
     'context["triggering_asset_events"]', 'context["triggering_dataset_events"]') + "\n# TODO 6: more\n"

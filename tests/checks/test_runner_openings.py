@@ -3,7 +3,7 @@ a fact this mode could not obtain; and it adds each check's title and the course
 
 from hand_built import HEADER, PRODUCER, dag_run, ran, task
 
-from exercise_cli.trusted.runner import evaluate
+from exercise_cli.verdicts import evaluate
 
 
 def test_static_mode_leaves_dynamic_checks_to_a_full_run(load) -> None:

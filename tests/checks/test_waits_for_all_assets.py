@@ -2,7 +2,7 @@ from exercise_cli.checks import waits_for_all_assets
 from hand_built import ORDERS, PRODUCTS, WAREHOUSE, dag_run, in_warehouse, ran, warehouse
 
 from exercise_cli.facts import EarlyCheck
-from exercise_cli.trusted.runner import evaluate
+from exercise_cli.verdicts import evaluate
 
 
 def early(*runs, updated=(ORDERS,)):

@@ -1,4 +1,4 @@
-"""Entry point of the grading child: `python -m exercise_cli.trusted JOB_FILE`."""
+"""Entry point of the grading child: `python -m exercise_cli.grading_process JOB_FILE`."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ def main() -> None:
 
 
 def run_job(job_path: str) -> None:
-    from exercise_cli.trusted.protocol import Job, ProgressWriter
+    from exercise_cli.protocol import Job, ProgressWriter
 
     job = Job.read(job_path)
     progress = ProgressWriter(job.home)
     progress.phase("import_airflow")
-    from exercise_cli.trusted.grading import grade
-    from exercise_cli.untrusted.jail import SandboxFailed
+    from exercise_cli.grading_process.job import grade_job
+    from exercise_cli.sandbox.jail import SandboxFailed
 
     try:
-        grade(job, progress)
+        grade_job(job, progress)
     except SandboxFailed as exc:  # the grader's problem: the CLI says so and grades nothing
         progress.emit("grader_error", message=str(exc))
         os._exit(GRADER_ERROR)

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from exercise_cli.exits import ended
-from exercise_cli.untrusted import environment
-from exercise_cli.untrusted import jail as jails
+from exercise_cli.sandbox import environment
+from exercise_cli.sandbox import jail as jails
 
 OUTPUT_LIMIT_BYTES = 64 * 1024 * 1024  # what one task's log may hold
 _READ_LIMIT = 4 * 1024 * 1024  # how much of a task's log the checks read (its end)

@@ -47,7 +47,7 @@ class Job:
     quiz_passed: bool = False
     timeout: float = 180.0  # how long the learner's code may run here: --timeout, but a static check's in live mode (for messages)
     deadline: float = 0.0  # time.time() by which the learner's code must be done: the parse child's bound
-    sandbox: dict | None = None  # the sandbox's folders and limits (exercise_cli.untrusted.jail.Jail); None: plain children
+    sandbox: dict | None = None  # the sandbox's folders and limits (exercise_cli.sandbox.jail.Jail); None: plain children
     live: dict | None = None  # live mode: the deployment (exercise_cli.live.deployment.LiveTarget as a dict)
     skipped: list[str] | None = None  # the learner's links and special files, not copied (as displayed)
     exercise_id: str | None = None  # the course's exercise graded (None: the default, 5.1)

@@ -1,6 +1,8 @@
-"""The one runner: decides every check of the course from the facts, in the course's order.
+"""Every verdict rule, in one place: the runner that decides each check of an exercise from the facts, in
+the exercise's order, and what a grading stopped by a timeout decides. (The report's verdict, its
+score and each criterion's status are results.Report's, from these records.)
 
-It, not the checks, applies the course file's openings: a check whose `requires` did not pass is
+The runner, not the checks, applies the exercise file's openings: a check whose `requires` did not pass is
 skipped with that reason (one cause, reported once); a dynamic check waits for a run; a check
 about a DAG (`needs`) waits for that DAG; a check that reads a fact this mode could not obtain
 (its module's READS, named in RunFacts.unavailable) is skipped with the reason. Then it adds the
@@ -64,3 +66,29 @@ def _decide(check_id: str, sub: Submission) -> CheckResult:
 def _completed(result: CheckResult, spec: CheckSpec) -> CheckResult:
     hint = (result.hint or spec.hint) if result.status == "failed" else ""
     return replace(result, id=spec.id, title=spec.title, hint=hint)
+
+
+def stopped(course: Exercise, decided: dict[str, dict], stopped_check: str, reason: str, hint: str,
+            file: str | None, quiz_passed: bool) -> dict[str, dict]:
+    """A grading stopped while the learner's code ran: the check of that phase fails with the reason, every
+    check not decided yet is skipped naming it, and the quiz is decided as always (it reads no DAG)."""
+    results = dict(decided)
+    results[stopped_check] = _completed(CheckResult("", "failed", reason, hint, file=file), course.check(stopped_check)).to_dict()
+    title = course.check(stopped_check).title
+    nothing_loaded = Submission(exercise=course, files=[], dags={}, import_errors={}, warnings={}, learner_paths={},
+                                quiz_passed=quiz_passed)
+    for spec in course.checks:
+        if spec.id in results:
+            continue
+        if spec.kind == "quiz":
+            results.update(evaluate(course, nothing_loaded, kinds={"quiz"}))
+        else:
+            results[spec.id] = _completed(skipped(f"not run: grading stopped at '{title}'"), spec).to_dict()
+    return results
+
+
+def cannot_be_triggered(course: Exercise, static: dict[str, dict]) -> bool:
+    """Whether the static checks already say no asset-triggered run can come: a check the scheduler's step
+    requires has failed (live mode then waits for the run only briefly)."""
+    return any(static.get(required, {}).get("status") == "failed"
+               for spec in course.checks if spec.phase == "scheduler" for required in spec.requires)

@@ -39,7 +39,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from exercise_cli.untrusted import cgroup, seccomp
+from exercise_cli.sandbox import cgroup, seccomp
 
 GiB = 1024**3
 MiB = 1024**2

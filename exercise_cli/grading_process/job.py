@@ -12,7 +12,7 @@ from pathlib import Path
 from exercise_cli.course import load_exercise
 from exercise_cli.facts import RunFacts, Submission
 from exercise_cli.scenario.engine import run_scenario, why_not_run
-from exercise_cli.trusted.protocol import (
+from exercise_cli.protocol import (
     FINAL_RESULTS_FILE,
     STATIC_RESULTS_FILE,
     TASK_LOG_DIR,
@@ -20,9 +20,9 @@ from exercise_cli.trusted.protocol import (
     ProgressWriter,
     write_json_atomically,
 )
-from exercise_cli.trusted.runner import evaluate
-from exercise_cli.untrusted import cgroup
-from exercise_cli.untrusted.jail import Jail, Limits, reap, sweep_files
+from exercise_cli.verdicts import cannot_be_triggered, evaluate
+from exercise_cli.sandbox import cgroup
+from exercise_cli.sandbox.jail import Jail, Limits, reap, sweep_files
 
 # The grading process's own bound (address space): far above what it needs (a full check of the
 # solution peaks near 0.4 GiB of address space), so that whatever a submission makes it read or
@@ -31,7 +31,7 @@ GRADING_MEMORY_BYTES = 4 * 1024**3
 HOPELESS_PATIENCE_SECONDS = 10.0  # how long live mode waits for a consumer run the static checks say cannot come
 
 
-def grade(job: Job, progress: ProgressWriter) -> None:
+def grade_job(job: Job, progress: ProgressWriter) -> None:
     _bound_own_memory()
     jail = _jail(job)
     try:
@@ -52,7 +52,7 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
     import airflow.dag_processing.dagbag  # noqa: F401
     import airflow.serialization.serialized_objects  # noqa: F401
 
-    from exercise_cli.trusted.loading import load_submission
+    from exercise_cli.grading_process.loading import load_submission
 
     progress.phase("parse")
 
@@ -89,14 +89,14 @@ def _run_local(job: Job, sub: Submission, progress: ProgressWriter, jail: Jail |
 
 
 def _run_live(job: Job, sub: Submission, static: dict[str, dict], progress: ProgressWriter) -> None:
-    from exercise_cli.live.rest import AirflowApi  # httpx: live mode's alone
+    from exercise_cli.airflow_rest import AirflowApi  # httpx: live mode's alone
     from exercise_cli.scenario.rest import RestBackend
 
     live = job.live or {}
     api = AirflowApi(live["url"], token=live["token"])
     wait = float(live["wait"])
     # A consumer run the static checks say cannot come is not waited for long.
-    hopeless = static.get("consumer_schedule", {}).get("status") == "failed"
+    hopeless = cannot_be_triggered(sub.exercise, static)
     backend = RestBackend(api, sub, progress, wait, import_errors=live.get("import_errors") or {},
                           trigger_patience=min(wait, HOPELESS_PATIENCE_SECONDS) if hopeless else None)
     try:
@@ -114,7 +114,7 @@ def prepare_run() -> None:
     import airflow.sdk.execution_time.task_runner  # noqa: F401
     from sqlalchemy.orm import configure_mappers
 
-    from exercise_cli.trusted import execution_api
+    from exercise_cli.grading_process import execution_api
 
     configure_mappers()  # else the first query pays for it (0.3 s)
     execution_api.build()

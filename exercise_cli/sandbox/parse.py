@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from exercise_cli.learner_text import clean
-from exercise_cli.untrusted import environment
-from exercise_cli.untrusted import jail as jails
+from exercise_cli.sandbox import environment
+from exercise_cli.sandbox import jail as jails
 
 MAX_RESULT_BYTES = 32 * 1024 * 1024
 MAX_TEXT = 64 * 1024  # one import error or warning, as kept
@@ -197,7 +197,7 @@ def _accept(parsed: Parsed, payload: Any, dags_folder: str) -> None:
 
 def _accept_locations(parsed: Parsed, payload: Any) -> None:
     """The files the child says DagBag was parsing when it bagged each DAG: claims, which the
-    trusted side checks against its own list of copies (exercise_cli/trusted/loading.py)."""
+    trusted side checks against its own list of copies (exercise_cli/grading_process/loading.py)."""
     claimed = payload.get("parsed_from", {})
     if not isinstance(claimed, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in claimed.items()):
         raise TypeError("the DAGs' files are not texts")

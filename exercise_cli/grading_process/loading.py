@@ -1,6 +1,6 @@
 """The learner's DAG folder as Airflow parsed it in the sandboxed parse child, in the learner's paths.
 
-The trusted side only reads what the child sent (validated in exercise_cli/untrusted/parse.py)
+The trusted side only reads what the child sent (validated in exercise_cli/sandbox/parse.py)
 and deserializes the DAGs into the scheduler's view of them, Airflow's SerializedDAG. A DAG's
 file location is never taken from the child: as Airflow's DAG processor does, it is the copy
 Airflow was asked to parse, checked against this side's own list of copies, and a DAG that
@@ -16,15 +16,14 @@ import os
 import time
 from typing import Callable
 
-from exercise_cli.regular_file import regular_file_bytes
+from exercise_cli.regular_file import MAX_BYTES, regular_file_bytes
 from exercise_cli.course import Exercise
 from exercise_cli.exits import ended, last_line
 from exercise_cli.facts import ParseFailure, Submission
-from exercise_cli.grading.submission import MAX_BYTES
-from exercise_cli.trusted.protocol import PARSE_TIMEOUT_HINT, Job
-from exercise_cli.trusted.source_facts import gather, source_encoding, syntax_tree
-from exercise_cli.untrusted.jail import Jail
-from exercise_cli.untrusted.parse import parse_in_child
+from exercise_cli.protocol import PARSE_TIMEOUT_HINT, Job
+from exercise_cli.grading_process.source_facts import gather, source_encoding, syntax_tree
+from exercise_cli.sandbox.jail import Jail
+from exercise_cli.sandbox.parse import parse_in_child
 
 
 def load_submission(job: Job, course: Exercise, jail: Jail | None, meanwhile: Callable[[], None] | None = None) -> Submission:

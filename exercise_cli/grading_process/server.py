@@ -1,4 +1,4 @@
-"""A warm grading process that forks one child per submission: `python -m exercise_cli.trusted.server`.
+"""A warm grading process that forks one child per submission: `python -m exercise_cli.grading_process.server`.
 
 Importing Airflow and building its in-process Execution API cost seconds; a process that pays
 them once and then forks a child per submission gives each child that head start, while the
@@ -24,7 +24,7 @@ def _warm_up() -> None:
     from airflow import settings
 
     import exercise_cli.scenario.local  # noqa: F401
-    from exercise_cli.trusted.grading import prepare_run
+    from exercise_cli.grading_process.job import prepare_run
 
     prepare_run()  # builds the Execution API's app, not its transport: that starts a thread, which a fork would lose
     for name in ("checks", "checks._airflow", "checks._source"):
@@ -66,7 +66,7 @@ def _child(request: dict) -> None:
 
     settings.configure_vars()
     settings.configure_orm()
-    from exercise_cli.trusted.__main__ import run_job
+    from exercise_cli.grading_process.__main__ import run_job
 
     run_job(job_path)
 
