@@ -102,7 +102,7 @@ class RestBackend:
         # second new heartbeat began after the first, so after now.
         if not self._scheduler_looped():
             time.sleep(min(self.wait, EARLY_SETTLE_SECONDS))
-        return self._new_runs(consumer_id)
+        return self._new_runs(consumer_id)[::-1]  # oldest first, as the local backend lists them
 
     def _scheduler_looped(self) -> bool:
         """Whether the scheduler's heartbeat moved on twice (within --wait); False at once when the
