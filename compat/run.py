@@ -91,7 +91,9 @@ def grade(version: str, case: Case, python: Path, wait: float, record: bool) -> 
             url = proxy.url if record else stack.url
             command = [str(ROOT / ".venv" / "bin" / "exercise"), "check", "--live", url, "--exercise", case.exercise,
                        "--username", USERNAME, "--password", stack.password, "--json", "--wait", str(wait)]
+            checking = time.monotonic()
             proc = subprocess.run(command, capture_output=True, text=True, timeout=30 * wait)
+            check_seconds = time.monotonic() - checking
             if record:
                 proxy.save(RECORDED / version / case.recording, airflow=version, exercise=case.exercise,
                            fixture=case.fixture)
@@ -101,12 +103,13 @@ def grade(version: str, case: Case, python: Path, wait: float, record: bool) -> 
     try:
         doc = json.loads(proc.stdout)
     except ValueError:
-        return {"exit": proc.returncode, "error": (proc.stderr or proc.stdout).strip()[-300:], "seconds": seconds}
+        return {"exit": proc.returncode, "error": (proc.stderr or proc.stdout).strip()[-300:], "seconds": seconds,
+                "check_seconds": check_seconds}
     criteria = {c["id"]: c["status"] for c in doc["criteria"]}
     failed = [k["id"] for c in doc["criteria"] for k in c["checks"] if c["counts"] and k["status"] != "passed"]
     messages = {k["id"]: k["message"] for c in doc["criteria"] for k in c["checks"] if k["id"] in failed}
     return {"exit": proc.returncode, "criteria": criteria, "not_passed": failed, "messages": messages,
-            "seconds": seconds}
+            "seconds": seconds, "check_seconds": check_seconds}
 
 
 def expected(case: Case, outcome: dict) -> bool:
@@ -120,7 +123,7 @@ def expected(case: Case, outcome: dict) -> bool:
 def cell(case: Case, outcome: dict, good: bool) -> str:
     if "criteria" not in outcome:
         return f"ERROR (exit {outcome['exit']}): {outcome['error']}"
-    took = f" ({outcome['seconds']:.0f} s)"
+    took = f" (check {outcome['check_seconds']:.0f} s; {outcome['seconds']:.0f} s with the stack)"
     if not case.fails:
         return ("passes" if good else f"FAILS {', '.join(outcome['not_passed'])}") + took
     shown = ", ".join(outcome["not_passed"]) or "nothing"
