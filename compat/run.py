@@ -1,12 +1,14 @@
-"""`make compat`: `check --live` against real Airflow 3.0, 3.1, 3.2 and 3.3 deployments.
+"""`make compat`: `check --live` against real Airflow 3.0, 3.1, 3.2 and 3.3 deployments, for every exercise.
 
-For each version: a venv of its own under .compat/ (with the pins that version needs today), a
-stack of its own (db migrate, api-server, scheduler, dag-processor; SQLite), first serving the
-reference solution, then the URI-mismatch fixture; `exercise check --live` from this repo's venv
-grades each. The solution must pass and the fixture must fail `auto_trigger`. Prints a Markdown
-table; with --record, keeps each REST exchange for tests/test_live_recorded.py.
+For each version: a venv of its own under .compat/ (with the pins that version needs today), and for
+each exercise's case a stack of its own (db migrate, api-server, scheduler, dag-processor; SQLite)
+serving the case's DAGs; `exercise check --live --exercise ID` from this repo's venv grades each.
+5.1: the solution passes, the URI-mismatch fixture fails `auto_trigger`. 5.2: the solution passes, the
+OR fixture fails `waits_for_all` (the deployment's scheduler ran the consumer before the last update).
+Prints a Markdown table per exercise; with --record, keeps each REST exchange for
+tests/test_live_recorded.py.
 
-Not part of CI: it installs four Airflows (about 2 minutes each) and takes about 10 minutes.
+Not part of CI: it installs four Airflows (about 2 minutes each) and grades eight cases per version.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import json
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from compat.recording import RecordingProxy  # noqa: E402
+from exercise_cli.course import load_exercise  # noqa: E402
 from exercise_cli.demo.stack import USERNAME, AirflowStack  # noqa: E402
 
 # What each version needs pinned besides itself, as measured (a newer FastAPI, Cadwyn or PyJWT breaks it).
@@ -31,8 +35,36 @@ VERSIONS = {
     "3.2.2": ["fastapi[standard-no-fastapi-cloud-cli]>=0.129,<0.137", "cadwyn>=6.1.1,<9"],
     "3.3.2": [],
 }
-FIXTURES = {"solution": None, "fails_uri_mismatch": ROOT / "tests" / "submissions" / "exercise_5_1" / "fails_uri_mismatch"}
+SUBMISSIONS = ROOT / "tests" / "submissions"
 RECORDED = ROOT / "tests" / "live" / "recorded"
+
+
+@dataclass(frozen=True)
+class Case:
+    exercise: str
+    fixture: str  # "solution", or a fixture's folder name under tests/submissions/exercise_X_Y/
+    fails: str = ""  # the criterion the fixture must fail ("": the case must pass)
+
+    @property
+    def dags(self) -> Path:
+        exercise = load_exercise(self.exercise)
+        if self.fixture == "solution":
+            return exercise.solution_dir
+        return SUBMISSIONS / exercise.folder / self.fixture
+
+    @property
+    def recording(self) -> str:
+        """Its file's name under tests/live/recorded/VERSION/."""
+        return f"{load_exercise(self.exercise).folder}_{self.fixture}.json"
+
+
+CASES = (
+    Case("5.1", "solution"),
+    Case("5.1", "fails_uri_mismatch", fails="auto_trigger"),
+    Case("5.2", "solution"),
+    # OR: the scheduler makes a consumer run on the first update; the not_triggered step must see it.
+    Case("5.2", "fails_or_operator", fails="waits_for_all"),
+)
 
 
 def venv_python(version: str) -> Path:
@@ -48,8 +80,8 @@ def venv_python(version: str) -> Path:
     return python
 
 
-def grade(version: str, fixture: str, python: Path, wait: float, record: bool) -> dict:
-    stack = AirflowStack(dags=FIXTURES[fixture], python=str(python))
+def grade(version: str, case: Case, python: Path, wait: float, record: bool) -> dict:
+    stack = AirflowStack(dags=case.dags, python=str(python))
     started = time.monotonic()
     try:
         stack.prepare()
@@ -57,59 +89,78 @@ def grade(version: str, fixture: str, python: Path, wait: float, record: bool) -
         stack.wait_healthy(timeout=180)
         with RecordingProxy(stack.url) as proxy:
             url = proxy.url if record else stack.url
-            command = [str(ROOT / ".venv" / "bin" / "exercise"), "check", "--live", url, "--username", USERNAME,
-                       "--password", stack.password, "--json", "--wait", str(wait)]
+            command = [str(ROOT / ".venv" / "bin" / "exercise"), "check", "--live", url, "--exercise", case.exercise,
+                       "--username", USERNAME, "--password", stack.password, "--json", "--wait", str(wait)]
+            checking = time.monotonic()
             proc = subprocess.run(command, capture_output=True, text=True, timeout=30 * wait)
+            check_seconds = time.monotonic() - checking
             if record:
-                proxy.save(RECORDED / version / f"{fixture}.json", airflow=version, fixture=fixture)
+                proxy.save(RECORDED / version / case.recording, airflow=version, exercise=case.exercise,
+                           fixture=case.fixture)
     finally:
         stack.stop()
+    seconds = time.monotonic() - started
     try:
         doc = json.loads(proc.stdout)
     except ValueError:
-        return {"exit": proc.returncode, "error": (proc.stderr or proc.stdout).strip()[-300:], "seconds": time.monotonic() - started}
+        return {"exit": proc.returncode, "error": (proc.stderr or proc.stdout).strip()[-300:], "seconds": seconds,
+                "check_seconds": check_seconds}
     criteria = {c["id"]: c["status"] for c in doc["criteria"]}
     failed = [k["id"] for c in doc["criteria"] for k in c["checks"] if c["counts"] and k["status"] != "passed"]
-    return {"exit": proc.returncode, "criteria": criteria, "not_passed": failed, "seconds": time.monotonic() - started}
+    messages = {k["id"]: k["message"] for c in doc["criteria"] for k in c["checks"] if k["id"] in failed}
+    return {"exit": proc.returncode, "criteria": criteria, "not_passed": failed, "messages": messages,
+            "seconds": seconds, "check_seconds": check_seconds}
 
 
-def expected(fixture: str, outcome: dict) -> bool:
+def expected(case: Case, outcome: dict) -> bool:
     if "criteria" not in outcome:
         return False
-    if fixture == "solution":
+    if not case.fails:
         return outcome["exit"] == 0 and not outcome["not_passed"]
-    return outcome["exit"] == 1 and outcome["criteria"].get("auto_trigger") == "failed"
+    return outcome["exit"] == 1 and outcome["criteria"].get(case.fails) == "failed"
+
+
+def cell(case: Case, outcome: dict, good: bool) -> str:
+    if "criteria" not in outcome:
+        return f"ERROR (exit {outcome['exit']}): {outcome['error']}"
+    took = f" (check {outcome['check_seconds']:.0f} s; {outcome['seconds']:.0f} s with the stack)"
+    if not case.fails:
+        return ("passes" if good else f"FAILS {', '.join(outcome['not_passed'])}") + took
+    shown = ", ".join(outcome["not_passed"]) or "nothing"
+    return f"{case.fails} {outcome['criteria'].get(case.fails)}; not passed: {shown}{took}"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--versions", default=",".join(VERSIONS), help="comma-separated, from: " + ", ".join(VERSIONS))
+    exercises = sorted({case.exercise for case in CASES})
+    parser.add_argument("--exercise", default=",".join(exercises), help="comma-separated, from: " + ", ".join(exercises))
     parser.add_argument("--wait", type=float, default=90.0, help="check --live --wait")
     parser.add_argument("--record", action="store_true", help=f"keep the REST exchanges under {RECORDED.relative_to(ROOT)}")
     args = parser.parse_args()
-    rows = []
+    chosen = args.exercise.split(",")
+    unknown = [e for e in chosen if e not in exercises] + [v for v in args.versions.split(",") if v not in VERSIONS]
+    if unknown:
+        parser.error(f"unknown: {', '.join(unknown)}")
+    cases = [case for case in CASES if case.exercise in chosen]
+    cells: dict[tuple[str, Case], str] = {}
     ok = True
-    for version in args.versions.split(","):
+    for version in args.versions.split(","):  # one stack at a time: the machine is shared
         python = venv_python(version)
-        cells = [version]
-        for fixture in FIXTURES:
-            outcome = grade(version, fixture, python, args.wait, args.record)
-            good = expected(fixture, outcome)
+        for case in cases:
+            outcome = grade(version, case, python, args.wait, args.record)
+            good = expected(case, outcome)
             ok &= good
-            if "criteria" not in outcome:
-                cells.append(f"ERROR (exit {outcome['exit']}): {outcome['error']}")
-            elif fixture == "solution":
-                cells.append(("passes" if good else f"FAILS {', '.join(outcome['not_passed'])}") + f" ({outcome['seconds']:.0f} s)")
-            else:
-                shown = ", ".join(outcome["not_passed"]) or "nothing"
-                cells.append(f"auto_trigger {outcome['criteria']['auto_trigger']}; not passed: {shown} ({outcome['seconds']:.0f} s)")
-            print(f"{version} {fixture}: {'as expected' if good else 'NOT as expected'} {outcome}", flush=True)
-        rows.append(cells)
-    print()
-    print("| Airflow | solution | fails_uri_mismatch |")
-    print("|---|---|---|")
-    for cells in rows:
-        print("| " + " | ".join(cells) + " |")
+            cells[version, case] = cell(case, outcome, good)
+            print(f"{version} {case.exercise} {case.fixture}: {'as expected' if good else 'NOT as expected'} {outcome}",
+                  flush=True)
+    for exercise in chosen:
+        mine = [case for case in cases if case.exercise == exercise]
+        print(f"\nExercise {exercise}\n")
+        print("| Airflow | " + " | ".join(case.fixture for case in mine) + " |")
+        print("|---" * (len(mine) + 1) + "|")
+        for version in args.versions.split(","):
+            print(f"| {version} | " + " | ".join(cells[version, case] for case in mine) + " |")
     return 0 if ok else 1
 
 

@@ -20,7 +20,7 @@ from exercise_cli.scenario.diagnosis import asset_uris, why_not_triggered
 from exercise_cli.task_logs import error_of, task_output
 
 POLL_SECONDS = 0.5
-EARLY_SETTLE_SECONDS = 10.0  # a "not_triggered" step: a few scheduler loops, to see a run made too early
+EARLY_SETTLE_SECONDS = 10.0  # a "not_triggered" step: what two scheduler heartbeats take by default (5 s each)
 
 
 def add_deployment_errors(sub: Submission, import_errors: dict[str, str]) -> None:
@@ -96,9 +96,38 @@ class RestBackend:
 
     # the scheduler's asset step
     def early_runs(self, consumer_id: str) -> list[DagRunFacts]:
-        # A deployment cannot prove a negative: give its scheduler a few loops, then see what it made.
-        time.sleep(min(self.wait, EARLY_SETTLE_SECONDS))
-        return self._new_runs(consumer_id)
+        # A deployment cannot prove a negative, but it can show that its scheduler has made one whole
+        # loop (run creation is in every loop) since the events so far: then a run it was going to make
+        # from them exists. A loop ends with a heartbeat when one is due; the loop that ends with the
+        # second new heartbeat began after the first, so after now.
+        if not self._scheduler_looped():
+            time.sleep(min(self.wait, EARLY_SETTLE_SECONDS))
+        return self._new_runs(consumer_id)[::-1]  # oldest first, as the local backend lists them
+
+    def _scheduler_looped(self) -> bool:
+        """Whether the scheduler's heartbeat moved on twice (within --wait); False at once when the
+        deployment shows no heartbeat."""
+        beats = [self._heartbeat()]
+        if beats[0] is None:
+            return False
+
+        def moved_twice() -> bool:
+            beat = self._heartbeat()
+            if beat is not None and beat != beats[-1]:
+                beats.append(beat)
+            return len(beats) >= 3
+
+        if self._wait_until(moved_twice):
+            return True
+        self.say(f"the scheduler did not heartbeat twice in {self.wait:g} s (--wait): its run creation may not "
+                 "have seen the latest events yet")
+        return True
+
+    def _heartbeat(self) -> str | None:
+        try:
+            return ((self.api.health() or {}).get("scheduler") or {}).get("latest_scheduler_heartbeat")
+        except ApiError:
+            return None
 
     def triggered_runs(self, consumer_id: str, events: list[dict]) -> list[DagRunFacts]:
         latest = events[-1].get("source_run_id") if events else None
