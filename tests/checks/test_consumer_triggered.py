@@ -43,7 +43,7 @@ def test_a_run_must_consume_the_event_of_every_producer_run_it_waits_for(load) -
     sub.run = RunFacts(runs=runs, triggered={"t_report_consumer": both, "t_audit_consumer": audit})
     outcome = consumer_triggered.check(sub)
     assert outcome.status == "passed"
-    assert outcome.message.startswith("the scheduler created asset_triggered__1 (run type asset_triggered), consuming "
+    assert outcome.message.startswith("t_report_consumer: the scheduler created asset_triggered__1 (run type asset_triggered), consuming "
                                       "events #1 from t_orders_producer, #2 from t_products_producer")
     one = [dag_run("t_report_consumer", "asset_triggered__1", "queued", consumed=[orders], run_type="asset_triggered")]
     sub.run = RunFacts(runs=runs, triggered={"t_report_consumer": one, "t_audit_consumer": audit})
