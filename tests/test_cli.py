@@ -106,7 +106,8 @@ def test_check_json_contract_on_the_starter() -> None:
     result = run("check", str(load_exercise().starter_path), "--static", "--json")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
-    assert set(doc) == {"exercise", "title", "mode", "passed", "isolation", "criteria"}
+    assert set(doc) == {"version", "exercise", "title", "mode", "passed", "isolation", "criteria"}
+    assert doc["version"] == 2
     assert doc["exercise"] == "5.1" and doc["mode"] == "static" and doc["passed"] is False
     assert [c["id"] for c in doc["criteria"]] == [
         "registered", "scheduled_producer", "auto_trigger", "event_access", "assets_view", "understanding",

@@ -271,7 +271,7 @@ def test_asset_any_and_all_habits_come_first_with_the_airflow3_spelling(course: 
     assert [h["found"] for h in habits[:2]] == ["has no attribute 'any'", "has no attribute 'all'"]
     assert "orders | products | customers" in habits[0]["fix"] and "AssetAny(" in habits[0]["fix"]
     assert "schedule=[orders, products, customers]" in habits[1]["fix"] and "&" in habits[1]["fix"]
-    five_one = tomllib.loads((REPO / "exercise_cli" / "data" / "exercise.toml").read_text())["airflow2_habits"]
+    five_one = tomllib.loads((REPO / "exercise_cli" / "data" / "exercise_5_1" / "exercise.toml").read_text())["airflow2_habits"]
     assert [h["found"] for h in habits[2:]] == [h["found"] for h in five_one]
 
 

@@ -34,7 +34,7 @@ def test_init_steps_wrap_under_their_column(tmp_path: Path, columns: int) -> Non
     column = steps[second].index(str(dags)[:10])  # where the path starts
     for line in lines:
         assert len(line) <= columns, line
-        assert line.startswith(("Wrote", "Next steps:", " ")), f"wrapped to column 0: {line!r}"
+        assert line.startswith(("Exercise 5.1: ", "Wrote", "Next steps:", " ")), f"wrapped to column 0: {line!r}"
     if columns == 80:  # the long path continues under itself
         assert steps[second + 1].startswith(" " * column) and not steps[second + 1].startswith("  3."), steps
 
