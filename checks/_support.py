@@ -44,10 +44,10 @@ def did_you_mean(wanted: str, candidates: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def join_and(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
+def join_and(items: list[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (or 'or')."""
     items = list(items)
-    return " and ".join(items) if len(items) < 3 else f"{', '.join(items[:-1])} and {items[-1]}"
+    return f" {last} ".join(items) if len(items) < 3 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def dag_id_of(sub: Submission, spec: DagSpec) -> str:

@@ -18,7 +18,7 @@ from exercise_cli.facts import Submission, is_asset_scheduled
 from exercise_cli.results import CheckResult
 
 from ._airflow import outlet_assets
-from ._support import combined, did_you_mean, failed, passed
+from ._support import combined, did_you_mean, failed, join_and, passed
 
 
 def holds(node: Any, updated: set[tuple[str, str]]) -> bool:
@@ -132,8 +132,8 @@ def _several_assets(sub: Submission, spec: DagSpec, dag: Any, condition: Any, wr
                if not any(_names_it(kind, value, asset_name, name, uri) for kind, value, asset_name in names)]
     if unnamed:
         found = [value for _, value, _ in names]
-        return failed(f"{dag.dag_id} is scheduled on {_words(found) or 'no Asset'}, not on {_words(unnamed)}: it must wait "
-                      f"for all of {_words(wanted)}",
+        return failed(f"{dag.dag_id} is scheduled on {join_and(found) or 'no Asset'}, not on {join_and(unnamed)}: it must wait "
+                      f"for all of {join_and(wanted)}",
                       hint=f"{listed}: the very Asset objects the producers list in their outlets.", file=file, line=line)
     every = set(assets.values())
     others = sorted({value for kind, value, asset_name in names
@@ -142,16 +142,16 @@ def _several_assets(sub: Submission, spec: DagSpec, dag: Any, condition: Any, wr
         for key, asset in assets.items():
             if not holds(condition, {asset}):
                 return failed(f"schedule={written}: an update of {asset[1]!r} alone does not trigger {dag.dag_id}; wanted "
-                              f"any one of {_words(wanted, 'or')} to trigger it",
+                              f"any one of {join_and(wanted, 'or')} to trigger it",
                               hint=f"schedule=({' | '.join(keys)}): | runs on any one of them.", file=file, line=line)
-        return passed(f"schedule={written}: an update of any one of {_words(wanted, 'or')} triggers "
+        return passed(f"schedule={written}: an update of any one of {join_and(wanted, 'or')} triggers "
                       f"{dag.dag_id}", file, line)
     if not holds(condition, every):
-        return failed(f"{dag.dag_id} waits for {_words(others)} too: updates of all of {_words(wanted)} "
+        return failed(f"{dag.dag_id} waits for {join_and(others)} too: updates of all of {join_and(wanted)} "
                       "do not trigger it", hint=f"{listed} and no other Asset.", file=file, line=line)
     hint = f"{listed}: a list (or &) waits for all of them; | lets any one of them trigger the run."
     if others:
-        return failed(f"{dag.dag_id} is also scheduled on {_words(others)}: wanted exactly {_words(wanted)}",
+        return failed(f"{dag.dag_id} is also scheduled on {join_and(others)}: wanted exactly {join_and(wanted)}",
                       hint=hint, file=file, line=line)
     for size in range(1, len(keys)):
         early = [subset for subset in combinations(keys, size) if holds(condition, {assets[k] for k in subset})]
@@ -159,22 +159,16 @@ def _several_assets(sub: Submission, spec: DagSpec, dag: Any, condition: Any, wr
             continue
         if size == 1:
             alone = [assets[subset[0]][1] for subset in early]
-            which = f"any one of {_words(alone, 'or')}" if len(alone) == len(keys) else f"{_words(alone, 'or')} alone"
+            which = f"any one of {join_and(alone, 'or')}" if len(alone) == len(keys) else f"{join_and(alone, 'or')} alone"
             return failed(f"{dag.dag_id} would run after the first update: schedule={written} lets {which} trigger it "
                           "without waiting for the other Assets", hint=hint,
                           file=file, line=line)
         subset = early[0]
         rest = [assets[k][1] for k in keys if k not in subset]
-        return failed(f"{dag.dag_id} would run once {_words([assets[k][1] for k in subset])} are updated, before {_words(rest)}: "
+        return failed(f"{dag.dag_id} would run once {join_and([assets[k][1] for k in subset])} are updated, before {join_and(rest)}: "
                       f"schedule={written} does not wait for all {len(keys)}", hint=hint, file=file, line=line)
-    return passed(f"schedule={written}: {dag.dag_id} runs once all of {_words(wanted)} are updated, "
+    return passed(f"schedule={written}: {dag.dag_id} runs once all of {join_and(wanted)} are updated, "
                   "and not before", file, line)
-
-
-def _words(uris: list[str], last: str = "and") -> str:
-    """URIs as a sentence names them: 'a', 'a and b', 'a, b and c' (or 'or')."""
-    items = list(uris)
-    return f" {last} ".join(items) if len(items) < 3 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def _names_it(kind: str, value: str, asset_name: str, name: str, uri: str) -> bool:

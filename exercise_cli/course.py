@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -111,12 +111,6 @@ class Exercise:
     def dag_ids(self) -> tuple[str, ...]:
         return tuple(d.id for d in self.dags.values())
 
-    def dag_spec(self, key: str) -> DagSpec:
-        return self.dags[key]
-
-    def spec_of(self, dag_id: str) -> DagSpec | None:
-        return next((d for d in self.dags.values() if d.id == dag_id), None)
-
     def phase(self, step: Step) -> str:
         """The phase of a scenario step: what a check's `phase` names and the progress shows."""
         if step.step in ("triggered", "not_triggered"):
@@ -189,7 +183,6 @@ class Course:
     exercise_ids: tuple[str, ...]
     folders: dict[str, str]
     file: Path | None = None  # None: the built-in course
-    titles: dict[str, str] = field(default_factory=dict)
 
     def exercise(self, exercise_id: str | None = None) -> Exercise:
         wanted = exercise_id or (DEFAULT_EXERCISE if DEFAULT_EXERCISE in self.folders else self.exercise_ids[0])
