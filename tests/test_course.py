@@ -11,7 +11,7 @@ import pytest
 from conftest import TESTS, graded
 
 from exercise_cli.checks import check_module
-from exercise_cli.course import STEPS, load_course, load_exercise
+from exercise_cli.course import STEPS, CourseError, load_course, load_exercise
 from exercise_cli.facts import WITHHOLDABLE
 from exercise_cli.protocol import PHASE_DOING
 from exercise_cli.tutor.hints import statement_hints
@@ -126,3 +126,47 @@ def test_todos_done_in_order_earn_credit_step_by_step(exercise) -> None:
         passed_checks.append(sum(c.status == "passed" for cr in report.criteria for c in cr.checks))
         assert report.passed == step.name.startswith("passes_"), step.name
     assert passed_checks == sorted(passed_checks) and passed_checks[0] < passed_checks[-1], passed_checks
+
+
+SYNTHETIC = TESTS / "synthetic_course"
+
+
+def _course_with(tmp_path, old: str, new: str, in_course: bool = False):
+    """The synthetic course copied, with `old` replaced by `new` in its exercise file (or its course file)."""
+    import shutil
+
+    shutil.copytree(SYNTHETIC, tmp_path / "course")
+    path = tmp_path / "course" / ("course.toml" if in_course else "data/fan_out/exercise.toml")
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+    lines = text.replace(old, "\0", 1).split("\0")[0].count("\n") + 1  # the line the change is on
+    return (tmp_path / "course" / "course.toml").resolve(), path.resolve(), lines
+
+
+@pytest.mark.parametrize(("old", "new", "says"), [
+    ('  hint = "', '  messsage = "', "messsage: unknown key (a typo?)"),
+    ('tags = ["fan", "producer"]', 'tags = "fan"', "dags.producer.tags: Input should be a valid list"),
+    ('role = "producer"', 'role = "producers"', "dags.producer.role: Input should be 'producer' or 'consumer'"),
+    ('  id = "dag_ids"', '  id = "dag_idz"', "check 'dag_idz' has no module"),
+    ('phase = "producer_run"', 'phase = "producer_runs"', "phase: Input should be 'parse', 'register'"),
+    ('  id = "files_import"\n', '  with = {key = "x"}\n  id = "files_import"\n', "check 'files_import' takes no parameter 'key'"),
+])
+def test_a_wrong_exercise_file_is_one_line_naming_the_file_and_line(tmp_path, old: str, new: str, says: str) -> None:
+    course, path, line = _course_with(tmp_path, old, new)
+    with pytest.raises(CourseError) as raised:
+        load_course(course).exercise("9.1")
+    assert str(raised.value).startswith(f"{path}:{line}: ") and says in str(raised.value), str(raised.value)
+
+
+def test_a_parameter_of_the_wrong_type_is_named(tmp_path) -> None:
+    course, path, line = _course_with(tmp_path, '  id = "files_import"\n', '  id = "reads_triggering_events"\n'
+                                      '  with = {key = 3}\n')
+    with pytest.raises(CourseError, match=r"parameter key = 3 is not a str"):
+        load_course(course).exercise("9.1")
+
+
+def test_a_wrong_course_file_is_one_line_naming_the_line(tmp_path) -> None:
+    course, path, line = _course_with(tmp_path, 'folder = "fan_out"', 'folder = "fan_out"\nfoldr = "x"', in_course=True)
+    with pytest.raises(CourseError, match=rf"^{re.escape(str(path))}:{line + 1}: exercises\[0\]\.foldr: unknown key"):
+        load_course(course)
