@@ -96,7 +96,7 @@ class Exercise:
     builtin: bool = True
     airflow2_habits: tuple[tuple[str, str], ...] = ()  # the exercise's, then the course's
     trigger_blockers: tuple[str, ...] = ()  # static checks whose failure means no consumer run can come
-    live: tuple[LiveCase, ...] = ()  # the cases `make compat` grades live
+    live: tuple[LiveCase, ...] = ()  # the cases `make compat` grades live (the course file's [[exercises.live]])
 
     # the data
     @property
@@ -185,6 +185,7 @@ class Course:
     exercise_ids: tuple[str, ...]
     folders: dict[str, str]
     file: Path | None = None  # None: the built-in course
+    live: dict[str, tuple[LiveCase, ...]] = field(default_factory=dict, hash=False)  # by exercise id
     defaults: schema.Defaults = field(default_factory=schema.Defaults, hash=False)
 
     def exercise(self, exercise_id: str | None = None) -> Exercise:
@@ -218,7 +219,8 @@ def _load_course(path: Path | None) -> Course:
     raw, text = _toml(where)
     parsed: schema.CourseFile = schema.read(schema.CourseFile, raw, where, text)
     folders = {entry.id: entry.folder for entry in parsed.exercises}
-    return Course(title=parsed.title, exercise_ids=tuple(folders), folders=folders, file=path, defaults=parsed.defaults)
+    return Course(title=parsed.title, exercise_ids=tuple(folders), folders=folders, file=path, defaults=parsed.defaults,
+                  live={entry.id: tuple(entry.live) for entry in parsed.exercises})
 
 
 @cache
@@ -228,11 +230,12 @@ def _load_exercise(course: Path | None, exercise_id: str, folder: str) -> Exerci
     where = data / "exercise.toml"
     raw, text = _toml(where)
     parsed: schema.ExerciseFile = schema.read(schema.ExerciseFile, raw, where, text)
-    exercise = _Build(parsed, where, text, load_course(course).defaults).exercise(folder, root, builtin=course is None)
+    the_course = load_course(course)
+    exercise = _Build(parsed, where, text, the_course.defaults).exercise(folder, root, builtin=course is None)
     if exercise.id != exercise_id:
         raise CourseError(f"{schema.where(where, text, ('id',))}: this is exercise {exercise.id!r}, the course lists it "
                           f"as {exercise_id!r}")
-    return exercise
+    return replace(exercise, live=the_course.live.get(exercise_id, ()))
 
 
 class _Build:
@@ -255,7 +258,6 @@ class _Build:
             start_date=p.start_date, assets=assets, dags=dags, scenario=scenario, criteria=(), quiz=self._quiz(),
             root=root, builtin=builtin,
             airflow2_habits=tuple((h.found, h.fix) for h in [*p.airflow2_habits, *self.defaults.airflow2_habits]),
-            live=tuple(p.live),
         )
         phases = {exercise.phase(step) for step in scenario} | {"parse"}
         criteria = self._criteria(exercise, phases)

@@ -117,7 +117,6 @@ class ExerciseFile(_Strict):
     airflow2_habits: list[Habit] = []  # before the course's own (the first match names the fix)
     trigger_blockers: list[StrictStr] | None = None  # None: the course's
     quiz: Quiz | None = None
-    live: list[LiveCase] = []
 
 
 class Defaults(_Strict):
@@ -132,6 +131,7 @@ class Defaults(_Strict):
 class ExerciseEntry(_Strict):
     id: StrictStr
     folder: StrictStr
+    live: list[LiveCase] = []  # what `make compat` grades live (none: the solution, which must pass)
 
 
 class CourseFile(_Strict):
