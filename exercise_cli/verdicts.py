@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from exercise_cli.checks import check_module
-from exercise_cli.checks._support import not_run, skipped
+from exercise_cli.checks import check_module, not_run, skipped
 from exercise_cli.course import CheckSpec, Exercise
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
