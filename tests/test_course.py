@@ -4,13 +4,14 @@ its file and line."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 from conftest import TESTS, graded
 
 from exercise_cli.checks import check_module
-from exercise_cli.course import PHASES, CourseError, load_course, load_exercise
+from exercise_cli.course import PHASES, CourseError, LiveCase, load_course, load_exercise
 from exercise_cli.dev import check as dev
 from exercise_cli.facts import WITHHOLDABLE
 from exercise_cli.protocol import PHASE_DOING
@@ -124,3 +125,9 @@ def test_a_wrong_course_file_is_one_line_naming_the_line(tmp_path) -> None:
     course, path, line = _course_with(tmp_path, 'folder = "fan_out"', 'folder = "fan_out"\nfoldr = "x"', in_course=True)
     with pytest.raises(CourseError, match=rf"^{re.escape(str(path))}:{line + 1}: exercises\[0\]\.foldr: unknown key"):
         load_course(course)
+
+
+def test_the_live_cases_name_what_the_exercise_has(exercise) -> None:
+    assert dev.live_cases_name_what_the_exercise_has(exercise) == []
+    wrong = dataclasses.replace(exercise, live=(LiveCase(fixture="fails_nothing_here", fails="nope", statuses={"nope": "failed"}),))
+    assert [p.split(":")[0] for p in dev.live_cases_name_what_the_exercise_has(wrong)] == ["live case fails_nothing_here"] * 3

@@ -70,7 +70,8 @@ def recording_name(exercise: Exercise, case: LiveCase) -> str:
 
 
 def compat_line(exercise: Exercise) -> str:
-    return f"make compat RECORD=1 EXERCISE={exercise.id}"
+    course = "" if exercise.builtin else f"EXERCISE_COURSE={exercise.root / 'course.toml'} "
+    return f"{course}make compat RECORD=1 EXERCISE={exercise.id}"
 
 
 # The requirements that read files only.
@@ -127,11 +128,26 @@ def live_recordings(exercise: Exercise) -> Finding:
     finding = Finding("live recordings (tests/live/recorded/<version>/)")
     versions = sorted(p.name for p in RECORDED.iterdir() if p.is_dir()) if RECORDED.is_dir() else []
     missing = [v for v in versions if any(not (RECORDED / v / recording_name(exercise, c)).is_file() for c in live_cases(exercise))]
+    finding.problems = live_cases_name_what_the_exercise_has(exercise)
     if not versions:
         finding.note = "no tests/live/recorded/ here (not a checkout of the repository)"
     elif missing:
         finding.note = f"none for Airflow {', '.join(missing)}: `{compat_line(exercise)}` makes them (four Airflow installs)"
     return finding
+
+
+def live_cases_name_what_the_exercise_has(exercise: Exercise) -> list[str]:
+    """The course file's [[exercises.live]]: a fixture that exists, a criterion and checks of the exercise."""
+    checks, criteria = {c.id for c in exercise.checks}, {c.id for c in exercise.criteria}
+    problems = []
+    for case in exercise.live:
+        where = f"live case {case.fixture}"
+        if case.fixture != "solution" and not (fixtures_dir(exercise) / case.fixture).is_dir():
+            problems.append(f"{where}: no fixture {fixtures_dir(exercise) / case.fixture}")
+        if case.fails and case.fails not in criteria:
+            problems.append(f"{where}: fails = {case.fails!r} is no criterion of the exercise")
+        problems += [f"{where}: no check {c!r}" for c in sorted((set(case.statuses) | set(case.contains)) - checks)]
+    return problems
 
 
 def every_check_module_is_used(course: Course) -> list[str]:
