@@ -14,7 +14,7 @@ _OK, _FAILED, _NOTE = "[green]✔[/]", "[bold red]✘[/]", "[yellow]![/]"
 
 @dev_app.command("check")
 def check(
-    exercise_id: Annotated[Optional[str], typer.Argument(metavar="[EXERCISE]", help="One exercise (default: all of the course).")] = None,
+    exercise_id: Annotated[Optional[str], typer.Argument(metavar="EXERCISE", help="One exercise (default: all of the course).")] = None,
     files_only: Annotated[bool, typer.Option("--files-only", help="Read the files only: grade nothing (seconds, not minutes).")] = False,
     update_golden: Annotated[bool, typer.Option("--update-golden", help="Grade each fixture and (re)write its expected_results.json, then stop.")] = False,
     fixture: Annotated[Optional[list[str]], typer.Option("--fixture", metavar="NAME", help="With --update-golden: only this fixture folder (repeatable).")] = None,
