@@ -131,3 +131,11 @@ def test_the_live_cases_name_what_the_exercise_has(exercise) -> None:
     assert dev.live_cases_name_what_the_exercise_has(exercise) == []
     wrong = dataclasses.replace(exercise, live=(LiveCase(fixture="fails_nothing_here", fails="nope", statuses={"nope": "failed"}),))
     assert [p.split(":")[0] for p in dev.live_cases_name_what_the_exercise_has(wrong)] == ["live case fails_nothing_here"] * 3
+
+
+@pytest.mark.parametrize("course_file", [None, *sorted(TESTS.glob("*/course.toml")), TESTS / "checks" / "data" / "course.toml"],
+                         ids=lambda p: "built-in" if p is None else str(p.relative_to(TESTS)))
+def test_every_course_file_of_the_repository_reads(course_file) -> None:
+    """The built-in course and the tests' own: the schema holds for each, strictly."""
+    course = load_course(course_file.resolve() if course_file else None)
+    assert [e.id for e in course.exercises()] == list(course.exercise_ids)
