@@ -21,9 +21,9 @@ bench: $(INSTALLED)
 	$(VENV)/bin/python benchmarks/bench.py
 
 # check --live against real Airflow 3.0.6, 3.1.8, 3.2.2 and 3.3.2 deployments, each in its own venv
-# under .compat/ (not part of CI: four installs). RECORD=1 also re-records tests/live/recorded/.
+# under .compat/ (not part of CI: four installs). RECORD=1 also re-records tests/live/recorded/; EXERCISE=ID: that one only.
 compat: $(INSTALLED)
-	$(VENV)/bin/python compat/run.py $(if $(RECORD),--record)
+	$(VENV)/bin/python compat/run.py $(if $(RECORD),--record) $(if $(EXERCISE),--exercise $(EXERCISE))
 
 clean:
 	rm -rf $(VENV) .compat build dist *.egg-info

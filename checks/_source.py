@@ -10,15 +10,16 @@ TRIGGERING_EVENTS = "triggering_asset_events"
 AIRFLOW2_TRIGGERING_EVENTS = "triggering_dataset_events"
 
 
-def task_reads(sub: Submission, task) -> set[str]:
-    """Which of the context keys for triggering events a task's code reads (its function, its templates)."""
+def task_reads(sub: Submission, task, key: str = TRIGGERING_EVENTS) -> set[str]:
+    """Which of the context keys `key` and Airflow 2's triggering events a task's code reads (its function,
+    its templates)."""
     code = sub.task_code(task)
     names = set(code.reads) if code is not None else set()
     for field in getattr(task, "template_fields", ()):
         value = getattr(task, field, None)
         if isinstance(value, str):
-            names.update(word for word in (TRIGGERING_EVENTS, AIRFLOW2_TRIGGERING_EVENTS) if word in value)
-    return names & {TRIGGERING_EVENTS, AIRFLOW2_TRIGGERING_EVENTS}
+            names.update(word for word in (key, AIRFLOW2_TRIGGERING_EVENTS) if word in value)
+    return names & {key, AIRFLOW2_TRIGGERING_EVENTS}
 
 
 def imported_names(sub: Submission, path: str | None, module_prefix: str) -> dict[str, int]:

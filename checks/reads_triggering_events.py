@@ -1,4 +1,5 @@
-"""reads_triggering_events: each consumer's task code reads triggering_asset_events.
+"""reads_triggering_events: each consumer's task code reads the context key PARAMS["key"] (the
+triggering events, unless the exercise sets `with = {key = "..."}`; its title and hint say {key}).
 
 Looked up in the syntax tree of the consumer's task functions (a **context key, a task
 parameter or get_current_context()), following calls to functions of the same file, and in
@@ -11,34 +12,35 @@ from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
 from ._decorated import todo_naming
-from ._source import AIRFLOW2_TRIGGERING_EVENTS, TRIGGERING_EVENTS, task_reads
+from ._source import AIRFLOW2_TRIGGERING_EVENTS, task_reads
 from ._support import combined, failed, passed
 
-KEY, AIRFLOW2_KEY = TRIGGERING_EVENTS, AIRFLOW2_TRIGGERING_EVENTS
+PARAMS = {"key": "triggering_asset_events"}  # the parameters an exercise may set, and their defaults
+AIRFLOW2_KEY = AIRFLOW2_TRIGGERING_EVENTS
 
 
-def check(sub: Submission) -> CheckResult:
-    return combined([_consumer(sub, dag) for _, dag in sub.found("consumer")])
+def check(sub: Submission, key: str = PARAMS["key"]) -> CheckResult:
+    return combined([_consumer(sub, dag, key) for _, dag in sub.found("consumer")])
 
 
-def _consumer(sub: Submission, dag) -> CheckResult:
+def _consumer(sub: Submission, dag, key: str) -> CheckResult:
     if not dag.tasks:
-        todo = todo_naming(sub, dag.fileloc, KEY)
+        todo = todo_naming(sub, dag.fileloc, key)
         if todo is not None:
             line, name = todo
-            return failed(f"{dag.dag_id} has no tasks yet: {name} (line {line}) adds the task that reads {KEY}",
+            return failed(f"{dag.dag_id} has no tasks yet: {name} (line {line}) adds the task that reads {key}",
                           file=sub.dag_file(dag), line=line)
         return failed(f"{dag.dag_id} has no tasks", file=sub.dag_file(dag), line=sub.dag_line(dag))
-    names = {task.task_id: task_reads(sub, task) for task in dag.tasks}
+    names = {task.task_id: task_reads(sub, task, key) for task in dag.tasks}
     for task in dag.tasks:
-        if KEY in names[task.task_id]:
+        if key in names[task.task_id]:
             file, line = sub.task_location(task)
-            return passed(f"task {task.task_id} reads {KEY}", file, line)
+            return passed(f"task {task.task_id} reads {key}", file, line)
     for task in dag.tasks:
         if AIRFLOW2_KEY in names[task.task_id]:
             file, line = sub.task_location(task)
             return failed(
-                f"task {task.task_id} reads {AIRFLOW2_KEY}, wanted {KEY}",
+                f"task {task.task_id} reads {AIRFLOW2_KEY}, wanted {key}",
                 hint=sub.exercise.airflow3_fix(AIRFLOW2_KEY),
                 file=file,
                 line=line,
@@ -46,4 +48,4 @@ def _consumer(sub: Submission, dag) -> CheckResult:
     task = dag.tasks[0]
     file, line = sub.task_location(task)
     ids = ", ".join(t.task_id for t in dag.tasks)
-    return failed(f"no task of {dag.dag_id} ({ids}) reads {KEY} from its context", file=file, line=line)
+    return failed(f"no task of {dag.dag_id} ({ids}) reads {key} from its context", file=file, line=line)

@@ -3,12 +3,12 @@
 For each version: a venv of its own under .compat/ (with the pins that version needs today), and for
 each exercise's case a stack of its own (db migrate, api-server, scheduler, dag-processor; SQLite)
 serving the case's DAGs; `exercise check --live --exercise ID` from this repo's venv grades each.
-5.1: the solution passes, the URI-mismatch fixture fails `auto_trigger`. 5.2: the solution passes, the
-OR fixture fails `waits_for_all` (the deployment's scheduler ran the consumer before the last update).
+The cases are the course's: each exercise's [[exercises.live]] entries in course.toml (none: its
+solution, which must pass); a case with `fails` must fail that criterion.
 Prints a Markdown table per exercise; with --record, keeps each REST exchange for
 tests/test_live_recorded.py.
 
-Not part of CI: it installs four Airflows (about 2 minutes each) and grades eight cases per version.
+Not part of CI: it installs four Airflows (about 2 minutes each) and grades every case on each.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from compat.recording import RecordingProxy  # noqa: E402
-from exercise_cli.course import load_exercise  # noqa: E402
+from exercise_cli.course import LiveCase, load_course, load_exercise  # noqa: E402
+from exercise_cli.dev.check import live_cases, recording_name  # noqa: E402
 from exercise_cli.demo.stack import USERNAME, AirflowStack  # noqa: E402
 
 # What each version needs pinned besides itself, as measured (a newer FastAPI, Cadwyn or PyJWT breaks it).
@@ -42,8 +43,15 @@ RECORDED = ROOT / "tests" / "live" / "recorded"
 @dataclass(frozen=True)
 class Case:
     exercise: str
-    fixture: str  # "solution", or a fixture's folder name under tests/submissions/exercise_X_Y/
-    fails: str = ""  # the criterion the fixture must fail ("": the case must pass)
+    live: LiveCase  # the course's entry: its fixture, the criterion it must fail, what checks must say
+
+    @property
+    def fixture(self) -> str:
+        return self.live.fixture  # "solution", or a fixture's folder name under tests/submissions/<folder>/
+
+    @property
+    def fails(self) -> str:
+        return self.live.fails  # the criterion the fixture must fail ("": the case must pass)
 
     @property
     def dags(self) -> Path:
@@ -55,16 +63,10 @@ class Case:
     @property
     def recording(self) -> str:
         """Its file's name under tests/live/recorded/VERSION/."""
-        return f"{load_exercise(self.exercise).folder}_{self.fixture}.json"
+        return recording_name(load_exercise(self.exercise), self.live)
 
 
-CASES = (
-    Case("5.1", "solution"),
-    Case("5.1", "fails_uri_mismatch", fails="auto_trigger"),
-    Case("5.2", "solution"),
-    # OR: the scheduler makes a consumer run on the first update; the not_triggered step must see it.
-    Case("5.2", "fails_or_operator", fails="waits_for_all"),
-)
+CASES = tuple(Case(exercise.id, case) for exercise in load_course().exercises() for case in live_cases(exercise))
 
 
 def venv_python(version: str) -> Path:

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from exercise_cli import __version__
+from exercise_cli.dev.cli import dev_app
 from exercise_cli.errors import EnvironmentProblem, Interrupted, UsageError, describe_os_error
 from exercise_cli.results import EXIT_FAILED, EXIT_PASSED, EXIT_USAGE
 
@@ -25,6 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(dev_app, name="dev")  # `exercise dev check`: for course authors
 
 
 def _console(stderr: bool = False) -> Console:

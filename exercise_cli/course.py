@@ -3,6 +3,9 @@
 An exercise names its statement, starter and solution, its DAGs by role, its Assets, its criteria
 with their checks and hints, its quiz and its scenario (the steps one engine runs in every mode).
 The machinery never names an exercise: adding one is adding its folders (README, "Adding an exercise").
+The files are read strictly (course_schema.py: a typo or a wrong type is one line naming file:line);
+course.toml's [defaults] give what an exercise leaves out; a check's parameters are its module's PARAMS
+with the exercise's `with = {...}`, and its title and hint may say {name} for each.
 
 Layout, for the built-in course and for any other course file (`--course FILE`):
     <root>/course.toml                 format_version, title, [[exercises]] id + folder
@@ -15,24 +18,21 @@ repository, an editable install and a wheel all work).
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import tomllib
 
-FORMAT_VERSION = 1
-DEFAULT_EXERCISE = "5.1"
-ROLES = ("producer", "consumer")
-STEPS = ("register", "run", "not_triggered", "triggered", "assets_view")
+import exercise_cli.course_schema as schema
+from exercise_cli.course_schema import FORMAT_VERSION, PHASES, ROLES, STEPS, CourseError, LiveCase
+
+__all__ = ["FORMAT_VERSION", "PHASES", "ROLES", "STEPS", "CourseError", "LiveCase"]
 COURSE_ENV = "EXERCISE_COURSE"  # a course file other than the built-in one (an instructor's, the tests')
-
-
-class CourseError(Exception):
-    """A course or exercise file that does not hold what it must: the instructor's error, in one line."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ class CheckSpec:
     hint: str
     requires: tuple[str, ...] = ()  # the checks that must pass first (the file: one id or a list)
     needs: str | None = None  # "producer", "consumer" or "either": the role of the DAG the check is about
-    phase: str | None = None  # dynamic checks: the step of the run that decides them
+    phase: str | None = None  # one of PHASES: a run stopped in it fails this check (dynamic checks: decided in it)
+    params: dict[str, Any] = field(default_factory=dict, hash=False)  # the module's PARAMS, with the exercise's `with`
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,9 @@ class Exercise:
     quiz: dict[str, Any]
     root: Path  # the course's root (the built-in course: None's stand-in, see _folder)
     builtin: bool = True
-    airflow2_habits: tuple[tuple[str, str], ...] = ()
+    airflow2_habits: tuple[tuple[str, str], ...] = ()  # the exercise's, then the course's
+    trigger_blockers: tuple[str, ...] = ()  # static checks whose failure means no consumer run can come
+    live: tuple[LiveCase, ...] = ()  # the cases `make compat` grades live (the course file's [[exercises.live]])
 
     # the data
     @property
@@ -137,11 +140,13 @@ class Exercise:
         return tuple(check for criterion in self.criteria for check in criterion.checks)
 
     def check_for_phase(self, phase: str) -> CheckSpec:
-        """The check a run stopped in `phase` fails: the phase's first check; before any run, the import."""
-        for check in self.checks:
-            if check.phase == phase:
-                return check
-        return self.check("files_import")
+        """The check a run stopped in `phase` fails: the phase's first check; else the parse phase's (the
+        DAG files' import); else the first check."""
+        for wanted in (phase, "parse"):
+            for check in self.checks:
+                if check.phase == wanted:
+                    return check
+        return self.checks[0]
 
     def check(self, check_id: str) -> CheckSpec:
         for check in self.checks:
@@ -183,9 +188,11 @@ class Course:
     exercise_ids: tuple[str, ...]
     folders: dict[str, str]
     file: Path | None = None  # None: the built-in course
+    live: dict[str, tuple[LiveCase, ...]] = field(default_factory=dict, hash=False)  # by exercise id
+    defaults: schema.Defaults = field(default_factory=schema.Defaults, hash=False)
 
     def exercise(self, exercise_id: str | None = None) -> Exercise:
-        wanted = exercise_id or (DEFAULT_EXERCISE if DEFAULT_EXERCISE in self.folders else self.exercise_ids[0])
+        wanted = exercise_id or self.exercise_ids[0]  # the default: the course's first
         if wanted not in self.folders:
             raise CourseError(f"no exercise {wanted!r} in this course (it has {', '.join(self.exercise_ids)}); "
                               "`exercise list` shows them")
@@ -211,94 +218,169 @@ def load_exercise(exercise_id: str | None = None, path: Path | None = None) -> E
 
 @cache
 def _load_course(path: Path | None) -> Course:
-    raw = _toml(path if path is not None else _package_dir("exercise_cli.data_root") / "course.toml")
-    _version(raw, path or "course.toml")
-    entries = raw.get("exercises") or []
-    if not entries:
-        raise CourseError(f"{path or 'course.toml'}: no [[exercises]]")
-    folders = {str(e["id"]): str(e["folder"]) for e in entries}
-    return Course(title=raw.get("title", ""), exercise_ids=tuple(folders), folders=folders, file=path)
+    where = path if path is not None else _package_dir("exercise_cli.data_root") / "course.toml"
+    raw, text = _toml(where)
+    parsed: schema.CourseFile = schema.read(schema.CourseFile, raw, where, text)
+    folders = {entry.id: entry.folder for entry in parsed.exercises}
+    return Course(title=parsed.title, exercise_ids=tuple(folders), folders=folders, file=path, defaults=parsed.defaults,
+                  live={entry.id: tuple(entry.live) for entry in parsed.exercises})
 
 
 @cache
 def _load_exercise(course: Path | None, exercise_id: str, folder: str) -> Exercise:
     root = course.parent if course is not None else Path()
     data = (root / "data" / folder) if course is not None else _package_dir("exercise_cli.data_root") / folder
-    raw = _toml(data / "exercise.toml")
-    _version(raw, data / "exercise.toml")
-    try:
-        exercise = _parse(raw, folder, root, builtin=course is None)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise CourseError(f"{data / 'exercise.toml'}: {type(exc).__name__}: {exc}") from None
+    where = data / "exercise.toml"
+    raw, text = _toml(where)
+    parsed: schema.ExerciseFile = schema.read(schema.ExerciseFile, raw, where, text)
+    the_course = load_course(course)
+    exercise = _Build(parsed, where, text, the_course.defaults).exercise(folder, root, builtin=course is None)
     if exercise.id != exercise_id:
-        raise CourseError(f"{data / 'exercise.toml'} is exercise {exercise.id!r}, the course lists it as {exercise_id!r}")
-    return exercise
+        raise CourseError(f"{schema.where(where, text, ('id',))}: this is exercise {exercise.id!r}, the course lists it "
+                          f"as {exercise_id!r}")
+    return replace(exercise, live=the_course.live.get(exercise_id, ()))
 
 
-def _parse(raw: dict, folder: str, root: Path, builtin: bool) -> Exercise:
-    assets = {key: AssetSpec(key, a["uri"]) for key, a in raw["assets"].items()}
-    dags = {
-        key: DagSpec(
-            key=key, id=d["id"], role=_one_of(d["role"], ROLES, "role"), tags=tuple(d.get("tags", ())),
-            schedule=None if d.get("schedule", "none") == "none" else d["schedule"],
-            outlets=_keys(d.get("outlets", ()), assets), schedule_on=_keys(d.get("schedule_on", ()), assets),
-            logic=_one_of(d.get("logic", "all"), ("all", "any"), "logic"), message=d.get("message", ""),
+class _Build:
+    """An exercise file, read, turned into the Exercise: the course's defaults applied, and what its keys
+    refer to (Assets, DAGs, checks and their modules, phases) checked, each error naming its line."""
+
+    def __init__(self, parsed: schema.ExerciseFile, path: Path, text: str, defaults: schema.Defaults) -> None:
+        self.parsed, self.path, self.text, self.defaults = parsed, path, text, defaults
+
+    def fail(self, loc: tuple, message: str) -> CourseError:
+        return CourseError(f"{schema.where(self.path, self.text, loc)}: {message}")
+
+    def exercise(self, folder: str, root: Path, builtin: bool) -> Exercise:
+        p = self.parsed
+        assets = {key: AssetSpec(key, a.uri) for key, a in p.assets.items()}
+        dags = {key: self._dag(key, d, assets) for key, d in p.dags.items()}
+        scenario = tuple(self._step(index, s, dags) for index, s in enumerate(p.scenario))
+        exercise = Exercise(
+            id=p.id, title=p.title, folder=folder, statement=p.statement, starter=p.starter, solution=p.solution,
+            start_date=p.start_date, assets=assets, dags=dags, scenario=scenario, criteria=(), quiz=self._quiz(),
+            root=root, builtin=builtin,
+            airflow2_habits=tuple((h.found, h.fix) for h in [*p.airflow2_habits, *self.defaults.airflow2_habits]),
         )
-        for key, d in raw["dags"].items()
-    }
-    scenario = tuple(Step(_one_of(s["step"], STEPS, "step"), s.get("dag", ""), s.get("how", "")) for s in raw["scenario"])
-    for step in scenario:
-        if step.step not in ("register", "assets_view") and step.dag not in dags:
-            raise ValueError(f"scenario step {step.step!r} names no DAG of this exercise: {step.dag!r}")
-        if step.step == "run" and dags[step.dag].role == "producer" and step.how not in ("schedule", "trigger"):
-            raise ValueError(f"scenario: run of producer {step.dag!r} needs how = \"schedule\" or \"trigger\"")
-    criteria = tuple(
-        CriterionSpec(
-            id=c["id"],
-            title=c["title"],
-            counts=c.get("counts", True),
-            checks=tuple(
-                CheckSpec(id=k["id"], kind=k["kind"], title=k["title"], hint=k["hint"], requires=_ids(k.get("requires")),
-                          needs=k.get("needs"), phase=k.get("phase"))
-                for k in c["checks"]
-            ),
-        )
-        for c in raw["criteria"]
-    )
-    return Exercise(
-        id=str(raw["id"]), title=raw["title"], folder=folder, statement=raw["statement"], starter=raw["starter"],
-        solution=raw["solution"], start_date=raw["start_date"], assets=assets, dags=dags, scenario=scenario,
-        criteria=criteria, quiz=raw.get("quiz", {}), root=root, builtin=builtin,
-        airflow2_habits=tuple((h["found"], h["fix"]) for h in raw.get("airflow2_habits", [])),
-    )
+        phases = {exercise.phase(step) for step in scenario} | {"parse"}
+        criteria = self._criteria(exercise, phases)
+        ids = {check.id for criterion in criteria for check in criterion.checks}
+        if p.trigger_blockers is not None:
+            for index, check_id in enumerate(p.trigger_blockers):
+                if check_id not in ids:
+                    raise self.fail(("trigger_blockers", index), f"trigger_blockers: {check_id!r} is no check of this exercise")
+        blockers = p.trigger_blockers if p.trigger_blockers is not None else self.defaults.trigger_blockers
+        return replace(exercise, criteria=criteria, trigger_blockers=tuple(c for c in blockers if c in ids))
+
+    def _dag(self, key: str, d: schema.DagEntry, assets: dict[str, AssetSpec]) -> DagSpec:
+        for field in ("outlets", "schedule_on"):
+            for index, asset in enumerate(getattr(d, field)):
+                if asset not in assets:
+                    raise self.fail(("dags", key, field), f"dags.{key}.{field}: no Asset {asset!r} in [assets]")
+        return DagSpec(key=key, id=d.id, role=d.role, tags=tuple(d.tags), schedule=None if d.schedule == "none" else d.schedule,
+                       outlets=tuple(d.outlets), schedule_on=tuple(d.schedule_on), logic=d.logic, message=d.message)
+
+    def _step(self, index: int, s: schema.StepEntry, dags: dict[str, DagSpec]) -> Step:
+        if s.step not in ("register", "assets_view") and s.dag not in dags:
+            raise self.fail(("scenario", index, "dag"), f"scenario step {s.step!r} names no DAG of this exercise: {s.dag!r}")
+        if s.step == "run" and dags[s.dag].role == "producer" and s.how not in ("schedule", "trigger"):
+            raise self.fail(("scenario", index), f"scenario: run of producer {s.dag!r} needs how = \"schedule\" or \"trigger\"")
+        return Step(s.step, s.dag, s.how)
+
+    def _quiz(self) -> dict[str, Any]:
+        quiz = self.parsed.quiz
+        if quiz is None:
+            return {}
+        for index, question in enumerate(quiz.questions):
+            if not 0 <= question.answer < len(question.choices):
+                raise self.fail(("quiz", "questions", index, "answer"), f"quiz question {index + 1}: answer {question.answer} "
+                                f"is not the index of one of its {len(question.choices)} choices (0-based)")
+        if not 0 < quiz.pass_mark <= len(quiz.questions):
+            raise self.fail(("quiz", "pass_mark"), f"quiz.pass_mark {quiz.pass_mark} is not between 1 and the "
+                            f"{len(quiz.questions)} questions")
+        return quiz.model_dump()
+
+    def _criteria(self, exercise: Exercise, phases: set[str]) -> tuple[CriterionSpec, ...]:
+        seen: set[str] = set()
+        criteria = []
+        for i, c in enumerate(self.parsed.criteria):
+            checks = []
+            for j, entry in enumerate(c.checks):
+                check = self._check(("criteria", i, "checks", j), entry, exercise, phases, seen)
+                seen.add(check.id)
+                checks.append(check)
+            criteria.append(CriterionSpec(id=c.id, title=c.title, counts=c.counts, checks=tuple(checks)))
+        return tuple(criteria)
+
+    def _check(self, loc: tuple, entry: schema.CheckEntry, exercise: Exercise, phases: set[str], seen: set[str]) -> CheckSpec:
+        if entry.id is None:
+            raise self.fail(loc, "a check needs its id")
+        stated = {**self.defaults.checks.get(entry.id, schema.CheckEntry()).model_dump(exclude_none=True),
+                  **entry.model_dump(exclude_none=True)}
+        for key in ("kind", "title", "hint"):
+            if key not in stated:
+                raise self.fail(loc, f"check {entry.id!r} has no {key} (nor has the course's [defaults.checks.{entry.id}])")
+        module = check_source(entry.id, exercise)
+        if module is None:
+            raise self.fail(loc + ("id",), f"check {entry.id!r} has no module: checks/{entry.id}.py or "
+                            f"checks/{exercise.folder}/{entry.id}.py")
+        if entry.id in seen:
+            raise self.fail(loc + ("id",), f"check {entry.id!r} is listed twice")
+        requires = (stated["requires"],) if isinstance(stated.get("requires"), str) else tuple(stated.get("requires", ()))
+        for required in requires:
+            if required not in seen:
+                raise self.fail(loc + ("requires",), f"check {entry.id!r} requires {required!r}, which is no check "
+                                "listed before it")
+        phase = stated.get("phase")
+        if stated["kind"] == "dynamic" and phase not in phases:
+            raise self.fail(loc + ("phase",), f"dynamic check {entry.id!r} needs a phase of this exercise's scenario: "
+                            f"{', '.join(sorted(phases - {'parse'}))}")
+        params = self._params(loc + ("with",), entry.id, module, stated.get("with_", {}))
+        return CheckSpec(id=entry.id, kind=stated["kind"], title=_filled(stated["title"], params),
+                         hint=_filled(stated["hint"], params), requires=requires, needs=stated.get("needs"), phase=phase,
+                         params=params)
+
+    def _params(self, loc: tuple, check_id: str, module: Path, given: dict[str, Any]) -> dict[str, Any]:
+        declared = declared_params(module)
+        for name, value in given.items():
+            if name not in declared:
+                raise self.fail(loc, f"check {check_id!r} takes no parameter {name!r}"
+                                + (f" (it takes {', '.join(declared)})" if declared else " (its module declares no PARAMS)"))
+            if type(value) is not type(declared[name]):
+                raise self.fail(loc, f"check {check_id!r}: parameter {name} = {value!r} is not a "
+                                f"{type(declared[name]).__name__}, as its default {declared[name]!r} is")
+        return {**declared, **given}
 
 
-def _keys(keys: Any, assets: dict[str, AssetSpec]) -> tuple[str, ...]:
-    for key in keys:
-        if key not in assets:
-            raise ValueError(f"no Asset {key!r} in [assets]")
-    return tuple(keys)
+def check_source(check_id: str, exercise: Exercise) -> Path | None:
+    """The file of a check's module: the exercise's own (checks/<folder>/<id>.py), else the shared one.
+    (Found without importing it: the course is read below the checks' layer.)"""
+    for path in (exercise.checks_dir / f"{check_id}.py", _package_dir("exercise_cli.checks") / f"{check_id}.py"):
+        if not check_id.startswith("_") and path.is_file():
+            return path
+    return None
 
 
-def _one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
-    if value not in allowed:
-        raise ValueError(f"{what} {value!r} is not one of {', '.join(allowed)}")
-    return value
+def declared_params(module: Path) -> dict[str, Any]:
+    """A check module's PARAMS: the parameters an exercise may give it (`with = {...}`) and their defaults,
+    a literal dict at the module's top level, read from its syntax tree."""
+    for node in ast.parse(module.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PARAMS" for t in node.targets):
+            return dict(ast.literal_eval(node.value))
+    return {}
 
 
-def _ids(value: str | list[str] | None) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value or ())
+def _filled(text: str, params: dict[str, Any]) -> str:
+    """A title or hint with each {parameter} replaced by its value (other braces are left as written)."""
+    for name, value in params.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
 
 
-def _version(raw: dict, where: object) -> None:
-    version = raw.get("format_version")
-    if version != FORMAT_VERSION:
-        raise CourseError(f"{where}: format_version {version!r}, this tool reads {FORMAT_VERSION}")
-
-
-def _toml(path: Path) -> dict:
+def _toml(path: Path) -> tuple[dict, str]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text), text
     except OSError as exc:
         raise CourseError(f"cannot read {path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

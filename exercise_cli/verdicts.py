@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from exercise_cli.checks import check_module
-from exercise_cli.checks._support import not_run, skipped
+from exercise_cli.checks import check_module, not_run, skipped
 from exercise_cli.course import CheckSpec, Exercise
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
@@ -27,7 +26,7 @@ def evaluate(course: Exercise, sub: Submission, kinds: set[str], earlier: dict[s
     for spec in course.checks:
         if spec.kind not in kinds:
             continue
-        result = _opening(course, spec, sub, results) or _decide(spec.id, sub)
+        result = _opening(course, spec, sub, results) or _decide(spec, sub)
         record = _completed(result, spec).to_dict()
         results[spec.id] = decided[spec.id] = record
     return decided
@@ -56,9 +55,9 @@ def _opening(course: Exercise, spec: CheckSpec, sub: Submission, results: dict[s
     return None
 
 
-def _decide(check_id: str, sub: Submission) -> CheckResult:
-    try:
-        return check_module(check_id, sub.exercise).check(sub)
+def _decide(spec: CheckSpec, sub: Submission) -> CheckResult:
+    try:  # with its parameters: its module's PARAMS, as the exercise sets them (`with`)
+        return check_module(spec.id, sub.exercise).check(sub, **spec.params)
     except Exception as exc:  # a grader bug must not hide the other checks' results
         return CheckResult("", "failed", f"the grader could not decide this check: {type(exc).__name__}: {exc}")
 

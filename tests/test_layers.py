@@ -11,12 +11,12 @@ from conftest import REPO
 
 # Lowest first. A module may import its own layer and the ones before it.
 LAYERS = [
-    ("records", ["errors", "exits", "learner_text", "atomic_file", "regular_file", "course", "protocol", "task_logs",
+    ("records", ["errors", "exits", "learner_text", "atomic_file", "regular_file", "course_schema", "course", "protocol", "task_logs",
                  "airflow_rest", "results", "facts"]),
     ("decisions", ["checks", "verdicts"]),  # pure functions of the records
     ("sandboxed children", ["sandbox"]),
     ("grading process", ["grading_process", "scenario"]),
-    ("CLI side", ["grading", "live", "tutor", "reporters", "autograder", "demo", "app", "__main__", "__init__"]),
+    ("CLI side", ["grading", "live", "tutor", "reporters", "autograder", "demo", "dev", "app", "__main__", "__init__"]),
 ]
 LAYER_OF = {name: index for index, (_, names) in enumerate(LAYERS) for name in names}
 
@@ -39,7 +39,7 @@ def _modules() -> dict[str, Path]:
 
 def _imports(path: Path, module: str) -> list[tuple[str, int]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    package = module.rsplit(".", 1)[0] if not path.name == "__init__.py" else module
+    package = module.rsplit(".", 1)[0]  # a package's __init__ is named <package>.__init__ here
     out = []
     for node in ast.walk(tree):  # module level and inside functions alike
         if isinstance(node, ast.Import):
@@ -82,3 +82,16 @@ def test_the_records_import_no_decision_and_checks_no_runner() -> None:
             if part == "checks" and _package_part(target) == "verdicts":
                 loops.append(f"{path.relative_to(REPO)}:{line} imports {target}")
     assert not loops, "\n".join(loops)
+
+
+def test_no_module_imports_another_package_s_private_module() -> None:
+    """A module named _x is its package's own: code outside that package asks for what it needs through a
+    public module (e.g. exercise_cli/... never imports checks._errors)."""
+    found = []
+    for module, path in _modules().items():
+        for target, line in _imports(path, module):
+            parts = target.split(".")
+            private = next((i for i, part in enumerate(parts) if part.startswith("_") and not part.startswith("__")), None)
+            if private is not None and not module.startswith(".".join(parts[:private]) + "."):
+                found.append(f"{path.relative_to(REPO)}:{line} imports {target}")
+    assert not found, "\n".join(found)

@@ -77,3 +77,28 @@ def test_an_id_the_course_does_not_have_is_one_line() -> None:
     result = _check("check", str(SOLUTION), "--exercise", "5.1", "--static")
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "no exercise '5.1' in this course (it has 9.1)" in result.stderr
+
+
+def test_dev_check_reads_a_course_file_and_names_what_it_lacks() -> None:
+    """`exercise --course FILE dev check`: this course's own check has no unit test, and nothing is recorded live."""
+    result = _check("dev", "check", "--files-only")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "✔ the schema: fan_out/exercise.toml reads" in result.stdout
+    assert "✘ every check has a module and a unit test" in result.stdout
+    assert "check same_event_both: no unit test tests/checks/test_same_event_both.py" in result.stdout
+    assert f"`EXERCISE_COURSE={COURSE} make compat RECORD=1 EXERCISE=9.1` makes them" in " ".join(result.stdout.split())
+
+
+def test_dev_check_names_the_line_of_a_wrong_key(tmp_path) -> None:
+    import shutil
+
+    shutil.copytree(COURSE.parent, tmp_path / "course")
+    exercise = tmp_path / "course" / "data" / "fan_out" / "exercise.toml"
+    exercise.write_text(exercise.read_text().replace("schedule_on", "scheduled_on", 1))
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop(COURSE_ENV, None)
+    result = subprocess.run([sys.executable, "-m", "exercise_cli", "--course", str(tmp_path / "course" / "course.toml"), "dev",
+                             "check", "--files-only"], capture_output=True, text=True, env=env, timeout=300)
+    line = next(n for n, text in enumerate(exercise.read_text().splitlines(), 1) if "scheduled_on" in text)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {exercise}:{line}: dags.left.scheduled_on: unknown key (a typo?)", result.stderr

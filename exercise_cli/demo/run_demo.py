@@ -33,11 +33,6 @@ _OK, _FAILED = "[green]✔[/]", "[bold red]✘[/]"
 _STEP_LABELS = {"register": "registered", "not_triggered": "no consumer run yet", "triggered": "consumer run created",
                 "assets_view": "Assets view"}
 
-# Static check failures after which the consumer cannot be triggered: the demo says so at once
-# rather than wait for a run that cannot come. (A producer without outlets fails fast anyway: its
-# run records no asset event; a URI wrong in both DAGs still triggers the consumer.)
-_TRIGGER_BLOCKERS = ("files_import", "dag_ids", "consumer_schedule")
-
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
@@ -199,7 +194,8 @@ class Demo:
             return True
         self.done(f"Static checks of {self.stack.dags}: {len(failures)} failed (as `exercise check --static`)", mark=_FAILED)
         self._show_failures(failures)
-        blocker = next((c for c in failures if c.id in _TRIGGER_BLOCKERS), None)
+        # the exercise's trigger_blockers (course.toml [defaults]): the demo says so at once, not after --wait
+        blocker = next((c for c in failures if c.id in self.exercise.trigger_blockers), None)
         if blocker is None:
             return True
         if self.keep:

@@ -38,7 +38,7 @@ def _parse_reference_solution() -> None:
     from airflow.dag_processing.dagbag import DagBag
     from airflow.serialization.serialized_objects import DagSerialization
 
-    from exercise_cli.checks._airflow import hourly_runs
+    from exercise_cli.checks import hourly_runs
     from exercise_cli.course import load_exercise
 
     bag = DagBag(dag_folder=str(load_exercise().solution_dir))

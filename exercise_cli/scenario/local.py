@@ -21,7 +21,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from exercise_cli.checks._errors import exception_line, last_frame_in
+from exercise_cli.checks import exception_line, last_frame_in
 from exercise_cli.exits import ended, last_line
 from exercise_cli.facts import DagRunFacts, Submission, TaskRun
 from exercise_cli.scenario import records

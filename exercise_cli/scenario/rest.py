@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from exercise_cli.checks._errors import last_frame_in
+from exercise_cli.checks import last_frame_in
 from exercise_cli.facts import DagRunFacts, Submission, TaskRun
 from exercise_cli.airflow_rest import FINISHED, AirflowApi, ApiError, parse_time, scheduled_run_due
 from exercise_cli.scenario import records

@@ -23,3 +23,12 @@ def test_a_hard_coded_uri_fails(load) -> None:
                                        'print("s3://data-lake/processed_data")')
     outcome = reads_triggering_events.check(load(source))
     assert outcome.status == "failed" and "reads triggering_asset_events from its context" in outcome.message
+
+
+def test_the_key_is_a_parameter_the_exercise_may_set(load) -> None:
+    """PARAMS holds the default; an exercise's `with = {key = "..."}` asks for another context key."""
+    assert reads_triggering_events.PARAMS == {"key": "triggering_asset_events"}
+    source = HEADER + CONSUMER.replace('context["triggering_asset_events"]', 'context["inlet_events"]')
+    assert reads_triggering_events.check(load(source), key="inlet_events").status == "passed"
+    outcome = reads_triggering_events.check(load(source))
+    assert outcome.status == "failed" and "reads triggering_asset_events from its context" in outcome.message
