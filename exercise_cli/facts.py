@@ -32,6 +32,7 @@ class TaskRun:
     error_file: str | None = None
     error_line: int | None = None
     stopped_because: str = ""  # "timeout" or "output" when the grader killed the task
+    try_number: int | None = None  # Airflow's try number of the attempt that ran (None: not known)
 
 
 @dataclass
@@ -63,7 +64,8 @@ class RunFacts:
     registered: dict[str, dict] | None = None  # dag_id -> {"in_db", "serialized", "is_stale"}
     db_import_errors: list[dict] = field(default_factory=list)
     runs: dict[str, DagRunFacts] = field(default_factory=dict)  # dag_id -> the run the scenario executed
-    events: dict[str, list[dict]] = field(default_factory=dict)  # producer dag_id -> the asset events its run recorded
+    # producer dag_id -> the asset events its run recorded (records.event: uri, source_*, timestamp, extra)
+    events: dict[str, list[dict]] = field(default_factory=dict)
     triggered: dict[str, list[DagRunFacts]] = field(default_factory=dict)  # consumer dag_id -> its asset-triggered runs
     early: dict[str, EarlyCheck] = field(default_factory=dict)  # consumer dag_id -> its "not_triggered" step
     trigger_diagnosis: dict[str, str] = field(default_factory=dict)  # consumer dag_id -> why no run came

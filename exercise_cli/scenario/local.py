@@ -301,7 +301,8 @@ class LocalBackend:
         self.session.expire_all()
         state = records.value(self.session.merge(ti).state)
         self.progress.task_finished(phase, ti.dag_id, ti.task_id, state)
-        run = records.task_run(ti.task_id, state, task_output(done.log_lines), done.started, done.ended)
+        run = records.task_run(ti.task_id, state, task_output(done.log_lines), done.started, done.ended,
+                               try_number=ti.try_number)
         if state != "success":
             self._describe_error(run, done, phase, ti, out_of_memory)
         return run
@@ -360,4 +361,5 @@ class LocalBackend:
 
 def _event(row: Any) -> dict:
     return records.event(row.id, row.asset.uri if row.asset else None, row.source_dag_id, row.source_task_id,
-                         row.source_run_id, row.timestamp.isoformat() if row.timestamp else None)
+                         row.source_run_id, row.timestamp.isoformat() if row.timestamp else None,
+                         extra=row.extra, source_map_index=row.source_map_index)

@@ -205,7 +205,7 @@ class RestBackend:
     def _task(self, dag_id: str, run_id: str, ti: dict) -> TaskRun:
         started, ended = parse_time(ti.get("start_date")), parse_time(ti.get("end_date"))
         task = records.task_run(ti["task_id"], ti.get("state"), "", started.timestamp() if started else 0.0,
-                                ended.timestamp() if ended else time.time())
+                                ended.timestamp() if ended else time.time(), try_number=ti.get("try_number"))
         try:
             log = self.api.task_log_records(dag_id, run_id, ti["task_id"], max(1, ti.get("try_number") or 1))
         except ApiError as exc:
@@ -243,4 +243,5 @@ class RestBackend:
 
 def _event(event: dict) -> dict:
     return records.event(event.get("id"), event.get("uri"), event.get("source_dag_id"), event.get("source_task_id"),
-                         event.get("source_run_id"), event.get("timestamp"))
+                         event.get("source_run_id"), event.get("timestamp"), extra=event.get("extra"),
+                         source_map_index=event.get("source_map_index"))

@@ -1,0 +1,45 @@
+"""Fails event_row_count: the count is given to Asset(extra=...), not to the event; the consumer finds none."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from airflow.sdk import Asset, Metadata, dag, task
+
+# The row count is given to the Asset itself: it describes the Asset, not one update of it.
+daily_sales = Asset("s3://data-lake/daily_sales", extra={"row_count": 120})
+
+
+@dag(
+    dag_id="exercise_5_3_sales_producer",
+    schedule="@daily",
+    start_date=datetime(2024, 1, 1),
+    catchup=False,
+    tags=["exercise", "module-05", "assets", "producer"],
+)
+def sales_producer():
+    @task(outlets=[daily_sales])
+    def extract_daily_sales():
+        print("Extracted 120 rows")
+
+    extract_daily_sales()
+
+
+@dag(
+    dag_id="exercise_5_3_sales_consumer",
+    schedule=[daily_sales],
+    start_date=datetime(2024, 1, 1),
+    catchup=False,
+    tags=["exercise", "module-05", "assets", "consumer"],
+)
+def sales_consumer():
+    @task
+    def report_row_count(**context):
+        events = context["triggering_asset_events"][daily_sales]
+        print(f"Rows received: {events[-1].extra.get('row_count')}")
+
+    report_row_count()
+
+
+sales_producer()
+sales_consumer()
