@@ -564,7 +564,7 @@ def grade_class(
     if ungraded:
         from rich.markup import escape
 
-        raise _fail(f"{len(ungraded)} of {found.entries} entries could not be graded ({escape(', '.join(ungraded[:3]))}"
+        raise _fail(f"{len(ungraded)} of {found.entries} submissions could not be graded ({escape(', '.join(ungraded[:3]))}"
                     f"{', ...' if len(ungraded) > 3 else ''}): see the note column")
     raise typer.Exit(EXIT_PASSED if all(row.passed for row in book.rows) else EXIT_FAILED)
 

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from procs import EXERCISE, cli_env, descendants, error_lines, run, start, still_running, tmpdir_of_its_own, wait_for  # noqa: F401
@@ -36,8 +37,9 @@ def _grading_started(proc: subprocess.Popen, tmpdir: Path, prefix: str = "exerci
     return bool(list(tmpdir.glob(f"{prefix}*"))) and bool(descendants(proc.pid))
 
 
-def _stopped_in_order(proc: subprocess.Popen, signum: int, tmpdir: Path, note: str) -> str:
-    """Send `signum`; the command says one line and exits 128 + signum, leaving no process and no folder."""
+def _stopped_in_order(proc: subprocess.Popen, signum: int, tmpdir: Path, note: str | Callable[[], str]) -> str:
+    """Send `signum`; the command says one line and exits 128 + signum, leaving no process and no folder.
+    `note`: what the line ends with (a callable: known only once the command has ended)."""
     time.sleep(0.3)
     started = descendants(proc.pid)
     assert started, "the command started no process to stop"
@@ -45,6 +47,7 @@ def _stopped_in_order(proc: subprocess.Popen, signum: int, tmpdir: Path, note: s
     out, err = proc.communicate(timeout=60)
     name = signal.Signals(signum).name
     assert proc.returncode == 128 + signum, (out, err)
+    note = note() if callable(note) else note
     assert error_lines(err) == [f"error: interrupted ({name}): {note}"], err
     assert "Traceback" not in out + err
     wait_for(lambda: not still_running(started), timeout=10, what=f"the processes {started} to end")
@@ -109,7 +112,8 @@ def test_grade_stopped_by_sigterm_keeps_its_rows(tmp_path: Path, tmpdir_of_its_o
 
     wait_for(lambda: len(rows()) >= 1 and _grading_started(proc, tmpdir_of_its_own), timeout=120,
              what="one graded row and the next grading")
-    out = _stopped_in_order(proc, signal.SIGTERM, tmpdir_of_its_own, "the gradebook keeps the rows graded so far")
+    out = _stopped_in_order(proc, signal.SIGTERM, tmpdir_of_its_own,
+                            lambda: f"{gradebook} holds {len(rows())} row{'' if len(rows()) == 1 else 's'}")
     kept = rows()
     assert 1 <= len(kept) < 6 and all(row["passed"] == "True" for row in kept)
     assert f"{len(kept)} of 6 submissions graded" in out
