@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
@@ -159,3 +160,36 @@ def test_the_next_run_removes_what_a_sigkilled_run_left(tmpdir_of_its_own: Path)
     assert result.returncode == 0, result.stderr
     assert not any(path.exists() for path in left)
     assert sorted(p.name for p in tmpdir_of_its_own.iterdir()) == [owner_alive.name]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stopped_test_run_removes_its_temporary_folders(signum: int, tmp_path: Path, tmpdir_of_its_own: Path) -> None:
+    """`make test` stopped part-way (Ctrl-C, SIGTERM) tears its fixtures down: the folders they made in the
+    temporary folder go, and so do the processes they ran (as tests/test_autograder.py's fixture does)."""
+    (tmp_path / "test_stopped.py").write_text(textwrap.dedent('''
+        import shutil, subprocess, time
+        import pytest
+        from exercise_cli.grading.process import make_throwaway
+
+        @pytest.fixture(scope="module")
+        def folder():
+            root = make_throwaway("exercise-autograder-")
+            try:
+                yield root
+            finally:
+                shutil.rmtree(root, ignore_errors=True)
+
+        def test_long(folder):
+            (folder / "started").touch()
+            time.sleep(120)
+    '''))
+    tests = Path(__file__).parent
+    env = {**cli_env(tmpdir_of_its_own), "PYTHONPATH": str(tests)}
+    proc = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "conftest", "-p", "no:cacheprovider",
+                             "--rootdir", str(tmp_path), str(tmp_path / "test_stopped.py")],
+                            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    wait_for(lambda: list(tmpdir_of_its_own.glob("exercise-autograder-*/started")), timeout=120, what="the test to start")
+    os.kill(proc.pid, signum)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "KeyboardInterrupt" in out, out
+    assert [p.name for p in tmpdir_of_its_own.iterdir() if p.name.startswith("exercise-")] == [], out
