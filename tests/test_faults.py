@@ -257,3 +257,12 @@ def test_writing_a_big_gradebook_is_linear_not_quadratic(tmp_path: Path) -> None
 
     assert len(json.loads((tmp_path / "grades.json").read_text())) == 2000
     assert spent < 30, f"2,000 rows took {spent:.0f} s to keep"
+
+
+def test_a_gradebook_that_cannot_be_written_is_said_before_any_grading(tmp_path: Path, tmpdir_of_its_own: Path) -> None:
+    folder = class_folder(tmp_path, {"alice": SUBMISSIONS / "passes_cron_schedule"})
+    with tmpfs("1m", read_only=True) as out:
+        result = run(["grade", str(folder), "--static", "--csv", str(out / "grades.csv")], cli_env(tmpdir_of_its_own))
+    assert result.returncode == 2
+    _one_error_line(result, "grades.csv", "Read-only file system")
+    assert list(tmpdir_of_its_own.iterdir()) == []  # nothing was graded: no warm process, no check was started

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import bisect
 import csv
+import errno
 import io
 import json
+import os
 import signal
 import textwrap
 import threading
@@ -246,6 +248,9 @@ class Gradebook:
                  listed: list[Row] | None = None) -> None:
         """`listed`: rows of entries that were not graded; written with the graded rows, never alone."""
         self.csv_path, self.json_path = csv_path, json_path
+        for path in (csv_path, json_path):
+            if path:
+                _writable_folder(path)
         self.criteria = [c.id for c in load_exercise(exercise_id).criteria]
         self.rows: list[Row] = []
         self._sorted: list[tuple[str, int, str, str]] = []  # (submission, arrival, CSV line, JSON text)
@@ -313,6 +318,18 @@ class Gradebook:
         cells = [cell for c in self.criteria for cell in (row.criteria.get(c, ""), spreadsheet_safe(row.messages.get(c, "")))]
         return _csv_text([spreadsheet_safe(row.submission), row.score, row.max_score, row.passed,
                           *cells, row.seconds, spreadsheet_safe(row.error), spreadsheet_safe(row.isolation)])
+
+
+def _writable_folder(path: Path) -> None:
+    """OSError naming `path` when its folder is missing or not writable: said before any grading, not after
+    the first row (the file itself is not touched)."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise OSError(errno.ENOENT, f"{os.strerror(errno.ENOENT)} (its folder {folder} does not exist)", str(path))
+    if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OSError(errno.EACCES, f"{os.strerror(errno.EACCES)} (its folder {folder} is not writable)", str(path))
 
 
 def _csv_text(cells: list) -> str:
