@@ -140,7 +140,8 @@ def test_every_entry_of_a_class_folder_is_graded_or_named(tmp_path: Path) -> Non
     assert "names a path outside it" in rows["carol.zip"]["error"] and "unpack it" in rows["carol.zip"]["error"]
     assert "rename it to end in .py" in rows["dave.PY"]["error"] and ".PY" in rows["dave.PY"]["error"]
     assert "rename it to end in .py" in rows["erin.py.txt"]["error"]
-    assert "not a submission" in rows["frank.md"]["error"]
+    assert "one subfolder, .py file or .zip file per learner" in rows["frank.md"]["error"]
+    assert "unpack it" in shorten(rows["carol.zip"]["error"]) and "rename it" in shorten(rows["dave.PY"]["error"])
     output = " ".join(result.output.split())
     assert "2 of 6 submissions graded, 4 not graded" in output
     assert "left alone: 1 hidden entry (.DS_Store)" in output
@@ -176,3 +177,48 @@ def test_a_warm_process_killed_mid_grade_costs_no_grade(tmp_path: Path, tmpdir_o
     rows = list(csv.DictReader(book.open()))
     assert [(r["submission"], r["passed"], r["score"]) for r in rows] == [("alice", "True", "5.0"), ("bob", "True", "5.0")]
     assert time.monotonic() - killed < 60  # not a wait for the timeout
+
+
+def test_a_zipped_submission_is_unpacked_within_bounds_and_never_beside_it(tmp_path: Path, monkeypatch) -> None:
+    import stat as stat_module
+
+    import pytest
+
+    from exercise_cli.errors import UsageError
+    from exercise_cli.grading import zipped
+
+    source = (SUBMISSIONS / "passes_cron_schedule" / "dags.py").read_bytes()
+
+    def archive(name: str, members: dict[str, bytes], link: str | None = None) -> Path:
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for member, data in members.items():
+                z.writestr(member, data)
+            if link:
+                info = zipfile.ZipInfo(link)
+                info.external_attr = (stat_module.S_IFLNK | 0o777) << 16
+                z.writestr(info, "/etc/passwd")
+        return path
+
+    with zipped.unpacked(archive("ok.zip", {"__MACOSX/._dags.py": b"\0", "nested/dags/dags.py": source}, link="dags/x.py")) as files:
+        unpacked_at = files.root
+        assert files.display_root == "ok.zip" and [f.name for f in files.files] == ["dags.py"]  # the link was never made
+        assert not any(p.is_symlink() for p in unpacked_at.rglob("*"))
+        assert tmp_path not in unpacked_at.parents
+    assert not unpacked_at.exists()
+
+    def refused(path: Path, *words: str) -> None:
+        with pytest.raises(UsageError) as why:
+            with zipped.unpacked(path):
+                pass
+        assert str(why.value).startswith("unpack it") and all(w in str(why.value) for w in words), why.value
+
+    refused(archive("up.zip", {"../../up.py": source}), "outside it")
+    refused(archive("abs.zip", {"/etc/cron.d/x.py": source}), "outside it")
+    (tmp_path / "fake.zip").write_bytes(b"not a zip")
+    refused(tmp_path / "fake.zip", "cannot be read as a zip")
+    monkeypatch.setattr(zipped, "MAX_MEMBERS", 3)
+    refused(archive("many.zip", {f"d{i}.py": source for i in range(4)}), "4 entries", "at most 3")
+    monkeypatch.setattr(zipped, "MAX_UNPACKED", 10_000)
+    refused(archive("bomb.zip", {"dags.py": source + b"#" * 20_000}), "unpacks to more than")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["abs.zip", "bomb.zip", "fake.zip", "many.zip", "ok.zip", "up.zip"]

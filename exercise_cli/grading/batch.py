@@ -102,14 +102,14 @@ def find_submissions(folder: Path, outputs: tuple[Path | None, ...] = ()) -> Cla
 
 
 def _why_not_a_submission(path: Path) -> str:
+    """The advice first: the table shows a note's first 60 characters."""
     if not path.is_file():
-        return "not a file nor a folder (a link to neither, a FIFO, a device): not graded"
+        return "not graded: not a file nor a folder (a link to neither, a FIFO, a device)"
     if path.suffix.lower() in (".py", ".zip"):
-        return f"its extension is {clean(path.suffix, limit=20)}: rename it to end in {path.suffix.lower()} to grade it"
+        return f"rename it to end in {path.suffix.lower()} to grade it (its extension is {clean(path.suffix, limit=20)})"
     if ".py" in path.suffixes:
-        return "not a .py file (its name ends in " + clean("".join(path.suffixes[-1:]), limit=20) + \
-            "): rename it to end in .py to grade it"
-    return "not a submission: a class folder holds one subfolder, .py file or .zip file per learner"
+        return f"rename it to end in .py to grade it (it ends in {clean(path.suffix, limit=20)})"
+    return "not graded: a class folder holds one subfolder, .py file or .zip file per learner"
 
 
 def grade_one(

@@ -42,7 +42,7 @@ def unpacked(archive: Path) -> Iterator[SubmissionFiles]:
 
 def _unpack(archive: Path, folder: Path, name: str) -> None:
     def refuse(why: str) -> UsageError:
-        return UsageError(f"{why}: unpack it into a folder of its own and grade again")
+        return UsageError(f"unpack it into a folder of its own to grade it: {why}")
 
     try:
         with zipfile.ZipFile(archive) as zipped:
@@ -54,6 +54,8 @@ def _unpack(archive: Path, folder: Path, name: str) -> None:
                 parts = PurePosixPath(member.filename.replace("\\", "/")).parts
                 if not parts or member.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
                     raise refuse(f"an entry of {name} names a path outside it ({clean(member.filename, limit=100)})")
+                if parts[0] == "__MACOSX" or parts[-1].startswith("._"):
+                    continue  # macOS's resource forks, which its Finder adds to every zip it makes
                 kind = stat.S_IFMT(member.external_attr >> 16)
                 if member.is_dir():
                     (folder.joinpath(*parts)).mkdir(parents=True, exist_ok=True)
