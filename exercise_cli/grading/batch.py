@@ -209,12 +209,14 @@ class _Launches:
         self.lock = threading.Lock()
 
     def __call__(self, job_path: Path, home: str, env: dict[str, str]):
+        if self.stopped:
+            raise EnvironmentProblem("the batch was stopped before this submission was graded")
+        child = self.launch(job_path, home, env)  # not under the lock: a warm process's restart takes seconds
         with self.lock:
-            if self.stopped:
-                raise EnvironmentProblem("the batch was stopped before this submission was graded")
             self.running = [c for c in self.running if c.poll() is None]
-            child = self.launch(job_path, home, env)
             self.running.append(child)
+            if self.stopped:  # stopped while this one started
+                signal_group(child.pid, signal.SIGKILL)
         return child
 
     def stop(self) -> None:
