@@ -72,11 +72,11 @@ def grade(
         return _grade_once(path, **arguments)
     except GraderLost as lost:
         if on_event:
-            on_event({"event": "note", "text": f"{lost}; grading it once more"})
+            on_event({"event": "note", "text": f"{lost}: grading once more, in a new one"})
     try:
         return _grade_once(path, **arguments)
     except GraderLost as lost:
-        raise GraderLost(f"{lost}, twice: nothing was graded; run it again") from None
+        raise GraderLost(f"the grader failed: {lost}, twice: nothing was graded; run it again") from None
 
 
 def _grade_once(
@@ -221,7 +221,7 @@ def _explain_stop(
         how = f"timed out after {timeout:g} s" if child.stopped_because == "timeout" else ended(child.returncode)
         last = last_line(child.stderr_tail)
         if child.stopped_because != "timeout":
-            raise GraderLost(f"the grader failed: its grading process {how} while {doing}" + (f" ({last})" if last else ""))
+            raise GraderLost(f"the grading process {how} while {doing}" + (f" ({last})" if last else ""))
         raise EnvironmentProblem(f"the grader failed: its grading process {how} while {doing}"
                                  + (f" ({last})" if last else "") + "; nothing was graded: run it again"
                                  + (" with more --timeout" if child.stopped_because == "timeout" else ""))
