@@ -511,12 +511,13 @@ def grade_class(
 ) -> None:
     """Grade every submission in FOLDER (each sandboxed, in parallel) into a gradebook.
 
+    A submission is a subfolder, a .py file or a .zip file; every other entry gets a "not graded" row.
     Exit 0: all graded and passed; 1: all graded, some did not pass; 2: some could not be graded
-    (their rows say why) or a usage error.
+    (their rows say why), a gradebook could not be written, or a usage error.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from exercise_cli.grading.batch import Gradebook, find_submissions, grade_all
+    from exercise_cli.grading.batch import Gradebook, by_submission, find_submissions, grade_all
     from exercise_cli.grading.grader import isolation_for
     from exercise_cli.reporters.gradebook import render_gradebook
 
@@ -524,15 +525,15 @@ def grade_class(
     weights = _weights(weight, chosen.id)
     isolation = "process" if no_sandbox else "auto" if allow_unsandboxed else "sandbox"
     try:
-        submissions = find_submissions(folder)
+        found = find_submissions(folder, outputs=(csv_file, json_file))
         isolation_for(isolation)  # refuse before grading anything
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     console = _console()
-    book = Gradebook(csv_file, json_file, chosen.id)
-    interrupted = False
+    book = Gradebook(csv_file, json_file, chosen.id, listed=found.not_graded)
+    stopped: KeyboardInterrupt | OSError | None = None
     with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
-        bar = progress.add_task("grading", total=len(submissions))
+        bar = progress.add_task("grading", total=len(found.submissions))
 
         def on_row(row) -> None:
             book.add(row)
@@ -540,21 +541,32 @@ def grade_class(
 
         try:
             with _warm_server(console) as server:
-                grade_all(submissions, jobs=jobs, static=static, timeout=timeout, task_timeout=task_timeout,
-                          weights=weights, isolation=isolation, on_row=on_row, launcher=server.launch if server else None,
-                          exercise_id=chosen.id)
-        except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: the graded rows are kept
-            interrupted = True
+                grade_all(found.submissions, jobs=jobs, static=static, timeout=timeout, task_timeout=task_timeout,
+                          weights=weights, isolation=isolation, on_row=on_row, on_idle=book.idle,
+                          launcher=server.launch if server else None, exercise_id=chosen.id)
+            book.close()
+        except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: the graded rows are kept
+            stopped = exc
+        except OSError as exc:  # a gradebook could not be written (a full disk): the run stops at once
+            stopped = exc
         except EnvironmentProblem as exc:
-            raise _fail(str(exc)) from None
-    render_gradebook(console, book.rows, submissions)
-    if interrupted:
-        raise _interrupted("the gradebook keeps the rows graded so far")
-    ungraded = [row.submission for row in book.rows if row.error]
+            raise _fail(f"{exc}; {book.kept()}") from None
+    if isinstance(stopped, KeyboardInterrupt):
+        try:
+            book.close()
+        except OSError as exc:
+            stopped = exc
+    render_gradebook(console, book.rows, found)
+    if isinstance(stopped, OSError):
+        raise _fail(f"{describe_os_error(stopped)}: grading stopped, the submissions not yet graded were cancelled; "
+                    f"{book.kept()}")
+    if stopped is not None:
+        raise _interrupted(book.kept())
+    ungraded = [row.submission for row in by_submission(book.rows) if row.error]
     if ungraded:
         from rich.markup import escape
 
-        raise _fail(f"{len(ungraded)} of {len(submissions)} submissions could not be graded ({escape(', '.join(ungraded[:3]))}"
+        raise _fail(f"{len(ungraded)} of {found.entries} submissions could not be graded ({escape(', '.join(ungraded[:3]))}"
                     f"{', ...' if len(ungraded) > 3 else ''}): see the note column")
     raise typer.Exit(EXIT_PASSED if all(row.passed for row in book.rows) else EXIT_FAILED)
 

@@ -22,9 +22,13 @@ _MODE = 0o666 & ~_umask()  # what open() would give a new file (mkstemp gives 06
 
 
 def write_atomically(path: str | os.PathLike, text: str) -> None:
-    """Write `text` (UTF-8) to `path` through a temporary file renamed into place. Raises OSError."""
+    """Write `text` (UTF-8) to `path` through a temporary file renamed into place. Raises OSError
+    naming `path` (a full disk fails in write or fsync, whose errors name no file)."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _naming(exc, target) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
@@ -32,9 +36,17 @@ def write_atomically(path: str | os.PathLike, text: str) -> None:
             os.fsync(f.fileno())
         os.chmod(tmp, _MODE)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise _naming(exc, target) from None
         raise
+
+
+def _naming(exc: OSError, target: Path) -> OSError:
+    """The error, naming the file the user asked for (not the temporary one); OSError(errno, ...) is
+    still the subclass that errno makes (FileNotFoundError, PermissionError)."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(target))

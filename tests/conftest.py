@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import textwrap
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,19 @@ from exercise_cli.facts import Submission
 TESTS = Path(__file__).parent
 SUBMISSIONS = TESTS / "submissions" / "exercise_5_1"  # exercise 5.1's fixtures (each exercise has a folder there)
 REPO = TESTS.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`make test` stopped by SIGTERM or SIGHUP (a CI's time limit, a closed terminal) ends as Ctrl-C ends
+    it: pytest tears every fixture down, so the temporary folders they made are removed."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) == signal.SIG_DFL:
+            signal.signal(signum, _stop_as_ctrl_c)
+
+
+def _stop_as_ctrl_c(signum: int, frame: object) -> None:
+    signal.signal(signum, signal.SIG_DFL)  # a second one ends it at once
+    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
 
 
 @pytest.fixture(scope="session", autouse=True)

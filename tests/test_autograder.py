@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
+import signal
 import zipfile
 from pathlib import Path
 from typing import Iterator
@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 from conftest import REPO, SUBMISSIONS
 from exercise_cli.app import app
 from exercise_cli.autograder.not_graded import GRADER_PROBLEM
+from exercise_cli.grading.process import make_throwaway
 from exercise_cli.sandbox import jail, seccomp
 
 REASON = jail.unavailable_reason()
@@ -32,6 +33,25 @@ pytestmark = pytest.mark.skipif(REASON is not None, reason=f"both platforms grad
 SOLUTION = REPO / "solution" / "exercise_5_1"
 # submission -> the score each platform must give it (one point per counted criterion)
 EXPECTED = {"solution": 5, "fails_uri_mismatch": 2, "fails_syntax_error": 0, "fails_producer_hangs": 2}
+
+
+def _run(args: list[str], *, check: bool = False, capture_output: bool = False, **kwargs) -> subprocess.CompletedProcess:
+    """subprocess.run in a session of its own, whose whole group is killed when the test is stopped (Ctrl-C,
+    SIGTERM: conftest makes it a KeyboardInterrupt): setup.sh's pip would otherwise go on writing into the
+    folder being removed, and leave it behind. The folders carry pytest's pid (make_throwaway), so the next
+    run removes what a SIGKILLed one left."""
+    pipe = subprocess.PIPE if capture_output else None
+    with subprocess.Popen(args, stdout=pipe, stderr=pipe, start_new_session=True, **kwargs) as proc:
+        try:
+            out, err = proc.communicate()
+        except BaseException:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
+    done = subprocess.CompletedProcess(args, proc.returncode, out, err)
+    if check:
+        done.check_returncode()
+    return done
 
 
 def _source(name: str) -> Path:
@@ -42,7 +62,7 @@ def _source(name: str) -> Path:
 def platform_root() -> Iterator[Path]:
     """A Gradescope-like root with the zip unpacked into source/ and setup.sh run: a folder others may
     enter, as /autograder is (pytest's own temporary folders are closed to other users)."""
-    root = Path(tempfile.mkdtemp(prefix="exercise-autograder-"))
+    root = make_throwaway("exercise-autograder-")
     os.chmod(root, 0o755)
     try:
         yield _set_up(root)
@@ -64,7 +84,7 @@ def _set_up(root: Path) -> Path:
     (root / "submission").mkdir()
     (root / "results").mkdir()
     env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root))
-    setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True)
+    setup = _run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True)
     assert setup.returncode == 0, setup.stderr[-3000:]
     # setup.sh proved the image can sandbox: it graded the solution under --require-sandbox.
     assert "the reference solution passes here, isolation: " in setup.stdout
@@ -79,7 +99,7 @@ def _gradescope(root: Path, name: str, inside: list[str] | None = None, **env_ex
     shutil.rmtree(submission)
     shutil.copytree(_source(name), submission)
     env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root), **env_extra)
-    done = subprocess.run([*(inside or []), "bash", str(root / "source" / "run_autograder")], env=env,
+    done = _run([*(inside or []), "bash", str(root / "source" / "run_autograder")], env=env,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Isolation: " in done.stdout  # for the instructor: which isolation this grading had
@@ -126,7 +146,7 @@ def test_gradescope_writes_results_even_when_nothing_can_be_graded(platform_root
     submission.mkdir()
     (submission / "notes.txt").write_text("no DAG file here")
     env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(platform_root))
-    done = subprocess.run(["bash", str(platform_root / "source" / "run_autograder")], env=env, check=True,
+    done = _run(["bash", str(platform_root / "source" / "run_autograder")], env=env, check=True,
                           capture_output=True, text=True)
     doc = json.loads((platform_root / "results" / "results.json").read_text())
     # the learner is told what to do on Gradescope, not a command for their own machine
@@ -185,10 +205,10 @@ def _run_classroom_steps(repo: Path, steps: list[dict], root: Path, scratch: Pat
     points = 0
     for step in steps:
         if "run" in step:
-            done = subprocess.run(["bash", "-e", "-c", local(step["run"])], cwd=repo, capture_output=True, text=True)
+            done = _run(["bash", "-e", "-c", local(step["run"])], cwd=repo, capture_output=True, text=True)
             assert done.returncode == 0, (step["name"], done.stdout[-2000:], done.stderr[-2000:])
         elif "autograding-command-grader" in step.get("uses", ""):
-            done = subprocess.run(["bash", "-c", local(step["with"]["command"])], cwd=repo, capture_output=True, text=True)
+            done = _run(["bash", "-c", local(step["with"]["command"])], cwd=repo, capture_output=True, text=True)
             assert done.returncode in (0, 1), done.stderr
             points += int(step["with"]["max-score"]) if done.returncode == 0 else 0
     return points
@@ -199,7 +219,7 @@ def test_both_bundles_grade_exercise_5_2(platform_root: Path, tmp_path: Path) ->
     the whole course; setup.sh's venv is shared here rather than installed again)."""
     wheel = next((platform_root / "source").glob("*.whl"))
     fixtures = REPO / "tests" / "submissions" / "exercise_5_2"
-    root = Path(tempfile.mkdtemp(prefix="exercise-autograder-5.2-"))
+    root = make_throwaway("exercise-autograder-")
     os.chmod(root, 0o755)
     try:
         bundle = root / "autograder.zip"
@@ -216,7 +236,7 @@ def test_both_bundles_grade_exercise_5_2(platform_root: Path, tmp_path: Path) ->
             shutil.rmtree(root / "submission")
             shutil.copytree(REPO / "solution" / "exercise_5_2" if name == "solution" else fixtures / name, root / "submission")
             env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root))
-            subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, check=True, capture_output=True)
+            _run(["bash", str(root / "source" / "run_autograder")], env=env, check=True, capture_output=True)
             doc = json.loads((root / "results" / "results.json").read_text())
             _valid_results(doc)
             assert doc["score"] == points and doc["output"].startswith("Exercise 5.2: "), doc["output"]

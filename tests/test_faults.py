@@ -164,3 +164,105 @@ def test_watch_says_a_full_tmpdir_and_keeps_watching(tmp_path: Path) -> None:
             proc.send_signal(signal.SIGTERM)
             _, err = proc.communicate(timeout=30)
         assert proc.returncode == 143 and "Traceback" not in "".join(output) + err
+
+
+# --- gradebooks survive every fault (issue 23) ---
+
+YESTERDAY_CSV = "submission,score\nalice,5\n"
+YESTERDAY_JSON = '[{"submission": "alice", "score": 5}]'
+
+
+def _yesterdays_gradebooks(folder: Path) -> tuple[Path, Path]:
+    csv_path, json_path = folder / "grades.csv", folder / "grades.json"
+    csv_path.write_text(YESTERDAY_CSV)
+    json_path.write_text(YESTERDAY_JSON)
+    return csv_path, json_path
+
+
+def _kept_byte_for_byte(csv_path: Path, json_path: Path) -> None:
+    assert csv_path.read_bytes() == YESTERDAY_CSV.encode() and json_path.read_bytes() == YESTERDAY_JSON.encode()
+    assert sorted(p.name for p in csv_path.parent.iterdir() if p.name.startswith(".grades")) == []  # no temporary file left
+
+
+def test_a_run_that_grades_nothing_leaves_gradebooks_as_they_were(tmp_path: Path, tmpdir_of_its_own: Path) -> None:
+    """Refused (a folder of stray entries only; a broken template build), the gradebooks are yesterday's, byte for byte."""
+    csv_path, json_path = _yesterdays_gradebooks(tmp_path)
+    strays = tmp_path / "strays"
+    strays.mkdir()
+    (strays / "notes.txt").write_text("x")
+    result = run(["grade", str(strays), "--csv", str(csv_path), "--json", str(json_path)], cli_env(tmpdir_of_its_own))
+    assert result.returncode == 2 and "no submissions" in result.stderr and "notes.txt" in result.stderr
+    _kept_byte_for_byte(csv_path, json_path)
+
+    from exercise_cli.grading.batch import Gradebook, Row
+
+    book = Gradebook(csv_path, json_path, listed=[Row("notes.txt", error="not a submission")])
+    book.close()  # the run ends before any row is graded: the listed rows alone are never written
+    _kept_byte_for_byte(csv_path, json_path)
+    assert "left as" in book.kept() and "nothing was graded" in book.kept()
+
+
+def test_ctrl_c_while_the_warm_process_starts_keeps_yesterdays_gradebooks(tmp_path: Path, tmpdir_of_its_own: Path) -> None:
+    csv_path, json_path = _yesterdays_gradebooks(tmp_path)
+    folder = class_folder(tmp_path, {name: SUBMISSIONS / "passes_cron_schedule" for name in ("a", "b")})
+    proc = start(["grade", str(folder), "--csv", str(csv_path), "--json", str(json_path)], cli_env(tmpdir_of_its_own))
+    wait_for(lambda: list(tmpdir_of_its_own.glob("exercise-forkserver-*")), timeout=60, what="the warm process to start")
+    os.kill(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert error_lines(err)[-1].startswith("error: interrupted (SIGINT): nothing was graded, so "), err
+    assert "left as they were" in err and "Traceback" not in err
+    _kept_byte_for_byte(csv_path, json_path)
+
+
+def test_a_disk_that_fills_stops_the_run_at_once_naming_the_gradebook(tmp_path: Path, tmpdir_of_its_own: Path) -> None:
+    """The gradebooks' disk fills after the first row: the run stops within seconds (queued work cancelled,
+    the one under way killed), exit 2, the file named and its row count said; the file on disk is whole."""
+    folder = class_folder(tmp_path, {f"s{i:02}.py": SUBMISSIONS / "passes_cron_schedule" / "dags.py" for i in range(16)})
+    with tmpfs("1m") as disk:
+        csv_path = disk / "grades.csv"
+        proc = start(["grade", str(folder), "--static", "--jobs", "1", "--csv", str(csv_path)], cli_env(tmpdir_of_its_own))
+        wait_for(lambda: csv_path.exists(), timeout=120, what="the first row")
+        fill(disk)
+        filled = time.monotonic()
+        out, err = proc.communicate(timeout=120)
+        stopped_after = time.monotonic() - filled
+        rows = list(csv.DictReader(csv_path.open(encoding="utf-8")))
+    assert proc.returncode == 2, err
+    lines = error_lines(err)
+    assert len(lines) == 1 and "Traceback" not in out + err, err
+    assert f"{csv_path}: No space left on device" in lines[0] and "cancelled" in lines[0], lines[0]
+    assert f"{csv_path} holds {len(rows)} row" in lines[0], lines[0]
+    assert 1 <= len(rows) < 16 and all(r["passed"] == "True" for r in rows)
+    assert stopped_after < 15, f"grading went on {stopped_after:.0f} s after the disk filled"
+    assert list(tmpdir_of_its_own.iterdir()) == []  # the cancelled checks' folders are gone too
+
+
+def test_writing_a_big_gradebook_is_linear_not_quadratic(tmp_path: Path) -> None:
+    """2,000 rows arriving as fast as they can: rewriting whole after each cost 217 s; the budget keeps the
+    total near one write per row's share, and the files end whole, sorted, with every row."""
+    from exercise_cli.grading.batch import Gradebook, Row
+
+    book = Gradebook(tmp_path / "grades.csv", tmp_path / "grades.json")
+    message = "consumer never ran: the scheduler made no run of exercise_5_1_consumer (dags/consumer.py:12) " * 3
+    started = time.monotonic()
+    for i in reversed(range(2000)):
+        book.add(Row(f"learner-{i:04}", 2, 5, False, {"registered": "passed", "auto_trigger": "failed"},
+                     {"auto_trigger": message}, 12.5))
+    book.close()
+    spent = time.monotonic() - started
+    rows = list(csv.DictReader((tmp_path / "grades.csv").open(encoding="utf-8")))
+    assert [r["submission"] for r in rows] == [f"learner-{i:04}" for i in range(2000)]
+    import json
+
+    assert len(json.loads((tmp_path / "grades.json").read_text())) == 2000
+    assert spent < 30, f"2,000 rows took {spent:.0f} s to keep"
+
+
+def test_a_gradebook_that_cannot_be_written_is_said_before_any_grading(tmp_path: Path, tmpdir_of_its_own: Path) -> None:
+    folder = class_folder(tmp_path, {"alice": SUBMISSIONS / "passes_cron_schedule"})
+    with tmpfs("1m", read_only=True) as out:
+        result = run(["grade", str(folder), "--static", "--csv", str(out / "grades.csv")], cli_env(tmpdir_of_its_own))
+    assert result.returncode == 2
+    _one_error_line(result, "grades.csv", "Read-only file system")
+    assert list(tmpdir_of_its_own.iterdir()) == []  # nothing was graded: no warm process, no check was started

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
 import pytest
+from procs import descendants, wait_for
 
 from conftest import submission
 from exercise_cli.grading.forkserver import ForkServer
 from exercise_cli.grading.grader import grade
+from exercise_cli.grading.process import GraderLost
 
 
 @pytest.fixture(scope="module")
@@ -38,3 +46,74 @@ def test_forked_child_that_hangs_is_killed_and_reported(server) -> None:
     assert result.status == "failed" and "timed out after 3 s" in result.message
     # the server survives its child's death and keeps grading
     assert grade(submission("passes_cron_schedule"), static=True, launcher=server.launch).passed
+
+
+def _forked_children(warm: ForkServer) -> set[int]:
+    return descendants(warm.proc.pid)
+
+
+def test_a_killed_warm_process_is_noticed_at_once_and_the_submission_graded_again(tmp_path) -> None:
+    """SIGKILL of the warm process mid-grade: noticed within a second (not at --timeout), the server
+    restarted, the submission graded again in it and passing, as it deserves."""
+    notes: list[tuple[float, str]] = []
+    with ForkServer() as warm:
+        first = warm.proc
+        killed_at: list[float] = []
+
+        def kill_once_grading() -> None:
+            wait_for(lambda: _forked_children(warm), timeout=60, what="a forked grading child")
+            time.sleep(1)  # well inside the run
+            os.kill(first.pid, signal.SIGKILL)
+            killed_at.append(time.monotonic())
+
+        killer = threading.Thread(target=kill_once_grading)
+        killer.start()
+        report = grade(submission("passes_classic_operators"), timeout=120, launcher=warm.launch,
+                       on_event=lambda e: notes.append((time.monotonic(), e["text"])) if e.get("event") == "note" else None)
+        killer.join()
+        assert report.passed
+        assert warm.proc is not first and warm.alive()  # a new warm process took over
+        assert len(notes) == 1 and "was killed by SIGKILL" in notes[0][1] and "once more, in a new one" in notes[0][1], notes
+        assert notes[0][0] - killed_at[0] < 1.5, "the death was not noticed within a second"
+
+
+def test_a_warm_process_that_dies_twice_is_not_graded_never_a_fail() -> None:
+    with ForkServer() as warm:
+        stop = threading.Event()
+
+        def keep_killing() -> None:
+            while not stop.is_set():
+                if _forked_children(warm):
+                    os.kill(warm.proc.pid, signal.SIGKILL)
+                time.sleep(0.1)
+
+        killer = threading.Thread(target=keep_killing)
+        killer.start()
+        started = time.monotonic()
+        try:
+            with pytest.raises(GraderLost) as lost:
+                grade(submission("passes_classic_operators"), timeout=120, launcher=warm.launch)
+        finally:
+            stop.set()
+            killer.join()
+        assert time.monotonic() - started < 60  # not the timeout
+        assert "twice: nothing was graded" in str(lost.value) and "grading process" in str(lost.value)
+
+
+def test_a_killed_fresh_grading_process_is_graded_again() -> None:
+    """`check`'s own grading process (no warm one), SIGKILLed: the same, noticed at once, graded again."""
+    notes: list[str] = []
+    killed: list[int] = []
+
+    def on_event(event: dict) -> None:
+        if event.get("event") == "note":
+            notes.append(event["text"])
+        elif event.get("event") == "phase" and event.get("phase") == "parse" and not killed:
+            killed.append(os.getpid())
+            for pid in descendants(os.getpid()):  # the grading process and its children: this test's only ones
+                if "exercise_cli.grading_process" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+                    os.kill(pid, signal.SIGKILL)
+
+    report = grade(submission("passes_classic_operators"), static=True, on_event=on_event)
+    assert killed and report.passed
+    assert len(notes) == 1 and "killed by SIGKILL" in notes[0], notes

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
+import time
+import zipfile
 from pathlib import Path
 
 from conftest import REPO, SUBMISSIONS, class_folder
+from procs import cli_env, descendants, start, tmpdir_of_its_own, wait_for  # noqa: F401 - a fixture
 from typer.testing import CliRunner
 
 from exercise_cli.app import app
@@ -111,3 +116,109 @@ def test_grade_takes_the_exercise_and_its_criteria_make_the_columns(tmp_path: Pa
     assert rows["ann"]["passed"] == "True" and rows["ann"]["score"] == "5.0"
     assert rows["ben"]["waits_for_all"] == "failed" and "exercise_5_2_analytics_consumer" in rows["ben"]["waits_for_all_message"]
     assert "registered" not in rows["ann"]  # 5.1's criteria are not 5.2's columns
+
+
+def test_every_entry_of_a_class_folder_is_graded_or_named(tmp_path: Path) -> None:
+    """A zip holding a submission is graded from inside it (unpacked elsewhere); a zip reaching outside
+    itself, a wrong extension and a stray file are "not graded" rows saying why; hidden entries are named."""
+    folder = class_folder(tmp_path, {"alice.py": SUBMISSIONS / "passes_cron_schedule" / "dags.py",
+                                     "dave.PY": SUBMISSIONS / "passes_cron_schedule" / "dags.py",
+                                     "erin.py.txt": SUBMISSIONS / "passes_cron_schedule" / "dags.py"})
+    with zipfile.ZipFile(folder / "bob.zip", "w") as z:
+        z.write(SUBMISSIONS / "passes_cron_schedule" / "dags.py", "bob/dags/dags.py")
+    with zipfile.ZipFile(folder / "carol.zip", "w") as z:
+        z.writestr("../../escaped.py", "x = 1\n")
+    (folder / "frank.md").write_text("my notes")
+    (folder / ".DS_Store").write_bytes(b"\0")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    book = tmp_path / "grades.csv"
+    result = CliRunner().invoke(app, ["grade", str(folder), "--static", "--jobs", "2", "--csv", str(book)], env=ENV)
+    assert result.exit_code == 2, result.output
+    rows = {r["submission"]: r for r in csv.DictReader(book.open())}
+    assert sorted(rows) == ["alice.py", "bob.zip", "carol.zip", "dave.PY", "erin.py.txt", "frank.md"]
+    assert rows["alice.py"]["passed"] == rows["bob.zip"]["passed"] == "True"
+    assert "names a path outside it" in rows["carol.zip"]["error"] and "unpack it" in rows["carol.zip"]["error"]
+    assert "rename it to end in .py" in rows["dave.PY"]["error"] and ".PY" in rows["dave.PY"]["error"]
+    assert "rename it to end in .py" in rows["erin.py.txt"]["error"]
+    assert "one subfolder, .py file or .zip file per learner" in rows["frank.md"]["error"]
+    assert "unpack it" in shorten(rows["carol.zip"]["error"]) and "rename it" in shorten(rows["dave.PY"]["error"])
+    output = " ".join(result.output.split())
+    assert "2 of 6 submissions graded, 4 not graded" in output
+    assert "left alone: 1 hidden entry (.DS_Store)" in output
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted([*before, "grades.csv"])  # nothing unpacked here
+
+
+def test_a_warm_process_killed_mid_grade_costs_no_grade(tmp_path: Path, tmpdir_of_its_own: Path) -> None:
+    """The measured fault: `grade --jobs 2 --timeout 60`, the warm process SIGKILLed while both submissions
+    are under way. Both are graded again in a new warm process and pass, well before the timeout."""
+    folder = class_folder(tmp_path, {name: REPO / "solution" / "exercise_5_1" for name in ("alice", "bob")})
+    book = tmp_path / "grades.csv"
+    proc = start(["grade", str(folder), "--jobs", "2", "--timeout", "60", "--csv", str(book)], cli_env(tmpdir_of_its_own))
+
+    def warm_process_with_two_children() -> int | None:
+        if len(list(tmpdir_of_its_own.glob("exercise-check-*"))) < 2:
+            return None
+        for pid in descendants(proc.pid):
+            try:
+                if b"grading_process.server" in Path(f"/proc/{pid}/cmdline").read_bytes() and descendants(pid):
+                    return pid
+            except OSError:
+                continue
+        return None
+
+    wait_for(warm_process_with_two_children, timeout=120, what="two submissions under way in the warm process")
+    time.sleep(2)
+    server = warm_process_with_two_children()
+    assert server is not None, "the submissions ended before the warm process could be killed"
+    os.kill(server, signal.SIGKILL)
+    killed = time.monotonic()
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, out + err  # both graded, both passed
+    rows = list(csv.DictReader(book.open()))
+    assert [(r["submission"], r["passed"], r["score"]) for r in rows] == [("alice", "True", "5.0"), ("bob", "True", "5.0")]
+    assert time.monotonic() - killed < 60  # not a wait for the timeout
+
+
+def test_a_zipped_submission_is_unpacked_within_bounds_and_never_beside_it(tmp_path: Path, monkeypatch) -> None:
+    import stat as stat_module
+
+    import pytest
+
+    from exercise_cli.errors import UsageError
+    from exercise_cli.grading import zipped
+
+    source = (SUBMISSIONS / "passes_cron_schedule" / "dags.py").read_bytes()
+
+    def archive(name: str, members: dict[str, bytes], link: str | None = None) -> Path:
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for member, data in members.items():
+                z.writestr(member, data)
+            if link:
+                info = zipfile.ZipInfo(link)
+                info.external_attr = (stat_module.S_IFLNK | 0o777) << 16
+                z.writestr(info, "/etc/passwd")
+        return path
+
+    with zipped.unpacked(archive("ok.zip", {"__MACOSX/._dags.py": b"\0", "nested/dags/dags.py": source}, link="dags/x.py")) as files:
+        unpacked_at = files.root
+        assert files.display_root == "ok.zip" and [f.name for f in files.files] == ["dags.py"]  # the link was never made
+        assert not any(p.is_symlink() for p in unpacked_at.rglob("*"))
+        assert tmp_path not in unpacked_at.parents
+    assert not unpacked_at.exists()
+
+    def refused(path: Path, *words: str) -> None:
+        with pytest.raises(UsageError) as why:
+            with zipped.unpacked(path):
+                pass
+        assert str(why.value).startswith("unpack it") and all(w in str(why.value) for w in words), why.value
+
+    refused(archive("up.zip", {"../../up.py": source}), "outside it")
+    refused(archive("abs.zip", {"/etc/cron.d/x.py": source}), "outside it")
+    (tmp_path / "fake.zip").write_bytes(b"not a zip")
+    refused(tmp_path / "fake.zip", "cannot be read as a zip")
+    monkeypatch.setattr(zipped, "MAX_MEMBERS", 3)
+    refused(archive("many.zip", {f"d{i}.py": source for i in range(4)}), "4 entries", "at most 3")
+    monkeypatch.setattr(zipped, "MAX_UNPACKED", 10_000)
+    refused(archive("bomb.zip", {"dags.py": source + b"#" * 20_000}), "unpacks to more than")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["abs.zip", "bomb.zip", "fake.zip", "many.zip", "ok.zip", "up.zip"]

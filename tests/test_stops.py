@@ -11,9 +11,11 @@ import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from procs import EXERCISE, cli_env, descendants, error_lines, run, start, still_running, tmpdir_of_its_own, wait_for  # noqa: F401
@@ -36,8 +38,9 @@ def _grading_started(proc: subprocess.Popen, tmpdir: Path, prefix: str = "exerci
     return bool(list(tmpdir.glob(f"{prefix}*"))) and bool(descendants(proc.pid))
 
 
-def _stopped_in_order(proc: subprocess.Popen, signum: int, tmpdir: Path, note: str) -> str:
-    """Send `signum`; the command says one line and exits 128 + signum, leaving no process and no folder."""
+def _stopped_in_order(proc: subprocess.Popen, signum: int, tmpdir: Path, note: str | Callable[[], str]) -> str:
+    """Send `signum`; the command says one line and exits 128 + signum, leaving no process and no folder.
+    `note`: what the line ends with (a callable: known only once the command has ended)."""
     time.sleep(0.3)
     started = descendants(proc.pid)
     assert started, "the command started no process to stop"
@@ -45,6 +48,7 @@ def _stopped_in_order(proc: subprocess.Popen, signum: int, tmpdir: Path, note: s
     out, err = proc.communicate(timeout=60)
     name = signal.Signals(signum).name
     assert proc.returncode == 128 + signum, (out, err)
+    note = note() if callable(note) else note
     assert error_lines(err) == [f"error: interrupted ({name}): {note}"], err
     assert "Traceback" not in out + err
     wait_for(lambda: not still_running(started), timeout=10, what=f"the processes {started} to end")
@@ -109,7 +113,8 @@ def test_grade_stopped_by_sigterm_keeps_its_rows(tmp_path: Path, tmpdir_of_its_o
 
     wait_for(lambda: len(rows()) >= 1 and _grading_started(proc, tmpdir_of_its_own), timeout=120,
              what="one graded row and the next grading")
-    out = _stopped_in_order(proc, signal.SIGTERM, tmpdir_of_its_own, "the gradebook keeps the rows graded so far")
+    out = _stopped_in_order(proc, signal.SIGTERM, tmpdir_of_its_own,
+                            lambda: f"{gradebook} holds {len(rows())} row{'' if len(rows()) == 1 else 's'}")
     kept = rows()
     assert 1 <= len(kept) < 6 and all(row["passed"] == "True" for row in kept)
     assert f"{len(kept)} of 6 submissions graded" in out
@@ -155,3 +160,36 @@ def test_the_next_run_removes_what_a_sigkilled_run_left(tmpdir_of_its_own: Path)
     assert result.returncode == 0, result.stderr
     assert not any(path.exists() for path in left)
     assert sorted(p.name for p in tmpdir_of_its_own.iterdir()) == [owner_alive.name]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stopped_test_run_removes_its_temporary_folders(signum: int, tmp_path: Path, tmpdir_of_its_own: Path) -> None:
+    """`make test` stopped part-way (Ctrl-C, SIGTERM) tears its fixtures down: the folders they made in the
+    temporary folder go, and so do the processes they ran (as tests/test_autograder.py's fixture does)."""
+    (tmp_path / "test_stopped.py").write_text(textwrap.dedent('''
+        import shutil, subprocess, time
+        import pytest
+        from exercise_cli.grading.process import make_throwaway
+
+        @pytest.fixture(scope="module")
+        def folder():
+            root = make_throwaway("exercise-autograder-")
+            try:
+                yield root
+            finally:
+                shutil.rmtree(root, ignore_errors=True)
+
+        def test_long(folder):
+            (folder / "started").touch()
+            time.sleep(120)
+    '''))
+    tests = Path(__file__).parent
+    env = {**cli_env(tmpdir_of_its_own), "PYTHONPATH": str(tests)}
+    proc = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "conftest", "-p", "no:cacheprovider",
+                             "--rootdir", str(tmp_path), str(tmp_path / "test_stopped.py")],
+                            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    wait_for(lambda: list(tmpdir_of_its_own.glob("exercise-autograder-*/started")), timeout=120, what="the test to start")
+    os.kill(proc.pid, signum)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "KeyboardInterrupt" in out, out
+    assert [p.name for p in tmpdir_of_its_own.iterdir() if p.name.startswith("exercise-")] == [], out

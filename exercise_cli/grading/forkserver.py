@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from exercise_cli.errors import EnvironmentProblem
-from exercise_cli.grading.process import airflow_env, install_local_settings, make_throwaway, signal_group
+from exercise_cli.exits import ended
+from exercise_cli.grading.process import GRADER_LOST, GraderLost, airflow_env, install_local_settings, make_throwaway, signal_group
 
 _TAIL = 32 * 1024
 
@@ -29,14 +30,19 @@ class ForkedChild:
         self.parent = server.proc  # the server that forked it (a restarted server is another)
 
     def poll(self) -> int | None:
-        return self.server.exit_codes.get(self.pid)
+        code = self.server.exit_codes.get(self.pid)
+        if code is None and self.parent.poll() is not None:
+            # The server is gone (killed, crashed), so no exit will ever be reported for this child: its
+            # death is noticed now, not at --timeout, and the caller kills what is left of its group.
+            return GRADER_LOST
+        return code
 
     def wait(self, timeout: float | None = None) -> int | None:
         deadline = None if timeout is None else time.monotonic() + timeout
         with self.server.exited:
             while self.pid not in self.server.exit_codes:
                 if self.parent.poll() is not None:
-                    return -signal.SIGKILL  # the server died: its children went with their sessions' kill
+                    return GRADER_LOST  # the server died: its children went with their sessions' kill
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     return None
@@ -103,13 +109,27 @@ class ForkServer:
 
     def launch(self, job_path: Path, home: str, env: dict[str, str]) -> ForkedChild:
         with self._launch_lock:
-            if not self.alive():  # it died (killed from outside): the next submissions get a new one
+            if not self.alive():  # it died (killed from outside, crashed): the next submissions get a new one
                 self.close()
                 self._start()
-            self.proc.stdin.write((json.dumps({"job": str(job_path), "env": env}) + "\n").encode())
-            self.proc.stdin.flush()
-            pid = self._started.get(timeout=30)
+            try:
+                self.proc.stdin.write((json.dumps({"job": str(job_path), "env": env}) + "\n").encode())
+                self.proc.stdin.flush()
+                pid = self._started_pid()
+            except (OSError, queue.Empty):
+                raise GraderLost(f"the warm grading process {ended(self.proc.poll())} while starting a check") from None
         return ForkedChild(self, pid, home)
+
+    def _started_pid(self) -> int:
+        """The forked child's pid, as soon as the server says it; queue.Empty once the server is gone."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                return self._started.get(timeout=0.1)
+            except queue.Empty:
+                if not self.alive():
+                    break
+        raise queue.Empty
 
     def close(self) -> None:
         if self.proc is not None:

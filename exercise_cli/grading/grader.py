@@ -12,7 +12,7 @@ from typing import Callable, Literal
 from exercise_cli.course import course_file, load_exercise
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.exits import ended, last_line
-from exercise_cli.grading.process import ChildOutcome, airflow_env, install_local_settings, run_worker, throwaway_home
+from exercise_cli.grading.process import ChildOutcome, GraderLost, airflow_env, install_local_settings, run_worker, throwaway_home
 from exercise_cli.grading.submission import SubmissionFiles, copy_into, find_submission
 from exercise_cli.grading.template_db import airflow_version, copy_template_into
 from exercise_cli.results import CheckResult, Report, build_report
@@ -62,7 +62,38 @@ def grade(
     `live` (from exercise_cli.live.deployment): `path` holds a deployment's DAG files, and the run
     facts come from that deployment instead of a local run. `exercise_id`: the course's exercise to
     grade against (default 5.1).
+    A grading process that dies before reporting (GraderLost: killed, crashed, its warm server gone)
+    is the grader's fault: the submission is graded once more in a new one, and if that one dies too,
+    GraderLost goes up (the caller's "not graded", exit 2), never a learner's fail.
     """
+    arguments = dict(static=static, timeout=timeout, task_timeout=task_timeout, quiz_passed=quiz_passed, isolation=isolation,
+                     limits=limits, on_event=on_event, on_static=on_static, launcher=launcher, live=live, exercise_id=exercise_id)
+    try:
+        return _grade_once(path, **arguments)
+    except GraderLost as lost:
+        if on_event:
+            on_event({"event": "note", "text": f"{lost}: grading once more, in a new one"})
+    try:
+        return _grade_once(path, **arguments)
+    except GraderLost as lost:
+        raise GraderLost(f"the grader failed: {lost}, twice: nothing was graded; run it again") from None
+
+
+def _grade_once(
+    path: str | Path | SubmissionFiles,
+    *,
+    static: bool,
+    timeout: float | None,
+    task_timeout: float,
+    quiz_passed: bool,
+    isolation: Isolation,
+    limits: jail.Limits | None,
+    on_event: Callable[[dict], None] | None,
+    on_static: Callable[[Report], None] | None,
+    launcher: Callable | None,
+    live: dict | None,
+    exercise_id: str | None,
+) -> Report:
     started = time.monotonic()
     course = load_exercise(exercise_id)
     files = path if isinstance(path, SubmissionFiles) else find_submission(path)
@@ -189,6 +220,8 @@ def _explain_stop(
         # ran, is the grader failing, and that is nobody's grade.
         how = f"timed out after {timeout:g} s" if child.stopped_because == "timeout" else ended(child.returncode)
         last = last_line(child.stderr_tail)
+        if child.stopped_because != "timeout":
+            raise GraderLost(f"the grading process {how} while {doing}" + (f" ({last})" if last else ""))
         raise EnvironmentProblem(f"the grader failed: its grading process {how} while {doing}"
                                  + (f" ({last})" if last else "") + "; nothing was graded: run it again"
                                  + (" with more --timeout" if child.stopped_because == "timeout" else ""))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from exercise_cli.errors import Interrupted
+from exercise_cli.errors import EnvironmentProblem, Interrupted
 from exercise_cli.exits import process_alive
 from exercise_cli.learner_text import clean
 from exercise_cli.protocol import Job, read_progress
@@ -40,6 +40,15 @@ _swept_done = False
 # Set when the CLI is told to stop (SIGINT/SIGTERM/SIGHUP): every run_worker, in any thread, stops its child.
 _stopping = threading.Event()
 _stop_signal = signal.SIGINT
+
+
+# What a forked child's poll gives once its warm grading process is gone: it was lost with its server.
+GRADER_LOST = -signal.SIGKILL
+
+
+class GraderLost(EnvironmentProblem):
+    """The grading process died (killed, crashed) before reporting: the grader's fault, never the
+    learner's. Grading the submission again, once, in a new grading process may succeed."""
 
 
 @dataclass
