@@ -246,6 +246,41 @@ def test_a_cpu_hog_passes_beside_a_classmate_and_leaves_nothing(tmp_path: Path) 
     assert _left_running() == []
 
 
+def test_the_course_cannot_be_read_nor_run() -> None:
+    """It runs the reference solution if it can read it, fails its import if it reads any other course file,
+    and otherwise its producer task looks again and fails saying how many it read."""
+    report = _graded("reads_course_solution_and_hints")
+    assert not report.passed
+    assert report.check("files_import").status == "passed", report.check("files_import").message
+    result = report.check("producer_run")
+    assert result.status == "failed" and "read 0 course files" in result.message, result.message
+
+
+def test_an_instructors_course_folder_cannot_be_read_nor_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The course as an instructor's --course folder, open to every user as most are."""
+    import tempfile
+
+    from exercise_cli.course import COURSE_ENV
+
+    builtin = load_exercise()
+    course = Path(tempfile.mkdtemp(prefix="exercise-test-course-", dir="/tmp"))
+    try:
+        shutil.copy(builtin.statement_path.parent.parent / "course.toml", course / "course.toml")
+        for kind, source in (("data", builtin.statement_path.parent), ("solution", builtin.solution_dir),
+                             ("starter", builtin.starter_path.parent)):
+            shutil.copytree(source, course / kind / builtin.folder)
+        for path in (course, *course.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        monkeypatch.setenv(COURSE_ENV, str(course / "course.toml"))
+        report = _graded("reads_course_solution_and_hints")
+    finally:
+        shutil.rmtree(course)
+    assert not report.passed
+    assert report.check("files_import").status == "passed", report.check("files_import").message
+    result = report.check("producer_run")
+    assert result.status == "failed" and "read 0 course files" in result.message, result.message
+
+
 def test_a_closed_tmpdir_puts_the_copies_where_the_sandbox_may_enter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     closed = tmp_path / "closed"
     closed.mkdir(mode=0o700)
