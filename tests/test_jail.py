@@ -146,10 +146,11 @@ def test_a_tier_hides_the_course_but_what_a_child_needs_inside_it(tier: str, gra
         (course / "course.toml").write_text("the hints")
         (course / "needed").mkdir()
         (course / "needed" / "module.py").write_text("what Python imports")
+        (course / "trusted").mkdir(mode=0o700)  # a TMPDIR inside the course folder: the trusted side's folder there
         for path in (course, course / "solution", course / "needed"):
             path.chmod(0o755)
         said = _enter_and_report(jail.Jail(scratch=str(scratch), uid=uid, tier=tier, course=(str(course),),
-                                           readable=(str(course / "needed"),)),
+                                           readable=(str(course / "needed"),), hidden=(str(course / "trusted"),)),
                                  lambda: {"solution": _read(course / "solution" / "dags.py"),
                                           "hints": _read(course / "course.toml"),
                                           "listed": " ".join(sorted(_listed(course))),
@@ -160,7 +161,7 @@ def test_a_tier_hides_the_course_but_what_a_child_needs_inside_it(tier: str, gra
         shutil.rmtree(course)
     assert said["solution"].startswith(("FileNotFoundError", "PermissionError")), said["solution"]
     assert said["hints"].startswith(("FileNotFoundError", "PermissionError")), said["hints"]
-    assert said["listed"] in ("needed", "course.toml needed solution"), said["listed"]  # names at most, never contents
+    assert said["listed"] in ("needed trusted", "course.toml needed solution trusted"), said["listed"]  # names at most, never contents
     assert said["needed"] == "what Python imports"
 
 

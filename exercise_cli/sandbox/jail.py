@@ -374,10 +374,12 @@ def course_folders(course_file: str | None = None) -> tuple[str, ...]:
 
 def _kept_inside(folder: str, jail: Jail) -> list[str]:
     """What a child needs below a course folder: Python, the venv, the installed packages, the
-    submission copy and its scratch folder; the outermost of each, sorted."""
+    submission copy, its scratch folder (and the trusted side's, which gets its own cover); the
+    outermost of each, sorted."""
     import site
 
-    needed = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(), *jail.readable, jail.scratch}
+    needed = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(), *jail.readable, jail.scratch,
+              *jail.hidden}
     for module in ("airflow", "exercise_cli"):
         found = sys.modules.get(module)
         for path in getattr(found, "__path__", None) or []:
