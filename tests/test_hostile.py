@@ -280,7 +280,7 @@ def test_megabytes_without_a_newline_cost_the_grader_little() -> None:
     document, cpu_seconds, peak_kib = _checked_with_cost("prints_megabytes_without_newline")
     assert document["passed"] is True, [(c["id"], c["message"]) for crit in document["criteria"]
                                          for c in crit["checks"] if c["status"] == "failed"]
-    assert cpu_seconds < 20, cpu_seconds  # a whole grading, this output included; about 8 s measured
+    assert cpu_seconds < 20, cpu_seconds  # a whole grading, this output included: 7.4 s measured (Airflow's reader: past 60 s)
     assert peak_kib < 1024 * 1024, peak_kib
 
 
