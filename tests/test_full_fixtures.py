@@ -70,6 +70,11 @@ CASES: dict[str, dict[str, tuple[str, str]]] = {
     "passes_start_date_in_dag_timezone": {"consumer_run": ("passed", "succeeded")},
     "passes_extra_dags": {"consumer_run": ("passed", "succeeded")},
     "passes_or_condition": {"consumer_triggered": ("passed", "asset_triggered")},
+    # PEP 263 and a BOM: graded as the UTF-8 twin, registration, the scheduler and the runs included.
+    "passes_latin1_coding_line": {"registered_in_db": ("passed", "in the metadata database"),
+                                  "consumer_message": ("passed", "Data is available")},
+    "passes_utf8_bom": {"registered_in_db": ("passed", "in the metadata database"),
+                        "consumer_triggered": ("passed", "asset_triggered")},
 }
 
 

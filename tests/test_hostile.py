@@ -246,6 +246,79 @@ def test_a_cpu_hog_passes_beside_a_classmate_and_leaves_nothing(tmp_path: Path) 
     assert _left_running() == []
 
 
+def _checked_with_cost(name: str) -> tuple[dict, float, int]:
+    """`exercise check --json` on a fixture in a process of its own: (the report, CPU seconds and peak
+    memory in KiB of the CLI and the grading process, the task children's included)."""
+    import subprocess
+    import sys
+
+    with open(os.devnull, "wb") as quiet:
+        child = subprocess.Popen([sys.executable, "-m", "exercise_cli", "check", "--json", str(HOSTILE / name)],
+                                 stdout=subprocess.PIPE, stderr=quiet)
+        output = child.stdout.read()
+        _, _, usage = os.wait4(child.pid, 0)
+    assert _left_running() == []
+    return json.loads(output), usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def _check_of(document: dict, check_id: str) -> dict:
+    return next(c for crit in document["criteria"] for c in crit["checks"] if c["id"] == check_id)
+
+
+def test_a_huge_frame_announced_to_the_supervisor_ends_that_task_alone() -> None:
+    """Airflow's own reader allocated the 2.5 GiB it announces inside the grading process (2.7 GiB measured)."""
+    document, _, peak_kib = _checked_with_cost("announces_huge_supervisor_frame")
+    result = _check_of(document, "producer_run")
+    assert result["status"] == "failed"
+    assert "sent its supervisor a message of 2.3 GiB" in result["message"], result["message"]
+    assert _check_of(document, "files_import")["status"] == "passed"
+    assert peak_kib < 1024 * 1024, peak_kib  # no process of this grading held 1 GiB
+
+
+def test_megabytes_without_a_newline_cost_the_grader_little() -> None:
+    """40 MiB on one line: Airflow's own line reader scanned it again on every 4 KiB read (30 s of CPU measured)."""
+    document, cpu_seconds, peak_kib = _checked_with_cost("prints_megabytes_without_newline")
+    assert document["passed"] is True, [(c["id"], c["message"]) for crit in document["criteria"]
+                                         for c in crit["checks"] if c["status"] == "failed"]
+    assert cpu_seconds < 20, cpu_seconds  # a whole grading, this output included: 7.4 s measured (Airflow's reader: past 60 s)
+    assert peak_kib < 1024 * 1024, peak_kib
+
+
+def test_the_course_cannot_be_read_nor_run() -> None:
+    """It runs the reference solution if it can read it, fails its import if it reads any other course file,
+    and otherwise its producer task looks again and fails saying how many it read."""
+    report = _graded("reads_course_solution_and_hints")
+    assert not report.passed
+    assert report.check("files_import").status == "passed", report.check("files_import").message
+    result = report.check("producer_run")
+    assert result.status == "failed" and "read 0 course files" in result.message, result.message
+
+
+def test_an_instructors_course_folder_cannot_be_read_nor_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The course as an instructor's --course folder, open to every user as most are."""
+    import tempfile
+
+    from exercise_cli.course import COURSE_ENV
+
+    builtin = load_exercise()
+    course = Path(tempfile.mkdtemp(prefix="exercise-test-course-", dir="/tmp"))
+    try:
+        shutil.copy(builtin.statement_path.parent.parent / "course.toml", course / "course.toml")
+        for kind, source in (("data", builtin.statement_path.parent), ("solution", builtin.solution_dir),
+                             ("starter", builtin.starter_path.parent)):
+            shutil.copytree(source, course / kind / builtin.folder)
+        for path in (course, *course.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        monkeypatch.setenv(COURSE_ENV, str(course / "course.toml"))
+        report = _graded("reads_course_solution_and_hints")
+    finally:
+        shutil.rmtree(course)
+    assert not report.passed
+    assert report.check("files_import").status == "passed", report.check("files_import").message
+    result = report.check("producer_run")
+    assert result.status == "failed" and "read 0 course files" in result.message, result.message
+
+
 def test_a_closed_tmpdir_puts_the_copies_where_the_sandbox_may_enter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     closed = tmp_path / "closed"
     closed.mkdir(mode=0o700)

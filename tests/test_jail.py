@@ -133,6 +133,57 @@ def test_the_container_tier_reaches_python_behind_a_closed_folder_and_cleans_up(
     assert not left.exists()
 
 
+@pytest.mark.parametrize("tier", jail.SANDBOX_TIERS)
+def test_a_tier_hides_the_course_but_what_a_child_needs_inside_it(tier: str, grading_root) -> None:
+    """A course folder open to all (an instructor's, or a checkout holding the venv): inside the sandbox its
+    solution and hints can be neither read nor listed, while a folder the child needs below it still can."""
+    _tier_or_skip(tier)
+    uid, root, home, scratch = grading_root
+    course = Path(tempfile.mkdtemp(prefix="exercise-course-"))
+    try:
+        (course / "solution").mkdir()
+        (course / "solution" / "dags.py").write_text("the reference solution")
+        (course / "course.toml").write_text("the hints")
+        (course / "needed").mkdir()
+        (course / "needed" / "module.py").write_text("what Python imports")
+        (course / "trusted").mkdir(mode=0o700)  # a TMPDIR inside the course folder: the trusted side's folder there
+        for path in (course, course / "solution", course / "needed"):
+            path.chmod(0o755)
+        said = _enter_and_report(jail.Jail(scratch=str(scratch), uid=uid, tier=tier, course=(str(course),),
+                                           readable=(str(course / "needed"),), hidden=(str(course / "trusted"),)),
+                                 lambda: {"solution": _read(course / "solution" / "dags.py"),
+                                          "hints": _read(course / "course.toml"),
+                                          "listed": " ".join(sorted(_listed(course))),
+                                          "needed": _read(course / "needed" / "module.py")})
+    finally:
+        import shutil
+
+        shutil.rmtree(course)
+    assert said["solution"].startswith(("FileNotFoundError", "PermissionError")), said["solution"]
+    assert said["hints"].startswith(("FileNotFoundError", "PermissionError")), said["hints"]
+    assert said["listed"] in ("needed trusted", "course.toml needed solution trusted"), said["listed"]  # names at most, never contents
+    assert said["needed"] == "what Python imports"
+
+
+def test_the_course_folders_cover_the_solutions_hints_and_checkout() -> None:
+    folders = jail.course_folders()
+    from exercise_cli.course import load_exercise
+
+    exercise = load_exercise()
+    for inside in (exercise.solution_dir, exercise.statement_path.parent, exercise.checks_dir):
+        assert any(str(inside.resolve()).startswith(f + "/") for f in folders), (inside, folders)
+    checkout = Path(jail.__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").exists():  # this run's grader is a checkout: its tests/ hold passing fixtures
+        assert str(checkout) in folders
+
+
+def _listed(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError as exc:
+        return [type(exc).__name__]
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="control groups need root")
 def test_a_control_group_bounds_the_children_together() -> None:
     group, why_not = cgroup.create(256 * 1024**2, 32)

@@ -6,8 +6,11 @@ log or database lands next to the learner's code.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import stat
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,7 +95,7 @@ def copy_into(sub: SubmissionFiles, dags_folder: Path) -> dict[str, str]:
     for file in sub.files:
         target = dags_folder / file.relative_to(sub.root)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if _copy_regular(file, target):
+        if _copy_regular(file, target, as_utf8=True):
             mapping[str(target)] = sub.display(file)
         else:
             sub.skipped.append(sub.display(file))
@@ -102,10 +105,33 @@ def copy_into(sub: SubmissionFiles, dags_folder: Path) -> dict[str, str]:
     return mapping
 
 
-def _copy_regular(source: Path, target: Path) -> bool:
+def _copy_regular(source: Path, target: Path, as_utf8: bool = False) -> bool:
     """Copy `source` only if it is a regular file when opened (no link followed, no FIFO opened for long)."""
     data = regular_file_bytes(source, MAX_BYTES)
     if data is None:
         return False
-    target.write_bytes(data)
+    target.write_bytes(utf8_source(data) if as_utf8 else data)
     return True
+
+
+_CODING_COOKIE = re.compile(rb"^([ \t\f]*#.*?coding[:=][ \t]*)([-\w.]+)", re.MULTILINE)
+
+
+def utf8_source(data: bytes) -> bytes:
+    """A Python source in whatever encoding Python accepts (a PEP 263 coding line, a UTF-8 BOM), as
+    its UTF-8 twin, line for line: Airflow's DAG processor reads the code it stores as UTF-8 without
+    a BOM, so a Latin-1 file would import and still never register. Its coding line, if any, then
+    says utf-8. A source Python itself cannot decode is copied as it is: its import error says why.
+    """
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return data
+    if encoding == "utf-8":
+        return data
+    head, newline, rest = text.partition("\n")
+    second, newline2, rest = rest.partition("\n")
+    lines = (head + newline + second + newline2).encode("utf-8")
+    lines = _CODING_COOKIE.sub(lambda m: m.group(1) + b"utf-8", lines, count=1)
+    return lines + rest.encode("utf-8")

@@ -22,7 +22,7 @@ from exercise_cli.protocol import (
 )
 from exercise_cli.verdicts import cannot_be_triggered, evaluate
 from exercise_cli.sandbox import cgroup
-from exercise_cli.sandbox.jail import Jail, Limits, reap, sweep_files
+from exercise_cli.sandbox.jail import Jail, Limits, course_folders, reap, sweep_files
 
 # The grading process's own bound (address space): far above what it needs (a full check of the
 # solution peaks near 0.4 GiB of address space), so that whatever a submission makes it read or
@@ -127,6 +127,7 @@ def _jail(job: Job) -> Jail | None:
     limits = Limits(**spec.pop("limits", {}))
     group, _ = cgroup.create(limits.memory_bytes, limits.processes)  # where none can be made, rlimits bound alone
     return Jail(scratch=spec["scratch"], hidden=tuple(spec["hidden"]), readable=tuple(spec["readable"]), limits=limits,
+                course=course_folders(job.course_file),
                 uid=spec["uid"], tier=spec["tier"], group=group)
 
 

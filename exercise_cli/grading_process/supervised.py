@@ -4,7 +4,9 @@ runner, which parses the DAG file itself and talks to the supervisor over its so
 
 The supervisor answers the child through the in-process Execution API and writes the task's
 log (JSON lines) where the trusted side reads it. A watchdog thread bounds each task's time and
-output: past either, the task child is killed, which takes its whole sandbox with it.
+output: past either, the task child is killed, which takes its whole sandbox with it. What the
+supervisor reads from its child goes through bounded readers (bounded_readers.py): a message too
+large for them ends the task too, and the task's log says why.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ _READ_LIMIT = 4 * 1024 * 1024  # how much of a task's log the checks read (its e
 @dataclass
 class Supervised:
     exit_code: int | None
-    stopped_because: str  # "", "timeout", "output"
+    stopped_because: str  # "", "timeout", "output", "message" (a message to the supervisor it refused)
     log_lines: list[dict]  # the task log's records, as Airflow wrote them
     started: float
     ended: float
@@ -39,7 +41,7 @@ class Supervised:
 
 def run_supervised(ti: Any, client: Any, jail: jails.Jail | None, log_path: Path, timeout: float) -> Supervised:
     from airflow.executors.workloads import ExecuteTask
-    from airflow.sdk.execution_time.supervisor import ActivitySubprocess, _configure_logging, _subprocess_main
+    from airflow.sdk.execution_time.supervisor import _configure_logging, _subprocess_main
 
     workload = ExecuteTask.make(ti)
     logger, log_file = _configure_logging(str(log_path), client)
@@ -55,7 +57,7 @@ def run_supervised(ti: Any, client: Any, jail: jails.Jail | None, log_path: Path
         _subprocess_main()
 
     started = time.time()
-    proc = ActivitySubprocess.start(
+    proc = _bounded_supervisor().start(
         what=workload.ti,
         dag_rel_path=workload.dag_rel_path,
         bundle_info=workload.bundle_info,
@@ -74,10 +76,57 @@ def run_supervised(ti: Any, client: Any, jail: jails.Jail | None, log_path: Path
         if jail is not None:
             jails.reap(jail.uid)
     records = read_log(log_path)
-    if not entry.child_entered() and not watchdog.fired:
+    refused = getattr(proc, "refused_message", "")
+    if refused:  # the grader's own words, last in the log: the task's failure as the checks read it
+        records.append({"event": refused, "error_detail": refused, "logger": "supervisor", "level": "error"})
+    if not entry.child_entered() and not watchdog.fired and not refused:
         raise jails.SandboxFailed(f"a task child could not enter the {jail.tier if jail else ''} sandbox "
                                   f"(it {ended(exit_code)}): {_last_error(records)}")
-    return Supervised(exit_code, watchdog.fired, records, started, time.time())
+    return Supervised(exit_code, watchdog.fired or ("message" if refused else ""), records, started, time.time())
+
+
+def _bounded_supervisor() -> type:
+    """Airflow's ActivitySubprocess, reading its child's four channels through bounded readers
+    (the same Airflow generators handle what they read)."""
+    global _BOUNDED
+    if _BOUNDED is not None:
+        return _BOUNDED
+    import logging
+
+    import structlog
+    from airflow.sdk._shared.logging.structlog import reconfigure_logger
+    from airflow.sdk.execution_time import supervisor
+
+    from exercise_cli.grading_process.bounded_readers import frame_reader, line_reader
+
+    class BoundedActivitySubprocess(supervisor.ActivitySubprocess):
+        refused_message = ""
+
+        def _register_pipe_readers(self, stdout, stderr, requests, logs, *, data) -> None:
+            self._open_sockets.update(((stdout, "stdout"), (stderr, "stderr"), (logs, "logs"), (requests, "requests")))
+            loggers = self._get_target_loggers()
+            with_callsite = tuple(reconfigure_logger(one, structlog.processors.CallsiteParameterAdder) for one in loggers)
+            for sock, name, level in ((stdout, "task.stdout", logging.INFO), (stderr, "task.stderr", logging.ERROR)):
+                forward = supervisor.forward_to_log(with_callsite, logger=name, level=level)
+                self.selector.register(sock, selectors.EVENT_READ,
+                                       line_reader(forward, self._on_socket_closed, data=data.get(sock, b"")))
+            self.selector.register(logs, selectors.EVENT_READ, line_reader(
+                supervisor.process_log_messages_from_subprocess(loggers), self._on_socket_closed, json_records=True))
+            self.selector.register(requests, selectors.EVENT_READ, frame_reader(
+                self.handle_requests(supervisor.log), self._on_socket_closed, self._refuse))
+
+        def _refuse(self, why: str) -> None:
+            self.refused_message = why
+            try:  # the group's leader is the sandbox's relay: its death ends the whole sandbox
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    _BOUNDED = BoundedActivitySubprocess
+    return _BOUNDED
+
+
+_BOUNDED: type | None = None
 
 
 def _last_error(records: list[dict]) -> str:

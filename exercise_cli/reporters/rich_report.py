@@ -149,9 +149,10 @@ def render_criterion(console: Console, criterion: CriterionResult) -> None:
 
 
 _TIERS = {
-    "namespaces": "sandbox, namespace tier (no network, no privileges, read-only files, no other processes)",
+    "namespaces": "sandbox, namespace tier (no network, no privileges, read-only files, no course files, "
+                  "no other processes)",
     "container": "sandbox, container tier (a uid of its own and a system-call filter: no network, no privileges, "
-                 "no other grading's files)",
+                 "no course files, no other grading's files)",
 }
 
 

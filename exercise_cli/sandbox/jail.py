@@ -66,10 +66,6 @@ SETUP_FAILED = 97  # exit code of a child whose sandbox could not be set up
 SANDBOX_UID_BASE = 0x3F000000  # sandbox uids start here: no account has one
 NAMESPACES, CONTAINER, PROCESS = "namespaces", "container", "process"
 SANDBOX_TIERS = (NAMESPACES, CONTAINER)
-WHAT_EACH_BLOCKS = {
-    NAMESPACES: "no network, no privileges, read-only files, its own processes only",
-    CONTAINER: "a uid of its own: no network, no privileges, no other files but its own",
-}
 
 
 @dataclass(frozen=True)
@@ -111,6 +107,7 @@ class Limits:
 class Jail:
     scratch: str  # the only writable folder (namespaces: a fresh tmpfs; container: owned by `uid`)
     hidden: tuple[str, ...] = ()  # folders covered by an empty tmpfs (the trusted side's)
+    course: tuple[str, ...] = ()  # the course's folders (course_folders()): never readable inside
     readable: tuple[str, ...] = ()  # folders the child must read (the submission copy)
     limits: Limits = Limits()
     uid: int = 0  # as root, the uid (and gid) the child runs as: allocate_uid() of the CLI
@@ -307,6 +304,7 @@ def _enter_namespaces(jail: Jail) -> None:
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     if root:
         _reopen_private_folders(_needed_folders(jail), uid)
+    _cover_course(jail)
     for folder in jail.hidden:
         _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
     owner = f",uid={uid},gid={gid}" if root else ""
@@ -335,6 +333,7 @@ def _enter_as_uid(jail: Jail) -> None:
     parent = os.getppid()
     if os.getpgrp() != os.getpid():
         os.setpgid(0, 0)  # the trusted side ends a child by its process group
+    _close_course_to_others(jail)
     reach = _reach_closed_folders(_needed_folders(jail), jail.uid)
     _set_limits(jail.limits)
     _become(jail.uid)
@@ -344,6 +343,101 @@ def _enter_as_uid(jail: Jail) -> None:
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
     _prctl(PR_SET_DUMPABLE, 0)
     _reroute_imports(reach)
+
+
+def course_folders(course_file: str | None = None) -> tuple[str, ...]:
+    """The folders of the course, which no child may read: the reference solutions, the checks, the
+    hints and quiz answers (exercise.toml), the starters; in a source checkout (an editable install,
+    or the grader run from its repository) the whole checkout, whose tests/ hold passing fixtures
+    and whose .git holds every version of the solutions; an instructor's course folder.
+
+    What Python must import from inside one of them (a venv in the checkout, the grader's own
+    package) stays readable: see `_kept_inside`.
+    """
+    import importlib.util
+
+    found = []
+    package = importlib.util.find_spec("exercise_cli")
+    if package is not None and package.submodule_search_locations:
+        folder = os.path.realpath(list(package.submodule_search_locations)[0])
+        found += [os.path.join(folder, name) for name in ("data", "solution", "checks", "starter")]
+        checkout = os.path.dirname(folder)
+        if os.path.isfile(os.path.join(checkout, "pyproject.toml")):
+            found.append(checkout)
+    for name in ("exercise_cli.solution", "exercise_cli.checks", "exercise_cli.starter"):
+        spec = importlib.util.find_spec(name)
+        found += list(spec.submodule_search_locations or []) if spec is not None else []
+    if course_file:
+        found.append(os.path.dirname(os.path.realpath(course_file)))
+    return tuple(sorted({os.path.realpath(f) for f in found if os.path.isdir(f)}))
+
+
+def _kept_inside(folder: str, jail: Jail) -> list[str]:
+    """What a child needs below a course folder: Python, the venv, the installed packages, the
+    submission copy, its scratch folder (and the trusted side's, which gets its own cover); the
+    outermost of each, sorted."""
+    import site
+
+    needed = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(), *jail.readable, jail.scratch,
+              *jail.hidden}
+    for module in ("airflow", "exercise_cli"):
+        found = sys.modules.get(module)
+        for path in getattr(found, "__path__", None) or []:
+            needed.add(path)
+    below = sorted({os.path.realpath(p) for p in needed if p and os.path.isdir(p)})
+    below = [p for p in below if p.startswith(folder + "/")]
+    return [p for p in below if not any(p.startswith(q + "/") for q in below if q != p)]
+
+
+def _course_to_close(jail: Jail) -> list[str]:
+    """The course folders outermost first, without any that a child needs whole (a course folder that
+    is the submission copy or Python itself would be a strange set-up, but it must still work)."""
+    kept = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, *jail.readable, jail.scratch)}
+    return [f for f in sorted(jail.course, key=len)
+            if f not in kept and not any(f.startswith(k + "/") for k in kept)]
+
+
+def _cover_course(jail: Jail) -> None:
+    """Namespace tier: an empty tmpfs over each course folder, with what a child needs below it
+    mounted back. Modules the grading process imported before the fork stay usable without their files."""
+    for folder in _course_to_close(jail):
+        if not os.path.isdir(folder):
+            continue
+        trees = []
+        for path in _kept_inside(folder, jail):
+            fd = _libc.syscall(SYS_OPEN_TREE, AT_FDCWD, path.encode(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)
+            trees.append((path, _check(fd, f"open_tree {path}")))
+        _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+        for path, fd in trees:
+            os.makedirs(path, mode=0o755, exist_ok=True)
+            _check(_libc.syscall(SYS_MOVE_MOUNT, fd, b"", AT_FDCWD, path.encode(), MOVE_MOUNT_F_EMPTY_PATH),
+                   f"move_mount {path}")
+            os.close(fd)
+
+
+def _close_course_to_others(jail: Jail) -> None:
+    """Container tier, as root before the uid changes: the sandbox's uid is "other" to every file
+    but the submission copy, so each course folder loses its permissions for other users; in one
+    that holds something a child needs, each entry not on the way to it does. Set on the files
+    themselves, once and for good: after a container-tier grading, users other than the files'
+    owner and group cannot read the course either (a container's root is the only user there)."""
+    for folder in _course_to_close(jail):
+        _close_to_others(folder, _kept_inside(folder, jail))
+
+
+def _close_to_others(path: str, kept: list[str]) -> None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return
+    if stat.S_ISLNK(info.st_mode) or path in kept:
+        return  # a link's target is closed where it lies, or is not the course's
+    if not any(k.startswith(path + "/") for k in kept):
+        if info.st_mode & 0o007:
+            os.chmod(path, stat.S_IMODE(info.st_mode) & ~0o007)
+        return
+    for name in os.listdir(path):  # on the way to a kept folder: it stays open, its other entries close
+        _close_to_others(os.path.join(path, name), kept)
 
 
 def _become(uid: int) -> None:

@@ -1,8 +1,4 @@
-# -*- coding: latin-1 -*-
-"""Valid Python saved as Latin-1 (its coding line says so): the reference solution, with é in a comment
-and in its output. Python and Airflow's DagBag import it; Airflow's DAG processor stores a DAG's code
-read as UTF-8, so the full run records an import error for it, as a deployment would."""
-# Exercise 5.1: café, été, données.
+ï»¿"""The reference solution saved with a UTF-8 byte order mark, as some Windows editors save it: Python accepts it."""
 
 from __future__ import annotations
 
@@ -43,7 +39,7 @@ def data_producer():
 def data_consumer():
     @task
     def consume_data(**context) -> None:
-        print("Données disponibles: data is available for processing!")
+        print("Data is available for processing!")
         triggering_asset_events = context["triggering_asset_events"]
         for asset, events in triggering_asset_events.items():
             print(f"Triggered by asset: {asset.uri}")
