@@ -53,11 +53,25 @@ def _ours(uid: int) -> bool:
     return uid >= SANDBOX_UIDS and (uid - SANDBOX_UIDS) >> 8 == os.getpid()
 
 
+def _markers_left() -> list[Path]:
+    """Marker files a grading of this test process wrote (by owner: the emulated container's run of this suite
+    may be writing its own at the same paths at the same time, and sweeps them when its grading ends)."""
+    found = []
+    for marker in MARKERS:
+        try:
+            owner = marker.lstat().st_uid
+        except OSError:
+            continue
+        if _ours(owner) or owner == os.getuid():
+            found.append(marker)
+    return found
+
+
 def _graded(name: str, **options):
     report = grade(str(HOSTILE / name), task_timeout=30, **options)
     assert report.isolation == TIER
     assert _left_running() == []
-    assert not any(marker.exists() for marker in MARKERS)
+    assert _markers_left() == []
     return report
 
 
@@ -174,7 +188,7 @@ def test_a_class_folder_is_graded_exactly_beside_a_vandal(tmp_path: Path) -> Non
                                 env={"COLUMNS": "120", "NO_COLOR": "1"})
     assert result.exit_code == 1, result.output  # all graded; bob did not pass
     assert _digest(folder) == before
-    assert _left_running() == [] and not any(marker.exists() for marker in MARKERS)
+    assert _left_running() == [] and _markers_left() == []
     rows = {r["submission"]: r for r in csv.DictReader(gradebook.open())}
     assert {r["isolation"] for r in rows.values()} == {TIER}
     assert rows["alice"]["passed"] == "True" and rows["mallory"]["passed"] == "True"
