@@ -15,7 +15,7 @@ demo: $(INSTALLED)
 	$(VENV)/bin/exercise run-demo
 
 test: $(INSTALLED)
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n 2 --dist loadfile
 
 bench: $(INSTALLED)
 	$(VENV)/bin/python benchmarks/bench.py
