@@ -47,8 +47,11 @@ def statement_without_hint_bodies(exercise: Exercise) -> str:
     return with_airflow3_commands(folded)
 
 
-def reveal_hint(console: Console, number: int | None, dags: Path, exercise: Exercise) -> None:
-    """Show hint `number`, or the next one not yet seen; remember how far the learner got."""
+def reveal_hint(console: Console, number: int | None, dags: Path, exercise: Exercise, again: str = "exercise hint") -> None:
+    """Show hint `number`, or the next one not yet seen; remember how far the learner got. `again`: the
+    command that shows the next one from where the learner stands."""
+    from rich.markup import escape
+
     from rich.markdown import Markdown
     from rich.panel import Panel
 
@@ -58,7 +61,7 @@ def reveal_hint(console: Console, number: int | None, dags: Path, exercise: Exer
     seen = int(load_state(dags, exercise=exercise.id).get("hints_seen", 0))
     if number is None:
         if seen >= len(hints):
-            console.print(f"You have seen all {len(hints)} hints; `exercise hint N` shows hint N again.")
+            console.print(f"You have seen all {len(hints)} hints; `{escape(again.replace(' hint', ' hint N', 1))}` shows hint N again.")
             return
         number = seen + 1
     if number > len(hints):
@@ -67,4 +70,4 @@ def reveal_hint(console: Console, number: int | None, dags: Path, exercise: Exer
     console.print(Panel(Markdown(shown.body), title=f"{shown.title} ({number}/{len(hints)})", border_style="yellow"))
     save_state(dags, exercise=exercise.id, hints_seen=max(seen, number))
     if number < len(hints):
-        console.print(f"[dim]{len(hints) - number} more: `exercise hint`[/]")
+        console.print(f"[dim]{len(hints) - number} more: `{escape(again)}`[/]")

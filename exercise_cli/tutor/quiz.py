@@ -45,7 +45,7 @@ def score(picks: list[int], questions: list[Question]) -> int:
     return sum(pick == q.answer for pick, q in zip(picks, questions))
 
 
-def take_quiz(console: Console, answers: str | None, dags: Path, exercise: Exercise) -> bool:
+def take_quiz(console: Console, answers: str | None, dags: Path, exercise: Exercise, again: str = "exercise quiz") -> bool:
     """Ask each question (or take `answers`), show the right answers with why, keep the result; True if passed."""
     questions, pass_mark = load_quiz(exercise)
     if answers is not None:
@@ -70,7 +70,7 @@ def take_quiz(console: Console, answers: str | None, dags: Path, exercise: Exerc
         raise EnvironmentProblem(f"this result could not be saved in {state_path(dags)} (is the folder read-only or "
                                  "full?), so `exercise check` does not count it; take the quiz again where it can be saved")
     if not passed:
-        console.print("Read the answers above, then take it again: [bold]exercise quiz[/]")
+        console.print(f"Read the answers above, then take it again: `{escape(again)}`")
     return passed
 
 
