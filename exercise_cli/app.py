@@ -656,18 +656,19 @@ def watch(
     """Re-check your DAGs each time you save a .py file (static first, then the full run).
 
     Ctrl-C stops watching: it says so and exits 0 (SIGTERM and SIGHUP: 143 and 129)."""
-    from exercise_cli.tutor.state import learner_folder
+    from exercise_cli.tutor.state import learner_folder, state_path
     from exercise_cli.tutor.watch import watch_and_grade
 
     path = learner_folder(path)
     if not path.exists():
         raise _fail(f"no such file or folder: {path} (run `exercise init` first)")
     chosen = _exercise(exercise, path)
+    kept = state_path(path).is_file()  # watch records a verdict only where progress already lives
     console = _console()
     try:
         with _warm_server(console) as server:
             watch_and_grade(console, path, task_timeout, server.launch if server else None,
-                            show=lambda r: _emit(r, False, command=_next_commands(path, chosen.id, True)),
+                            show=lambda r: _emit(r, False, command=_next_commands(path, chosen.id, kept)),
                             exercise_id=chosen.id)
     except KeyboardInterrupt:  # Ctrl-C (how watching ends), SIGTERM, SIGHUP
         if (_Stop.signum or signal.SIGINT) != signal.SIGINT:

@@ -55,12 +55,15 @@ def take_quiz(console: Console, answers: str | None, dags: Path, exercise: Exerc
             raise UsageError(str(exc)) from None
     else:
         picks = [_ask(console, number, question) for number, question in enumerate(questions, start=1)]
+    from exercise_cli.reporters.rich_report import symbol
+
+    right_mark, wrong_mark = symbol(console, "✔", "+"), symbol(console, "✘", "x")
     for number, (pick, question) in enumerate(zip(picks, questions), start=1):
         if pick == question.answer:
-            console.print(f"[green]✔[/] {number}. {escape(question.why)}")
+            console.print(f"[green]{right_mark}[/] {number}. {escape(question.why)}")
         else:
             right = chr(ord("a") + question.answer)
-            console.print(f"[red]✘[/] {number}. you chose {chr(ord('a') + pick)}; the answer is {right}) "
+            console.print(f"[red]{wrong_mark}[/] {number}. you chose {chr(ord('a') + pick)}; the answer is {right}) "
                           f"{escape(question.choices[question.answer])}. {escape(question.why)}")
     result = score(picks, questions)
     passed = result >= pass_mark
