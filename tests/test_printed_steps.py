@@ -93,7 +93,7 @@ def test_exercise_5_2_from_init_to_passing_by_the_printed_steps(tmp_path: Path, 
     passed = learner.type(_quoted(failed, "take it again"), typed=right)
     assert any(line.startswith("PASSED") for line in passed), passed
 
-    code = "\n".join(learner.type(_quoted(checked, "compare with the reference"), code=True))
+    code = "\n".join(learner.type(_quoted(checked, "Then:"), code=True))
     assert "exercise_5_2" in code and "exercise_5_1" not in code
     listed = " ".join(learner.type("exercise list"))
     assert "check passed, quiz passed" in listed

@@ -120,12 +120,24 @@ def render_checklist(
         console.print()
     console.print(verdict_line(report, weights))
     for line in next_steps(report, command):
-        console.print(Padding(Text(visible(line), style="dim"), (0, 0, 0, 0)))
+        console.print(_hanging(visible(line)))
     isolation = Table.grid()  # its text wraps under itself, not to column 0
     isolation.add_column(no_wrap=True)
     isolation.add_column()
     isolation.add_row(Text("Isolation: ", style="dim"), Text(visible(_isolation_line(report)), style="dim"))
     console.print(isolation)
+
+
+def _hanging(line: str) -> Table:
+    """A next step: its lead ("Stuck?", "Next:") and the rest wrapping under itself (a long folder in
+    a command must not wrap back to column 0)."""
+    lead, _, rest = line.partition(" ") if line.split(" ", 1)[0].endswith(("?", ":")) else ("", "", line)
+    row = Table.grid(padding=(0, 1) if lead else 0)
+    if lead:
+        row.add_column(no_wrap=True)
+    row.add_column()
+    row.add_row(*([Text(lead, style="dim")] if lead else []), Text(rest, style="dim"))
+    return row
 
 
 def verdict_line(report: Report, weights: dict[str, float] | None = None) -> Text:
@@ -160,7 +172,7 @@ def next_steps(report: Report, command: Callable[[str], str] | None = None) -> l
     if any(c.status == "pending" for cr in report.criteria for c in cr.checks):
         steps.append(f"Next: `{command('quiz')}`, the last criterion (you understand the pattern).")
     if report.mode == "full":
-        steps.append(f"Then compare with the reference: `{command('solution')}`.")
+        steps.append(f"Then: compare with the reference, `{command('solution')}`.")
     return steps
 
 
