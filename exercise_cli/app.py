@@ -12,13 +12,30 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from exercise_cli import __version__
 from exercise_cli.dev.cli import dev_app
 from exercise_cli.errors import EnvironmentProblem, Interrupted, UsageError, describe_os_error
 from exercise_cli.results import EXIT_FAILED, EXIT_PASSED, EXIT_USAGE
 
+class _Commands(TyperGroup):
+    """Typer's group, but a broken pipe reaches `main` (click would turn it into a silent exit 1, which
+    reads as "not passed")."""
+
+    def invoke(self, ctx):
+        from exercise_cli.output import OutputGone, is_broken_pipe
+
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if is_broken_pipe(exc):
+                raise OutputGone() from None
+            raise
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="exercise",
     help="Tutor and grader for the Airflow 3 course module on Assets: `exercise list` shows its exercises.",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -30,8 +47,11 @@ app.add_typer(dev_app, name="dev")  # `exercise dev check`: for course authors
 
 
 def _console(stderr: bool = False) -> Console:
+    from exercise_cli.output import clean_terminal_size, console
+
+    clean_terminal_size()  # COLUMNS=0 or "abc": as if unset
     width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
-    return Console(stderr=stderr, width=width, highlight=False)
+    return console(stderr=stderr, width=width, highlight=False)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -45,6 +65,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
 
 
 _EXERCISE_HELP = "The exercise (`exercise list`; default: the one `init` recorded for the folder, else 5.1)."
+_DAGS_HELP = "Your exercise folder (default: the one you are in, found upward as git does; else ./dags)."
 
 
 def _exercise(asked: str | None, folder: Path | None = None, state_file: Path | None = None):
@@ -125,45 +146,86 @@ def init(
     console.print(Text(chosen.title, style="bold"))
     console.print(done)
     console.print("\nNext steps:")
-    steps = grid()
-    steps.add_row("  1. Read the exercise:", "[bold]exercise show[/]")
-    steps.add_row("  2. Complete the TODOs in", f"[cyan]{target}[/]")
-    steps.add_row("  3. Check your work:", f"[bold]exercise check {directory}[/]")
-    steps.add_row("  4. Stuck? Reveal a hint:", "[bold]exercise hint[/]")
-    demo = "exercise run-demo" + ("" if chosen.id == "5.1" else f" --exercise {chosen.id}")
-    steps.add_row("  5. See the pattern work:", f"[bold]{demo}[/]")
-    console.print(steps)
+    console.print(_init_steps(directory, target, chosen.id, grid()))
+
+
+def _init_steps(directory: Path, target: Path, exercise_id: str, steps):
+    """What to do after `init`, each command working as printed: from here when a bare command here
+    already reaches the new folder (./dags), else after a `cd` into it (commands find it from there)."""
+    import shlex
+
+    from rich.markup import escape
+
+    from exercise_cli.tutor.commands import printed_command, same_folder
+    from exercise_cli.tutor.state import learner_folder
+
+    rows = []
+    if same_folder(learner_folder(None), directory):
+        def command(verb: str, positional: bool = False) -> str:
+            return printed_command(verb, directory, exercise_id, positional=positional)
+        file = target
+    else:
+        rows.append(("Go to the exercise's folder:", f"cd {shlex.quote(str(directory))}"))
+
+        def command(verb: str, positional: bool = False) -> str:
+            return f"exercise {verb}"  # in the folder `init` just recorded: found from there
+        file = Path(target.name)
+    rows.append(("Read the exercise:", command("show")))
+    rows.append(("Complete the TODOs in", None))
+    rows.append(("Check your work:", command("check", positional=True)))
+    rows.append(("Stuck? Reveal a hint:", command("hint")))
+    rows.append(("See the pattern work:", command("run-demo")))
+    for number, (label, shown) in enumerate(rows, start=1):
+        if shown is None:
+            steps.add_row(f"  {number}. {label}", f"[cyan]{escape(str(file))}[/]")
+        else:
+            steps.add_row(f"  {number}. {label}", f"[bold]{escape(shown)}[/]")
+    return steps
 
 
 @app.command()
 def show(
     exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
-    dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (its recorded exercise is shown).")] = Path("dags"),
+    dags: Annotated[Optional[Path], typer.Option("--dags", help=_DAGS_HELP + " Its recorded exercise is shown.")] = None,
+    no_pager: Annotated[bool, typer.Option("--no-pager", metavar="", help="Print it whole, never through a pager.")] = False,
 ) -> None:
-    """Show the exercise statement (each hint folded to its title: `exercise hint` opens them)."""
+    """Show the exercise statement (each hint folded to its title: `exercise hint` opens them).
+
+    On a terminal a long statement opens in your pager ($PAGER, else less, with LESS=FRX unless set), as
+    git does; piped, it is printed whole."""
     from rich.markdown import Markdown
 
     from exercise_cli.tutor.hints import statement_without_hint_bodies
+    from exercise_cli.tutor.state import learner_folder
 
-    _console().print(Markdown(statement_without_hint_bodies(_exercise(exercise, dags))))
+    statement = Markdown(statement_without_hint_bodies(_exercise(exercise, learner_folder(dags))))
+    console = _console()
+    if no_pager or not console.is_terminal or not sys.stdin.isatty():
+        console.print(statement)
+        return
+    os.environ.setdefault("LESS", "FRX")  # short text stays on screen; colours pass through
+    with console.pager(styles=True):
+        console.print(statement)
 
 
 @app.command("list")
 def list_exercises(
-    dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (its exercise is marked, with your progress).")] = Path("dags"),
+    dags: Annotated[Optional[Path], typer.Option("--dags", help=_DAGS_HELP)] = None,
 ) -> None:
     """List the course's exercises, the one your DAG folder is for, and your progress in each."""
     from exercise_cli.tutor.progress import render_exercise_list
+    from exercise_cli.tutor.state import learner_folder
 
     try:
-        render_exercise_list(_console(), dags)
+        render_exercise_list(_console(), learner_folder(dags), named=dags is not None)
     except UsageError as exc:
         raise _fail(str(exc)) from None
 
 
 @app.command()
 def check(
-    path: Annotated[Path, typer.Argument(help="A DAG .py file or a folder of them.")] = Path("dags"),
+    path: Annotated[Optional[Path], typer.Argument(help="A DAG .py file or a folder of them. " + _DAGS_HELP,
+                                                   show_default=False)] = None,
     static: Annotated[bool, typer.Option("--static", metavar="", help="Only load the DAGs with Airflow's DagBag; run nothing.")] = False,
     json_output: Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON document instead of the checklist.")] = False,
     timeout: Annotated[
@@ -193,13 +255,17 @@ def check(
     ] = None,
     exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
-    """Grade your DAGs against every requirement and success criterion of the exercise."""
-    from exercise_cli.grading.grader import grade
-    from exercise_cli.tutor.state import load_state, record_verdict
+    """Grade your DAGs against every requirement and success criterion of the exercise.
 
+    With --exercise (how autograders call it) no progress file is read or written, unless --state names one."""
+    from exercise_cli.grading.grader import grade
+    from exercise_cli.tutor.state import learner_folder, load_state, record_verdict
+
+    path = learner_folder(path)
     chosen = _exercise(exercise, path, state)
     weights = _weights(weight, chosen.id)
-    quiz_passed = bool(load_state(path, state, chosen.id).get("quiz_passed"))
+    use_state = exercise is None or state is not None  # --exercise: the folder's own file counts for nothing
+    quiz_passed = use_state and bool(load_state(path, state, chosen.id).get("quiz_passed"))
     try:
         isolation = "process" if no_sandbox else "sandbox" if require_sandbox else "auto"
         with _progress(quiet=json_output) as on_event:
@@ -216,11 +282,22 @@ def check(
                                quiz_passed=quiz_passed, on_event=on_event, isolation=isolation, exercise_id=chosen.id)
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
-    if not live and not static:
-        record_verdict(path, report.passed, state, chosen.id)
+    recorded = not live and not static and use_state and record_verdict(path, report.passed, state, chosen.id)
     _write_ci_files(report, junit, gradescope, weights)
-    _emit(report, json_output, weights, verbose)
+    _emit(report, json_output, weights, verbose, _next_commands(path, chosen.id, recorded))
     raise typer.Exit(report.exit_code)
+
+
+def _next_commands(path: Path, exercise_id: str, recorded: bool):
+    """The checklist's next steps (`hint`, `quiz`, `solution`) as commands that work from here for this exercise."""
+    from exercise_cli.tutor.commands import folder_of, printed_command
+
+    def command(verb: str) -> str:
+        # a verdict that was not kept does not open the solution: --force, truthfully earned by this pass
+        extra = ("--force",) if verb == "solution" and not recorded else ()
+        return printed_command(verb, folder_of(path), exercise_id, *extra)
+
+    return command
 
 
 @contextmanager
@@ -382,8 +459,9 @@ def run_demo(
     """Show the exercise's pattern working end to end on a real Airflow (api-server + scheduler)."""
     from exercise_cli.demo.run_demo import Demo
     from exercise_cli.grading.submission import find_submission
+    from exercise_cli.tutor.state import learner_folder
 
-    chosen = _exercise(exercise, dags)
+    chosen = _exercise(exercise, learner_folder(dags))  # the exercise of the folder you are in
     if dags is not None:
         try:
             find_submission(dags)
@@ -396,29 +474,34 @@ def run_demo(
     raise typer.Exit(0 if result.ok else EXIT_FAILED)
 
 
-def _emit(report, json_output: bool, weights: dict[str, float] | None = None, verbose: bool = False) -> None:
-
+def _emit(report, json_output: bool, weights: dict[str, float] | None = None, verbose: bool = False,
+          command=None) -> None:
     if json_output:
         from exercise_cli.reporters.json_report import render_json
 
         sys.stdout.write(render_json(report) + "\n")
+        sys.stdout.flush()  # a closed or broken stdout is found here, inside main's handling
         return
     from exercise_cli.reporters.rich_report import render_checklist
 
-    render_checklist(report, _console(), weights=weights, verbose=verbose)
+    render_checklist(report, _console(), weights=weights, verbose=verbose, command=command)
 
 
 @app.command()
 def hint(
     number: Annotated[Optional[int], typer.Argument(min=1, help="Show hint N (default: the next one not yet seen).")] = None,
-    dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (progress is kept next to it).")] = Path("dags"),
+    dags: Annotated[Optional[Path], typer.Option("--dags", help=_DAGS_HELP + " Progress is kept in it.")] = None,
     exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
     """Reveal the statement's hints one at a time."""
+    from exercise_cli.tutor.commands import printed_command
     from exercise_cli.tutor.hints import reveal_hint
+    from exercise_cli.tutor.state import learner_folder
 
+    dags = learner_folder(dags)
+    chosen = _exercise(exercise, dags)
     try:
-        reveal_hint(_console(), number, dags, _exercise(exercise, dags))
+        reveal_hint(_console(), number, dags, chosen, again=printed_command("hint", dags, chosen.id))
     except UsageError as exc:
         raise _fail(str(exc)) from None
 
@@ -428,14 +511,18 @@ def quiz(
     answers: Annotated[
         Optional[str], typer.Option("--answers", help="Answer without prompts, e.g. b,b,c,a,b (for scripts and tests).")
     ] = None,
-    dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (the result is kept next to it).")] = Path("dags"),
+    dags: Annotated[Optional[Path], typer.Option("--dags", help=_DAGS_HELP + " The result is kept in it.")] = None,
     exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
     """A short quiz on the exercise's concepts; passing it meets its "understanding" criterion."""
+    from exercise_cli.tutor.commands import printed_command
     from exercise_cli.tutor.quiz import take_quiz
+    from exercise_cli.tutor.state import learner_folder
 
+    dags = learner_folder(dags)
+    chosen = _exercise(exercise, dags)
     try:
-        passed = take_quiz(_console(), answers, dags, _exercise(exercise, dags))
+        passed = take_quiz(_console(), answers, dags, chosen, again=printed_command("quiz", dags, chosen.id))
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     raise typer.Exit(0 if passed else EXIT_FAILED)
@@ -443,14 +530,15 @@ def quiz(
 
 @app.command()
 def reset(
-    directory: Annotated[Path, typer.Argument(help="Your DAG folder.")] = Path("dags"),
+    directory: Annotated[Optional[Path], typer.Argument(help=_DAGS_HELP, show_default=False)] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", metavar="", help="Do not ask for confirmation.")] = False,
     exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
     """Restore the starter file, after saving your current one as a timestamped .bak."""
-    from exercise_cli.tutor.state import save_state
+    from exercise_cli.tutor.state import learner_folder, save_state
     from exercise_cli.tutor.workspace import write_starter
 
+    directory = learner_folder(directory)
     chosen = _exercise(exercise, directory)
     target = directory / chosen.starter
     if os.path.lexists(target) and not yes:
@@ -470,16 +558,17 @@ def reset(
 
 @app.command()
 def solution(
-    dags: Annotated[Path, typer.Option("--dags", help="Your DAG folder (where your last check's verdict is kept).")] = Path("dags"),
+    dags: Annotated[Optional[Path], typer.Option("--dags", help=_DAGS_HELP + " Your check's verdict is kept in it.")] = None,
     force: Annotated[bool, typer.Option("--force", metavar="", help="Show it even before your check has passed.")] = False,
     plain: Annotated[bool, typer.Option("--plain", metavar="", help="The file exactly, no colours (for piping or copying).")] = False,
     exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
-    """Show the reference solution, once your own `exercise check` has passed."""
-    from exercise_cli.tutor.state import load_state
+    """Show the reference solution, once your own `exercise check` has passed (it stays open after that)."""
+    from exercise_cli.tutor.state import check_ever_passed, learner_folder, load_state
 
+    dags = learner_folder(dags)
     chosen = _exercise(exercise, dags)
-    if not force and not load_state(dags, exercise=chosen.id).get("last_check_passed"):
+    if not force and not check_ever_passed(load_state(dags, exercise=chosen.id)):
         raise _fail("the solution opens once `exercise check` passes on your DAGs (or use --force)", EXIT_FAILED)
     code = (chosen.solution_dir / chosen.solution).read_text(encoding="utf-8")
     console = _console()
@@ -573,23 +662,34 @@ def grade_class(
 
 @app.command()
 def watch(
-    path: Annotated[Path, typer.Argument(help="A DAG .py file or a folder of them.")] = Path("dags"),
+    path: Annotated[Optional[Path], typer.Argument(help="A DAG .py file or a folder of them. " + _DAGS_HELP,
+                                                   show_default=False)] = None,
     task_timeout: Annotated[float, typer.Option("--task-timeout", min=1, help="Seconds one task may run.")] = 60.0,
     exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
 ) -> None:
-    """Re-check your DAGs each time you save a .py file (static first, then the full run). Ctrl-C to stop."""
+    """Re-check your DAGs each time you save a .py file (static first, then the full run).
+
+    Ctrl-C stops watching: it says so and exits 0 (SIGTERM and SIGHUP: 143 and 129)."""
+    from exercise_cli.tutor.state import learner_folder, state_path
     from exercise_cli.tutor.watch import watch_and_grade
 
+    path = learner_folder(path)
     if not path.exists():
         raise _fail(f"no such file or folder: {path} (run `exercise init` first)")
     chosen = _exercise(exercise, path)
+    kept = state_path(path).is_file()  # watch records a verdict only where progress already lives
     console = _console()
     try:
         with _warm_server(console) as server:
-            watch_and_grade(console, path, task_timeout, server.launch if server else None, show=lambda r: _emit(r, False),
+            watch_and_grade(console, path, task_timeout, server.launch if server else None,
+                            show=lambda r: _emit(r, False, command=_next_commands(path, chosen.id, kept)),
                             exercise_id=chosen.id)
     except KeyboardInterrupt:  # Ctrl-C (how watching ends), SIGTERM, SIGHUP
-        raise _interrupted("stopped watching, and every check it started") from None
+        if (_Stop.signum or signal.SIGINT) != signal.SIGINT:
+            raise _interrupted("stopped watching, and every check it started") from None
+        _Stop.said, _Stop.exit_code = True, EXIT_PASSED
+        _say(console, "Stopped watching.")
+        raise typer.Exit(EXIT_PASSED) from None
 
 
 @contextmanager
@@ -615,6 +715,7 @@ class _Stop:
 
     signum: int | None = None
     said = False
+    exit_code: int | None = None  # a stop that is the command's normal end (Ctrl-C in watch) sets its own
 
 
 def _on_stop_signal(signum: int, frame: object) -> None:
@@ -637,6 +738,13 @@ def _interrupted(note: str) -> typer.Exit:
     return typer.Exit(128 + signum)
 
 
+def _say(console: Console, message: str) -> None:
+    try:
+        console.print(message)
+    except OSError:  # the terminal is gone
+        pass
+
+
 def _say_error(message: str) -> None:
     try:
         from rich.markup import escape
@@ -649,10 +757,24 @@ def _say_error(message: str) -> None:
 def main() -> None:
     """The entry point: the one place the machine's faults and stop signals become a line and an exit code."""
     import exercise_cli.grading.process  # noqa: F401 - imported now, not inside a signal handler
+    from exercise_cli.output import end_quietly_after_broken_pipe, guard_standard_streams, is_broken_pipe
 
+    guard_standard_streams()
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(signum) is not signal.SIG_IGN:  # nohup's SIGHUP, a background job's SIGINT stay ignored
             signal.signal(signum, _on_stop_signal)
+    try:
+        try:
+            _run()
+        finally:
+            sys.stdout.flush()  # what is still buffered meets a broken pipe here, not in Python's last flush
+    except Exception as exc:  # only a broken pipe comes this far: the reader left, nothing more to say
+        if not is_broken_pipe(exc):
+            raise
+        sys.exit(end_quietly_after_broken_pipe())
+
+
+def _run() -> None:
     try:
         app()
     except (SystemExit, KeyboardInterrupt):
@@ -660,8 +782,12 @@ def main() -> None:
             raise
         if not _Stop.said:
             _interrupted("stopped every process it started and removed its temporary folders")
-        sys.exit(128 + _Stop.signum)
-    except OSError as exc:  # a full disk, a read-only folder, a missing output folder: the machine's, not the learner's
+        sys.exit(_Stop.exit_code if _Stop.exit_code is not None else 128 + _Stop.signum)
+    except OSError as exc:  # a full disk, a read-only folder, a closed stdout: the machine's, not the learner's
+        from exercise_cli.output import is_broken_pipe
+
+        if is_broken_pipe(exc):
+            raise
         _say_error(describe_os_error(exc))
         sys.exit(EXIT_USAGE)
     except (UsageError, EnvironmentProblem) as exc:

@@ -30,3 +30,8 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# The CLI's exit code when the reader of its output went away (`exercise check | head`): what a shell
+# reports for a tool stopped by SIGPIPE (git, cat), said quietly.
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE

@@ -8,12 +8,12 @@ import stat
 MAX_BYTES = 20 * 1024 * 1024  # a submission's .py files in all, and so any one of them
 
 
-def regular_file_bytes(path: str | os.PathLike, limit: int) -> bytes | None:
+def regular_file_bytes(path: str | os.PathLike, limit: int, dir_fd: int | None = None) -> bytes | None:
     """The bytes of a regular file of at most `limit` bytes, or None: a link, a FIFO, a device, a folder,
     a larger file or an unreadable one is never read (checked on the opened file, so a swap after a
-    look at its name changes nothing)."""
+    look at its name changes nothing). `dir_fd`: `path` is a name in that opened folder."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
     except (OSError, ValueError):
         return None
     try:

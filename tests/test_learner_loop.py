@@ -32,7 +32,7 @@ SOLUTION_FILE = REPO / "solution" / "exercise_5_1" / "exercise_5_1_producer_cons
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 # What may stand at column 0 of the checklist: the rule, the mode line, a criterion's mark, the verdict, the footer.
 _COLUMN_0 = ("─", "✔", "✘", "○", "…", "static checks only", "run by a real Airflow", "graded on", "PASSED", "NOT YET",
-             "STATIC CHECKS PASS", "Stuck?", "Next:", "Then compare", "Isolation:")
+             "STATIC CHECKS PASS", "Stuck?", "Next:", "Then:", "Isolation:")
 
 
 def run(*args: str, input: str | None = None):

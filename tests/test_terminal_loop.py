@@ -28,15 +28,17 @@ def test_init_steps_wrap_under_their_column(tmp_path: Path, columns: int) -> Non
     lines = [line for line in in_terminal(["init", str(dags)], columns) if line.strip()]
     steps = lines[lines.index("Next steps:") + 1:]
     assert [line.split(":")[0].strip() for line in steps if line.startswith("  ") and line.strip()[:2] in
-            ("1.", "3.", "4.", "5.")] == ["1. Read the exercise", "3. Check your work", "4. Stuck? Reveal a hint",
-                                          "5. See the pattern work"]
-    second = next(i for i, line in enumerate(steps) if line.startswith("  2. Complete the TODOs in"))
-    column = steps[second].index(str(dags)[:10])  # where the path starts
+            ("1.", "2.", "4.", "5.", "6.")] == ["1. Go to the exercise's folder", "2. Read the exercise",
+                                                "4. Check your work", "5. Stuck? Reveal a hint", "6. See the pattern work"]
+    first = next(i for i, line in enumerate(steps) if line.startswith("  1. Go to the exercise's folder"))
+    column = steps[first].rstrip().index(" cd") + 1  # where the command starts
+    assert any(line.split() == ["3.", "Complete", "the", "TODOs", "in", "exercise_5_1_producer_consumer_starter.py"]
+               for line in steps), steps  # named from inside the folder, where step 1 took the learner
     for line in lines:
         assert len(line) <= columns, line
         assert line.startswith(("Exercise 5.1: ", "Wrote", "Next steps:", " ")), f"wrapped to column 0: {line!r}"
     if columns == 80:  # the long path continues under itself
-        assert steps[second + 1].startswith(" " * column) and not steps[second + 1].startswith("  3."), steps
+        assert steps[first + 1].startswith(" " * column) and not steps[first + 1].startswith("  2."), steps
 
 
 @pytest.mark.parametrize("columns", [80, 100])

@@ -132,3 +132,18 @@ def test_watch_rechecks_on_save(tmp_path: Path) -> None:
     stop.set()
     thread.join(timeout=5)
     assert len(calls) == 2
+
+
+def test_once_passed_is_passed_and_a_failed_quiz_shows(tmp_path: Path) -> None:
+    from exercise_cli.tutor.state import record_verdict
+
+    dags = tmp_path / "dags-5.2"
+    assert run("init", str(dags), "--exercise", "5.2").exit_code == 0
+    assert record_verdict(dags, True, exercise="5.2") and record_verdict(dags, False, exercise="5.2")
+    listed = run("list", "--dags", str(dags))
+    assert "passed (last check failed)" in listed.output, listed.output
+    assert run("solution", "--dags", str(dags), "--plain").exit_code == 0  # it stays open
+    wrong = ",".join("abc"[(q.answer + 1) % len(q.choices)] for q in load_quiz(load_exercise("5.2"))[0])
+    assert run("quiz", "--answers", wrong, "--dags", str(dags)).exit_code == 1
+    listed = CliRunner().invoke(app, ["list", "--dags", str(dags)], env={**ENV, "COLUMNS": "250"}).output
+    assert "passed (last check failed), quiz not passed yet (0/5)" in listed, listed

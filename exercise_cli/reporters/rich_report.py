@@ -8,6 +8,8 @@ a message cannot style, link, or send escape sequences to the terminal.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.rule import Rule
@@ -23,6 +25,21 @@ MARKS = {
     "skipped": ("○", "yellow"),
     "pending": ("…", "cyan"),
 }
+# What a terminal whose encoding lacks the marks (Latin-1, ASCII) shows instead.
+ASCII_MARKS = {"passed": ("+", "green"), "failed": ("x", "bold red"), "skipped": ("o", "yellow"), "pending": ("?", "cyan")}
+
+
+def symbol(console: Console, fancy: str, plain: str) -> str:
+    """`fancy` if the console's encoding can show it, else `plain`."""
+    try:
+        fancy.encode(console.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return plain
+    return fancy
+
+
+def _marks(console: Console) -> dict[str, tuple[str, str]]:
+    return MARKS if symbol(console, "✔✘○…·", "") else ASCII_MARKS
 MODE_NOTE = {
     "static": "static checks only: your DAGs were loaded by Airflow's DagBag, not run",
     "full": "run by a real Airflow: DagBag, metadata DB, task supervisor, scheduler",
@@ -35,9 +52,9 @@ def _detail(text: Text) -> Padding:
     return Padding(text, (0, 0, 0, _DETAIL_INDENT))
 
 
-def _check_lines(check: CheckResult) -> list[RenderableType]:
+def _check_lines(check: CheckResult, marks: dict = MARKS) -> list[RenderableType]:
     title = visible(check.title or check.id)
-    mark, style = MARKS[check.status]
+    mark, style = marks[check.status]
     head = _marked(Text(mark, style=style), Text(title, style="bold" if check.status == "failed" else ""))
     detail = Text()
     if check.file:
@@ -58,19 +75,19 @@ def _marked(mark: Text, title: Text) -> Padding:
     return Padding(row, (0, 0, 0, 2))
 
 
-def _waiting(skipped: list[CheckResult]) -> list[RenderableType]:
+def _waiting(skipped: list[CheckResult], marks: dict = MARKS) -> list[RenderableType]:
     """Skipped checks as one line: how many, and what they wait for."""
     reasons: list[str] = []
     for check in skipped:
         reason = visible(check.message.removeprefix("not run: "))
         if reason not in reasons:
             reasons.append(reason)
-    head = _marked(Text("○", style="yellow"), Text(f"{len(skipped)} checks not run yet"))
+    head = _marked(Text(*marks["skipped"]), Text(f"{len(skipped)} checks not run yet"))
     return [head, _detail(Text("; ".join(reasons), style="dim"))]
 
 
-def _criterion(criterion: CriterionResult, verbose: bool = True) -> Group:
-    mark, style = MARKS[criterion.status]
+def _criterion(criterion: CriterionResult, verbose: bool = True, marks: dict = MARKS) -> Group:
+    mark, style = marks[criterion.status]
     head = Text.assemble((mark + " ", style), (visible(criterion.title), "bold"))
     if not criterion.counts:
         head.append("  (not scored)", style="dim")
@@ -80,9 +97,9 @@ def _criterion(criterion: CriterionResult, verbose: bool = True) -> Group:
         if check.status == "skipped" and not verbose:
             skipped.append(check)
         else:
-            body.extend(_check_lines(check))
+            body.extend(_check_lines(check, marks))
     if skipped:
-        body.extend(_waiting(skipped) if len(skipped) > 1 else _check_lines(skipped[0]))
+        body.extend(_waiting(skipped, marks) if len(skipped) > 1 else _check_lines(skipped[0], marks))
     return Group(head, *body)
 
 
@@ -91,21 +108,36 @@ def render_checklist(
     console: Console,
     weights: dict[str, float] | None = None,
     verbose: bool = False,
+    command: Callable[[str], str] | None = None,
 ) -> None:
+    """`command`: a next step's verb -> the command that runs it from where the learner stands."""
+    marks = _marks(console)
     console.print(Rule(Text(visible(report.title or f"Exercise {report.exercise}")), style="blue"))
     console.print(Text(MODE_NOTE.get(report.mode, visible(report.mode)), style="dim"))
     console.print()
     for criterion in report.criteria:
-        console.print(_criterion(criterion, verbose))
+        console.print(_criterion(criterion, verbose, marks))
         console.print()
     console.print(verdict_line(report, weights))
-    for line in next_steps(report):
-        console.print(Padding(Text(visible(line), style="dim"), (0, 0, 0, 0)))
+    for line in next_steps(report, command):
+        console.print(_hanging(visible(line)))
     isolation = Table.grid()  # its text wraps under itself, not to column 0
     isolation.add_column(no_wrap=True)
     isolation.add_column()
     isolation.add_row(Text("Isolation: ", style="dim"), Text(visible(_isolation_line(report)), style="dim"))
     console.print(isolation)
+
+
+def _hanging(line: str) -> Table:
+    """A next step: its lead ("Stuck?", "Next:") and the rest wrapping under itself (a long folder in
+    a command must not wrap back to column 0)."""
+    lead, _, rest = line.partition(" ") if line.split(" ", 1)[0].endswith(("?", ":")) else ("", "", line)
+    row = Table.grid(padding=(0, 1) if lead else 0)
+    if lead:
+        row.add_column(no_wrap=True)
+    row.add_column()
+    row.add_row(*([Text(lead, style="dim")] if lead else []), Text(rest, style="dim"))
+    return row
 
 
 def verdict_line(report: Report, weights: dict[str, float] | None = None) -> Text:
@@ -129,23 +161,24 @@ def verdict_line(report: Report, weights: dict[str, float] | None = None) -> Tex
     return Text.assemble(("PASSED " if report.passed else "NOT YET ", "bold green" if report.passed else "bold red"), summary)
 
 
-def next_steps(report: Report) -> list[str]:
+def next_steps(report: Report, command: Callable[[str], str] | None = None) -> list[str]:
+    command = command or (lambda verb: f"exercise {verb}")
     if report.mode == "static":
         return []
     if not report.passed:
         failed = any(c.status == "failed" for cr in report.criteria for c in cr.checks)
-        return ["Stuck? `exercise hint` shows the statement's hints one at a time."] if failed else []
+        return [f"Stuck? `{command('hint')}` shows the statement's hints one at a time."] if failed else []
     steps = []
     if any(c.status == "pending" for cr in report.criteria for c in cr.checks):
-        steps.append("Next: `exercise quiz`, the last criterion (you understand the pattern).")
+        steps.append(f"Next: `{command('quiz')}`, the last criterion (you understand the pattern).")
     if report.mode == "full":
-        steps.append("Then compare with the reference: `exercise solution`.")
+        steps.append(f"Then: compare with the reference, `{command('solution')}`.")
     return steps
 
 
 def render_criterion(console: Console, criterion: CriterionResult) -> None:
     """One criterion's checklist (GitHub Classroom shows it under that criterion's test)."""
-    console.print(_criterion(criterion))
+    console.print(_criterion(criterion, marks=_marks(console)))
 
 
 _TIERS = {

@@ -24,31 +24,17 @@ def statement_hints(exercise: Exercise) -> list[Hint]:
     return [Hint(match["title"].strip(), match["body"].strip()) for match in _DETAILS.finditer(exercise.statement_text())]
 
 
-# Commands the statement writes as Airflow 2 took them, and their Airflow 3 form (shown beside them;
-# the statement itself stays as written).
-_AIRFLOW3_COMMANDS = (
-    (re.compile(r"^(?P<indent>[ \t]*)airflow dags list-runs -d (?P<dag>\S+)[ \t]*$", re.M),
-     r"\g<indent># Airflow 3 takes the DAG id without -d:\n\g<indent>airflow dags list-runs \g<dag>"),
-)
-
-
-def with_airflow3_commands(text: str) -> str:
-    """Each Airflow 2 command of the statement followed by its Airflow 3 form."""
-    for airflow2, airflow3 in _AIRFLOW3_COMMANDS:
-        text = airflow2.sub(lambda m, new=airflow3: m[0].rstrip() + "\n" + m.expand(new), text)
-    return text
-
-
 def statement_without_hint_bodies(exercise: Exercise) -> str:
-    """The statement with each hint folded to its title (the bodies open only through `exercise hint`),
-    and the Airflow 3 form beside each command Airflow 3 changed."""
+    """The statement with each hint folded to its title (the bodies open only through `exercise hint`)."""
     numbers = iter(range(1, 100))
-    folded = _DETAILS.sub(lambda m: f"- *{m['title'].strip()}*: `exercise hint {next(numbers)}`", exercise.statement_text())
-    return with_airflow3_commands(folded)
+    return _DETAILS.sub(lambda m: f"- *{m['title'].strip()}*: `exercise hint {next(numbers)}`", exercise.statement_text())
 
 
-def reveal_hint(console: Console, number: int | None, dags: Path, exercise: Exercise) -> None:
-    """Show hint `number`, or the next one not yet seen; remember how far the learner got."""
+def reveal_hint(console: Console, number: int | None, dags: Path, exercise: Exercise, again: str = "exercise hint") -> None:
+    """Show hint `number`, or the next one not yet seen; remember how far the learner got. `again`: the
+    command that shows the next one from where the learner stands."""
+    from rich.markup import escape
+
     from rich.markdown import Markdown
     from rich.panel import Panel
 
@@ -58,7 +44,7 @@ def reveal_hint(console: Console, number: int | None, dags: Path, exercise: Exer
     seen = int(load_state(dags, exercise=exercise.id).get("hints_seen", 0))
     if number is None:
         if seen >= len(hints):
-            console.print(f"You have seen all {len(hints)} hints; `exercise hint N` shows hint N again.")
+            console.print(f"You have seen all {len(hints)} hints; `{escape(again.replace(' hint', ' hint N', 1))}` shows hint N again.")
             return
         number = seen + 1
     if number > len(hints):
@@ -67,4 +53,4 @@ def reveal_hint(console: Console, number: int | None, dags: Path, exercise: Exer
     console.print(Panel(Markdown(shown.body), title=f"{shown.title} ({number}/{len(hints)})", border_style="yellow"))
     save_state(dags, exercise=exercise.id, hints_seen=max(seen, number))
     if number < len(hints):
-        console.print(f"[dim]{len(hints) - number} more: `exercise hint`[/]")
+        console.print(f"[dim]{len(hints) - number} more: `{escape(again)}`[/]")

@@ -45,7 +45,7 @@ def score(picks: list[int], questions: list[Question]) -> int:
     return sum(pick == q.answer for pick, q in zip(picks, questions))
 
 
-def take_quiz(console: Console, answers: str | None, dags: Path, exercise: Exercise) -> bool:
+def take_quiz(console: Console, answers: str | None, dags: Path, exercise: Exercise, again: str = "exercise quiz") -> bool:
     """Ask each question (or take `answers`), show the right answers with why, keep the result; True if passed."""
     questions, pass_mark = load_quiz(exercise)
     if answers is not None:
@@ -55,12 +55,15 @@ def take_quiz(console: Console, answers: str | None, dags: Path, exercise: Exerc
             raise UsageError(str(exc)) from None
     else:
         picks = [_ask(console, number, question) for number, question in enumerate(questions, start=1)]
+    from exercise_cli.reporters.rich_report import symbol
+
+    right_mark, wrong_mark = symbol(console, "✔", "+"), symbol(console, "✘", "x")
     for number, (pick, question) in enumerate(zip(picks, questions), start=1):
         if pick == question.answer:
-            console.print(f"[green]✔[/] {number}. {escape(question.why)}")
+            console.print(f"[green]{right_mark}[/] {number}. {escape(question.why)}")
         else:
             right = chr(ord("a") + question.answer)
-            console.print(f"[red]✘[/] {number}. you chose {chr(ord('a') + pick)}; the answer is {right}) "
+            console.print(f"[red]{wrong_mark}[/] {number}. you chose {chr(ord('a') + pick)}; the answer is {right}) "
                           f"{escape(question.choices[question.answer])}. {escape(question.why)}")
     result = score(picks, questions)
     passed = result >= pass_mark
@@ -70,7 +73,7 @@ def take_quiz(console: Console, answers: str | None, dags: Path, exercise: Exerc
         raise EnvironmentProblem(f"this result could not be saved in {state_path(dags)} (is the folder read-only or "
                                  "full?), so `exercise check` does not count it; take the quiz again where it can be saved")
     if not passed:
-        console.print("Read the answers above, then take it again: [bold]exercise quiz[/]")
+        console.print(f"Read the answers above, then take it again: `{escape(again)}`")
     return passed
 
 
