@@ -70,6 +70,7 @@ CASES: dict[str, dict[str, tuple[str, str]]] = {
     "passes_start_date_in_dag_timezone": {"consumer_run": ("passed", "succeeded")},
     "passes_extra_dags": {"consumer_run": ("passed", "succeeded")},
     "passes_or_condition": {"consumer_triggered": ("passed", "asset_triggered")},
+    "passes_factory_in_a_loop": {"own_definitions": ("passed", "defined in your files"), "consumer_run": ("passed", "succeeded")},
 }
 
 
