@@ -298,3 +298,12 @@ def test_a_sign_of_the_grader_gains_nothing() -> None:
     criteria = {criterion.id: criterion.status for criterion in report.criteria}
     assert criteria["consumer_multi_asset"] != "passed" and criteria["waits_for_all"] != "passed"
     assert "waits for all three" not in _messages(report)
+
+
+def test_the_children_show_no_grader_module_argv_or_environment_name() -> None:
+    """The parse child and the task children forget the grader's modules, __main__ and argv before the learner's
+    code runs (exercise_cli/sandbox/environment.forget_the_grader); this file fails wherever it finds them."""
+    report = _graded("looks_for_grader_modules")
+    assert report.check("files_import").status == "passed", report.check("files_import").message
+    assert report.check("producer_run").status == "passed", report.check("producer_run").message
+    assert report.passed, _messages(report)
