@@ -30,9 +30,30 @@ def check(sub: Submission) -> CheckResult:
             if not task_definitions(sub.source, task.task_id):
                 return failed(f"task {task.task_id} of DAG {dag.dag_id} is defined nowhere in your files (no @task "
                               f"function or task_id=... gives that id): {ELSEWHERE}", hint=HINT, file=file)
-            if task.function is not None and not function_defined(sub.source, task.function):
-                return failed(f"task {task.task_id} of DAG {dag.dag_id} runs {task.function}(), which no def in your "
-                              f"files defines: {ELSEWHERE}", hint=HINT, file=file)
+            outcome = _code_of(sub, dag.dag_id, task, file)
+            if outcome is not None:
+                return outcome
     if not graded:
         return passed("no exercise DAG loaded yet")
     return passed(f"{join_and([dag.dag_id for _, dag in graded])}: defined in your files, with every task")
+
+
+def _code_of(sub: Submission, dag_id: str, task, file: str | None) -> CheckResult | None:
+    """A task's function must be a def of the submission, at the line its code object starts on (as the parse
+    child says; a claim checked against the syntax tree). A library's function is not the learner's code,
+    but credits nothing either."""
+    what = f"task {task.task_id} of DAG {dag_id} runs {task.function or 'a function'}()"
+    if task.code_in == "library":
+        return None
+    if task.code_in == "elsewhere":
+        return failed(f"{what}, whose code comes from {task.code_file[:200]!r}, not from your files: {ELSEWHERE}",
+                      hint=HINT, file=file)
+    if task.function is not None and not function_defined(sub.source, task.function):
+        return failed(f"{what}, which no def in your files defines: {ELSEWHERE}", hint=HINT, file=file)
+    if task.code_in == "submission" and task.function is not None:
+        name = task.function.rsplit(".", 1)[-1]
+        if (task.code_file, name, task.code_line) not in sub.source.functions_at:
+            shown = sub.learner_path(task.code_file)
+            return failed(f"{what}, whose code says it starts on line {task.code_line} of {shown}, where your file "
+                          f"defines no {name}: {ELSEWHERE}", hint=HINT, file=shown, line=task.code_line)
+    return None

@@ -150,6 +150,9 @@ class LoadedTask:
     task_id: str
     outlets: tuple[str, ...] | None  # its outlets' URIs (None: one is not a plain Asset: a reference, an alias)
     function: str | None  # the qualified name of the function it runs (@task, PythonOperator), as Airflow serialized it
+    code_file: str = ""  # where the parse child says that function's code is: a copy of the submission's, else as it said
+    code_line: int | None = None  # its first line (a decorator's, if any), as the child says
+    code_in: str = ""  # "submission", "library" (Python's or the venv's own files) or "elsewhere"; "" when no claim
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,7 @@ class FileFacts:
     defined_dags: list[DefinedDag] = field(default_factory=list)
     defined_tasks: list[DefinedTask] = field(default_factory=list)
     function_names: frozenset[str] = frozenset()  # every def and lambda ("<lambda>") of the file, at any depth
+    function_lines: frozenset[tuple[str, int]] = frozenset()  # (name, first line: its first decorator's, else the def's)
 
     def dag(self, dag_id: str) -> DagDefinition | None:
         return next((d for d in self.dags if d.dag_id == dag_id), None)
@@ -188,6 +192,7 @@ class SourceFacts:
     local_zone: timezone | None = None  # the machine's UTC offset when the submission was loaded
     tasks_anywhere: list[DefinedTask] = field(default_factory=list)  # the task definitions of every file of the submission
     functions_anywhere: frozenset[str] = frozenset()  # the functions every file of the submission defines
+    functions_at: frozenset[tuple[str, str, int]] = frozenset()  # (copy path, name, first line) of each of them
 
     def of(self, path: str | None) -> FileFacts:
         return self.files.get(path, _NOTHING) if path is not None else _NOTHING

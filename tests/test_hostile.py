@@ -260,7 +260,8 @@ def test_a_closed_tmpdir_puts_the_copies_where_the_sandbox_may_enter(tmp_path: P
 
 # Credit only for definitions in the learner's own files (issue 22): DAGs made from code that is not in the
 # file, and a file that changes Airflow while it is imported, earn nothing, and the report says why.
-@pytest.mark.parametrize("name", ["execs_the_reference_solution", "runs_solution_code_as_a_function",
+@pytest.mark.parametrize("name", ["execs_the_reference_solution", "execs_solution_beside_decoy_definitions",
+                                  "runs_solution_code_as_a_function",
                                   "imports_the_solution_module", "builds_dags_from_strings"])
 def test_dags_whose_code_is_not_in_the_file_earn_nothing(name: str) -> None:
     report = _graded(name)

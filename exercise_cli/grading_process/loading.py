@@ -58,7 +58,7 @@ def load_submission(job: Job, course: Exercise, jail: Jail | None, meanwhile: Ca
         try:
             sub.dags[dag_id] = DagSerialization.from_dict(data)
             sub.serialized[dag_id] = data
-            sub.loaded[dag_id] = loaded_dag(sub.dags[dag_id], data)
+            sub.loaded[dag_id] = loaded_dag(sub.dags[dag_id], data, parsed.code_lines.get(dag_id), learner)
         except Exception as exc:  # Airflow's schema passed, its deserializer did not: refuse that DAG
             sub.import_errors.setdefault(learner.get(data["dag"].get("fileloc"), job.dags_folder),
                                          f"the grader could not read back DAG {dag_id}: {type(exc).__name__}: {exc}")

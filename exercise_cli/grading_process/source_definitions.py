@@ -65,6 +65,17 @@ def function_names(tree: ast.Module) -> frozenset[str]:
     return frozenset(names)
 
 
+def function_lines(tree: ast.Module) -> frozenset[tuple[str, int]]:
+    """(name, the line a code object of it starts on): its first decorator's line, else its def's; lambdas too."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.add((node.name, min([d.lineno for d in node.decorator_list] + [node.lineno])))
+        elif isinstance(node, ast.Lambda):
+            found.add(("<lambda>", node.lineno))
+    return frozenset(found)
+
+
 def _dag(call: ast.Call | None, default_id: str, in_use: bool, line: int, assets: dict[str, Shape] | None, text: str) -> DefinedDag:
     given = None
     if call is not None:

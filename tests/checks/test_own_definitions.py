@@ -74,3 +74,35 @@ data_producer()
     sub = load(source)
     assert {t.task_id for t in sub.loaded["exercise_5_1_producer"].tasks} == {"steps.process_data", "process_data"}
     assert own_definitions.check(sub).status == "passed"
+
+
+def _claimed(sub, **claim):
+    loaded = sub.loaded["exercise_5_1_producer"]
+    sub.loaded["exercise_5_1_producer"] = replace(loaded, tasks=(replace(loaded.tasks[0], **claim),))
+    return sub
+
+
+def test_passes_when_the_function_starts_where_the_parse_child_says(load) -> None:
+    sub = load(HEADER + PRODUCER)
+    copy = next(iter(sub.learner_paths))
+    assert own_definitions.check(_claimed(sub, code_file=copy, code_line=8, code_in="submission")).status == "passed"
+
+
+def test_fails_when_no_def_of_that_name_starts_on_the_line_claimed(load) -> None:
+    """Another file's text compiled under this file's name: its functions start on that file's lines."""
+    sub = load(HEADER + PRODUCER)
+    copy = next(iter(sub.learner_paths))
+    outcome = own_definitions.check(_claimed(sub, code_file=copy, code_line=22, code_in="submission"))
+    assert outcome.status == "failed" and outcome.line == 22 and outcome.file == "dags.py"
+    assert "starts on line 22 of dags.py, where your file defines no process_data" in outcome.message
+
+
+def test_fails_for_code_from_a_string_or_another_file(load) -> None:
+    outcome = own_definitions.check(_claimed(load(HEADER + PRODUCER), code_file="<string>", code_line=3, code_in="elsewhere"))
+    assert outcome.status == "failed" and "whose code comes from '<string>', not from your files" in outcome.message
+
+
+def test_a_library_function_is_not_the_learners_but_fails_nothing(load) -> None:
+    sub = _claimed(load(HEADER + PRODUCER), function="dumps", code_file="/usr/lib/python3.11/json/__init__.py",
+                   code_line=183, code_in="library")
+    assert own_definitions.check(sub).status == "passed"
