@@ -14,7 +14,7 @@ from exercise_cli.results import CheckResult
 from ._definitions import dag_definitions, task_definitions
 from ._support import failed, join_and, passed
 
-CHANGED = "something changed Airflow while your file was imported; only what your code says, as Airflow reads it, earns credit"
+CHANGED = "something changed Airflow while your file was imported; only what your code says earns credit"
 HINT = "Leave Airflow as it is: no patching of Asset, AssetAll or AssetAny (or anything else of Airflow) in your DAG file."
 
 
@@ -30,9 +30,9 @@ def check(sub: Submission) -> CheckResult:
             compared += 1
             if all(d.schedule != loaded.schedule for d in stated):
                 written = stated[0]
-                return failed(f"DAG {dag.dag_id}: line {written.schedule_line} says "
-                              f"{_quoted(written.schedule_text)} ({describe(written.schedule)}), but Airflow loaded "
-                              f"{describe(loaded.schedule)}: {CHANGED}", hint=HINT, file=file, line=written.schedule_line)
+                said, got = _contrasted(written.schedule, loaded.schedule)
+                return failed(f"DAG {dag.dag_id}: line {written.schedule_line} says {_quoted(written.schedule_text)} "
+                              f"({said}), but Airflow loaded {got}: {CHANGED}", hint=HINT, file=file, line=written.schedule_line)
         for task in loaded.tasks:
             outlets = [t for t in task_definitions(sub.source, task.task_id)
                        if t.outlets is not None and t.id_pattern == re.escape(task.task_id)]
@@ -56,6 +56,14 @@ def describe(shape: Shape) -> str:
         names = [describe(part) for part in shape[1]]
         return f"{'all' if kind == 'all' else 'any one'} of {join_and(names, 'and' if kind == 'all' else 'or')}"
     return {"none": "no schedule", "time": "a time schedule"}.get(kind, f"a {kind} schedule")
+
+
+def _contrasted(said: Shape, got: Shape) -> tuple[str, str]:
+    """Both schedules in words; when they join the same Assets, only how ("any one of them", "all of them")."""
+    if said[0] in ("all", "any") and got[0] in ("all", "any") and set(said[1]) == set(got[1]):
+        return (f"{'all' if said[0] == 'all' else 'any one'} of its {len(said[1])} Assets",
+                f"{'all' if got[0] == 'all' else 'any one'} of them")
+    return describe(said), describe(got)
 
 
 def _quoted(text: str) -> str:

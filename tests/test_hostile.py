@@ -281,8 +281,8 @@ def test_changing_or_into_and_at_import_fails_and_quotes_the_line() -> None:
     report = _graded("swaps_or_for_and_at_import", exercise_id="5.2")
     result = report.check("loaded_as_written")
     assert result.status == "failed" and result.line == 76, result.message
-    assert "schedule=orders | products | customers (any one of" in result.message
-    assert "but Airflow loaded all of" in result.message
+    assert "line 76 says schedule=orders | products | customers (any one of its 3 Assets), but Airflow loaded all of them" \
+        in result.message
     assert report.check("consumer_schedule").status == "skipped"
     criteria = {criterion.id: criterion.status for criterion in report.criteria}
     assert criteria["consumer_multi_asset"] != "passed" and criteria["waits_for_all"] != "passed"
