@@ -53,8 +53,6 @@ CASES: dict[str, dict[str, tuple[str, str]]] = {
     "passes_extra_dags": {"dag_ids": ("passed", "found")},
     "passes_factory_in_a_loop": {"own_definitions": ("passed", "exercise_5_1_producer and exercise_5_1_consumer"),
                                  "loaded_as_written": ("passed", "")},
-    # Asset.ref states no Asset the source alone can name: it fails where it fails, not as borrowed or changed.
-    "fails_asset_ref_by_uri": {"own_definitions": ("passed", ""), "loaded_as_written": ("passed", "")},
 }
 
 
