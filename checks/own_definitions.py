@@ -43,7 +43,7 @@ def _code_of(sub: Submission, dag_id: str, task, file: str | None) -> CheckResul
     child says; a claim checked against the syntax tree). A library's function is not the learner's code,
     but credits nothing either."""
     what = f"task {task.task_id} of DAG {dag_id} runs {task.function or 'a function'}()"
-    if task.code_in == "library":
+    if task.code_in in ("library", ""):  # "": no code object (a functools.partial, a callable object)
         return None
     if task.code_in == "elsewhere":
         return failed(f"{what}, whose code comes from {task.code_file[:200]!r}, not from your files: {ELSEWHERE}",

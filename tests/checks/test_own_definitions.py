@@ -53,7 +53,9 @@ def test_fails_for_a_task_no_definition_accounts_for(load) -> None:
 def test_fails_for_a_task_running_a_function_defined_elsewhere(load) -> None:
     sub = load(HEADER + PRODUCER)
     loaded = sub.loaded["exercise_5_1_producer"]
-    sub.loaded["exercise_5_1_producer"] = replace(loaded, tasks=(replace(loaded.tasks[0], function="solution.<locals>.go"),))
+    sub.loaded["exercise_5_1_producer"] = replace(loaded, tasks=(replace(loaded.tasks[0], function="solution.<locals>.go",
+                                                                          code_file=next(iter(sub.learner_paths)),
+                                                                          code_line=8, code_in="submission"),))
     outcome = own_definitions.check(sub)
     assert outcome.status == "failed" and "runs solution.<locals>.go(), which no def in your files" in outcome.message
 
@@ -105,4 +107,10 @@ def test_fails_for_code_from_a_string_or_another_file(load) -> None:
 def test_a_library_function_is_not_the_learners_but_fails_nothing(load) -> None:
     sub = _claimed(load(HEADER + PRODUCER), function="dumps", code_file="/usr/lib/python3.11/json/__init__.py",
                    code_line=183, code_in="library")
+    assert own_definitions.check(sub).status == "passed"
+
+
+def test_a_callable_without_code_of_its_own_is_not_traced(load) -> None:
+    """functools.partial or a callable object: no code object, so no line to check; the DAG and task still are."""
+    sub = _claimed(load(HEADER + PRODUCER), function="functools.partial", code_file="", code_line=None, code_in="")
     assert own_definitions.check(sub).status == "passed"
