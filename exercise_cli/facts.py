@@ -109,6 +109,63 @@ class UncalledDag:
     line: int  # the @dag(...) line
 
 
+# A schedule or a list of outlets reduced to what it means, comparable between the source and what Airflow loaded:
+# ("asset", uri), ("all", (...)), ("any", (...)), ("none",) for no schedule, ("time",) for any time schedule.
+Shape = tuple
+
+
+def condition(kind: str, parts: list[Shape]) -> Shape:
+    """An AND ("all") or OR ("any") of Assets, written in one canonical form: nested ones of the same kind
+    flattened, the parts sorted and deduplicated, a single part standing alone."""
+    flat: set[Shape] = set()
+    for part in parts:
+        flat.update(part[1] if part[0] == kind else (part,))
+    if len(flat) == 1:
+        return next(iter(flat))
+    return (kind, tuple(sorted(flat)))
+
+
+@dataclass(frozen=True)
+class DefinedDag:
+    """A DAG(...) call or a @dag function in the learner's source, as the trusted side traces a loaded DAG to it."""
+
+    id_pattern: str  # a regular expression the ids it can make match: a literal, an f-string's fixed parts, else ".*"
+    line: int
+    in_use: bool  # a DAG(...) call, or a @dag function the file refers to (calls) outside its definition
+    schedule: Shape | None  # the schedule as written, where it is stated literally (None: an expression the source alone cannot tell)
+    schedule_line: int
+    schedule_text: str  # as written ("" where the keyword is left out: no schedule)
+
+
+@dataclass(frozen=True)
+class DefinedTask:
+    """A task definition in the learner's source: a @task function, or a call given task_id=."""
+
+    id_pattern: str
+    line: int
+    outlets: tuple[str, ...] | None  # the Assets' URIs where outlets=[...] is stated literally
+    outlets_text: str
+
+
+@dataclass(frozen=True)
+class LoadedTask:
+    task_id: str
+    outlets: tuple[str, ...] | None  # its outlets' URIs (None: one is not a plain Asset: a reference, an alias)
+    function: str | None  # the qualified name of the function it runs (@task, PythonOperator), as Airflow serialized it
+    code_file: str = ""  # where the parse child says that function's code is: a copy of the submission's, else as it said
+    code_line: int | None = None  # its first line (a decorator's, if any), as the child says
+    code_in: str = ""  # "submission", "library" (Python's or the venv's own files) or "elsewhere"; "" when no claim
+
+
+@dataclass(frozen=True)
+class LoadedDag:
+    """What Airflow loaded of one DAG, in the terms the source states: its schedule and each task's outlets."""
+
+    dag_id: str
+    schedule: Shape | None  # None: a timetable whose meaning is not reduced here
+    tasks: tuple[LoadedTask, ...]
+
+
 @dataclass
 class FileFacts:
     """What the checks read of one learner file (exercise_cli/grading_process/source_facts.py gathers them once, when it is loaded)."""
@@ -122,6 +179,10 @@ class FileFacts:
     plain_functions: list[tuple[str, int]] = field(default_factory=list)  # module-level, undecorated: (name, line)
     asset_line: int | None = None  # a module-level `name = Asset(...)`
     imports: list[tuple[str, str, int]] = field(default_factory=list)  # from MODULE import NAME: (module, name, line)
+    defined_dags: list[DefinedDag] = field(default_factory=list)
+    defined_tasks: list[DefinedTask] = field(default_factory=list)
+    function_names: frozenset[str] = frozenset()  # every def and lambda ("<lambda>") of the file, at any depth
+    function_lines: frozenset[tuple[str, int]] = frozenset()  # (name, first line: its first decorator's, else the def's)
 
     def dag(self, dag_id: str) -> DagDefinition | None:
         return next((d for d in self.dags if d.dag_id == dag_id), None)
@@ -131,6 +192,9 @@ class FileFacts:
 class SourceFacts:
     files: dict[str, FileFacts] = field(default_factory=dict)  # copy path (a DAG's fileloc) -> its facts
     local_zone: timezone | None = None  # the machine's UTC offset when the submission was loaded
+    tasks_anywhere: list[DefinedTask] = field(default_factory=list)  # the task definitions of every file of the submission
+    functions_anywhere: frozenset[str] = frozenset()  # the functions every file of the submission defines
+    functions_at: frozenset[tuple[str, str, int]] = frozenset()  # (copy path, name, first line) of each of them
 
     def of(self, path: str | None) -> FileFacts:
         return self.files.get(path, _NOTHING) if path is not None else _NOTHING
@@ -169,6 +233,7 @@ class Submission:
     skipped: list[str] = field(default_factory=list)  # learner's links and special files, not graded
     refused_locations: list[tuple[str, int | None, str]] = field(default_factory=list)  # (file, line, why) per refused DAG
     source: SourceFacts = field(default_factory=SourceFacts)  # what the checks read of the learner's code
+    loaded: dict[str, LoadedDag] = field(default_factory=dict)  # dag_id -> what Airflow loaded, as the source states it
 
     def learner_path(self, path: str | None) -> str | None:
         if path is None:

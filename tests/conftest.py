@@ -128,7 +128,8 @@ def load(tmp_path: Path, airflow_home: Path):
         from airflow.dag_processing.dagbag import DagBag
         from airflow.serialization.serialized_objects import DagSerialization
 
-        from exercise_cli.grading_process.source_facts import gather
+        from exercise_cli.grading_process.loaded_shapes import loaded_dag
+        from exercise_cli.grading_process.source_facts import gather, with_definitions_anywhere
 
         path = tmp_path / "dags.py"
         path.write_text(textwrap.dedent(source))
@@ -142,7 +143,8 @@ def load(tmp_path: Path, airflow_home: Path):
             learner_paths={str(path): "dags.py"},
             mode=mode,
         )
-        sub.source = gather(sub.learner_paths)
+        sub.source = with_definitions_anywhere(gather(sub.learner_paths), sub.learner_paths)
+        sub.loaded = {i: loaded_dag(d, DagSerialization.to_dict(bag.dags[i])) for i, d in sub.dags.items()}
         return sub
 
     return build

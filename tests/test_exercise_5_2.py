@@ -16,6 +16,8 @@ CASES: dict[str, tuple[float, dict[str, str]]] = {
     "passes_and_operator": (5, {}),
     "passes_asset_all": (5, {}),
     "passes_todo6_all_done": (5, {}),
+    "passes_sources_dict_factory": (5, {}),  # f-string ids from a factory in a loop, schedule=list(SOURCES.values())
+    "passes_classic_dag_all_of": (5, {}),  # with DAG(...), PythonOperator(outlets=[...]), AssetAll, pendulum
     "fails_or_operator": (1, {
         "consumer_schedule": "after the first",
         "waits_for_all_assets": "exercise_5_2_analytics_consumer",

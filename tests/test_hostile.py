@@ -343,3 +343,55 @@ def test_a_closed_tmpdir_puts_the_copies_where_the_sandbox_may_enter(tmp_path: P
     report = grade(str(load_exercise().solution_dir), task_timeout=30)
     assert report.isolation == TIER and report.passed, _messages(report)
     assert list(closed.iterdir()) == []
+
+
+# Credit only for definitions in the learner's own files (issue 22): DAGs made from code that is not in the
+# file, and a file that changes Airflow while it is imported, earn nothing, and the report says why.
+@pytest.mark.parametrize("name", ["execs_the_reference_solution", "execs_solution_beside_decoy_definitions",
+                                  "runs_solution_code_as_a_function",
+                                  "imports_the_solution_module", "builds_dags_from_strings"])
+def test_dags_whose_code_is_not_in_the_file_earn_nothing(name: str) -> None:
+    report = _graded(name)
+    assert report.score()[0] == 0 and not report.passed
+    imported = report.check("files_import")
+    if imported.status == "failed":  # the sandbox hides the course's solution: reading it fails the import
+        assert "solution" in imported.message or "Permission" in imported.message, imported.message
+        return
+    result = report.check("own_definitions")
+    assert result.status == "failed", result.message
+    assert "its code is not in your file" in result.message and result.file.endswith("dags.py")
+    assert report.check("consumer_schedule").status == "skipped"
+    assert "@hourly" not in _messages(report)  # nothing of the borrowed code is quoted as this submission's
+
+
+def test_changing_or_into_and_at_import_fails_and_quotes_the_line() -> None:
+    report = _graded("swaps_or_for_and_at_import", exercise_id="5.2")
+    result = report.check("loaded_as_written")
+    assert result.status == "failed" and result.line == 76, result.message
+    assert "line 76 says schedule=orders | products | customers (any one of its 3 Assets), but Airflow loaded all of them" \
+        in result.message
+    assert report.check("consumer_schedule").status == "skipped"
+    criteria = {criterion.id: criterion.status for criterion in report.criteria}
+    assert criteria["consumer_multi_asset"] != "passed" and criteria["waits_for_all"] != "passed"
+
+
+def test_a_sign_of_the_grader_gains_nothing() -> None:
+    """Whatever sign of the grader the file still finds, its OR consumer passes neither consumer criterion."""
+    report = _graded("swaps_or_for_and_when_graded", exercise_id="5.2")
+    swapped = report.check("loaded_as_written")
+    if swapped.status == "failed":
+        assert swapped.line == 96 and "orders | products | customers" in swapped.message
+    else:  # no sign found: Airflow's own | (OR), which the consumer's checks fail
+        assert report.check("consumer_schedule").status == "failed"
+    criteria = {criterion.id: criterion.status for criterion in report.criteria}
+    assert criteria["consumer_multi_asset"] != "passed" and criteria["waits_for_all"] != "passed"
+    assert "waits for all three" not in _messages(report)
+
+
+def test_the_children_show_no_grader_module_argv_or_environment_name() -> None:
+    """The parse child and the task children forget the grader's modules, __main__ and argv before the learner's
+    code runs (exercise_cli/sandbox/environment.forget_the_grader); this file fails wherever it finds them."""
+    report = _graded("looks_for_grader_modules")
+    assert report.check("files_import").status == "passed", report.check("files_import").message
+    assert report.check("producer_run").status == "passed", report.check("producer_run").message
+    assert report.passed, _messages(report)

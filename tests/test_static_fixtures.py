@@ -47,9 +47,12 @@ CASES: dict[str, dict[str, tuple[str, str]]] = {
     "fails_huge_output_at_import": {"files_import": ("failed", "printed 200 MB, then failed")},
     "passes_cron_schedule": {"producer_schedule": ("passed", "every hour")},
     "passes_or_condition": {"consumer_schedule": ("passed", "alone triggers exercise_5_1_consumer")},
-    "passes_classic_operators": {"producer_outlet": ("passed", "task produce"), "reads_triggering_events": ("passed", "consume")},
+    "passes_classic_operators": {"producer_outlet": ("passed", "task produce"), "reads_triggering_events": ("passed", "consume"),
+                                 "loaded_as_written": ("passed", "each schedule and outlet your code states")},
     "passes_multiple_files": {"reads_triggering_events": ("passed", "consume_data")},
     "passes_extra_dags": {"dag_ids": ("passed", "found")},
+    "passes_factory_in_a_loop": {"own_definitions": ("passed", "exercise_5_1_producer and exercise_5_1_consumer"),
+                                 "loaded_as_written": ("passed", "")},
 }
 
 

@@ -21,7 +21,8 @@ from exercise_cli.course import Exercise
 from exercise_cli.exits import ended, last_line
 from exercise_cli.facts import ParseFailure, Submission
 from exercise_cli.protocol import PARSE_TIMEOUT_HINT, Job
-from exercise_cli.grading_process.source_facts import gather, source_encoding, syntax_tree
+from exercise_cli.grading_process.loaded_shapes import loaded_dag
+from exercise_cli.grading_process.source_facts import gather, source_encoding, syntax_tree, with_definitions_anywhere
 from exercise_cli.sandbox.jail import Jail
 from exercise_cli.sandbox.parse import parse_in_child
 
@@ -57,11 +58,13 @@ def load_submission(job: Job, course: Exercise, jail: Jail | None, meanwhile: Ca
         try:
             sub.dags[dag_id] = DagSerialization.from_dict(data)
             sub.serialized[dag_id] = data
+            sub.loaded[dag_id] = loaded_dag(sub.dags[dag_id], data, parsed.code_lines.get(dag_id), learner)
         except Exception as exc:  # Airflow's schema passed, its deserializer did not: refuse that DAG
             sub.import_errors.setdefault(learner.get(data["dag"].get("fileloc"), job.dags_folder),
                                          f"the grader could not read back DAG {dag_id}: {type(exc).__name__}: {exc}")
     defining = {d.fileloc for d in sub.dags.values()} | {f for fs in parsed.duplicates.values() for f in fs if f in learner}
-    sub.source = gather(defining or learner)  # what the checks read of the files that define DAGs (of all, while none does)
+    # What the checks read of the files that define DAGs (of all, while none does), and the tasks and functions of all.
+    sub.source = with_definitions_anywhere(gather(defining or learner), learner)
     return sub
 
 

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from typing import Iterable
 
 from exercise_cli.facts import DagDefinition, FileFacts, SourceFacts, TaskCode, Todo, UncalledDag
+from exercise_cli.grading_process.source_definitions import defined_dags, defined_tasks, function_lines, function_names
 from exercise_cli.regular_file import regular_file_bytes
 
 MAX_TREE_BYTES = 1024 * 1024  # a DAG file is a few KiB; the tree of a 1 MiB file already takes ~100 MiB
@@ -84,7 +85,25 @@ def file_facts(path: str) -> FileFacts | None:
                          and isinstance(node.value, ast.Call) and _call_name(node.value) == "Asset"), None),
         imports=[(node.module or "", alias.name, node.lineno) for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom) for alias in node.names],
+        defined_dags=defined_dags(tree, text),
+        defined_tasks=defined_tasks(tree, text),
+        function_names=function_names(tree),
+        function_lines=function_lines(tree),
     )
+
+
+def with_definitions_anywhere(source: SourceFacts, paths: Iterable[str]) -> SourceFacts:
+    """Add the tasks and functions every file of the submission defines (a DAG file may import its tasks)."""
+    for path in sorted(set(paths)):
+        facts = source.files.get(path)
+        if facts is None and (text := source_text(path)) is not None and (tree := _parse(text, path)) is not None:
+            facts = FileFacts(defined_tasks=defined_tasks(tree, text), function_names=function_names(tree),
+                              function_lines=function_lines(tree))
+        if facts is not None:
+            source.tasks_anywhere.extend(facts.defined_tasks)
+            source.functions_anywhere |= facts.function_names
+            source.functions_at |= {(path, name, line) for name, line in facts.function_lines}
+    return source
 
 
 def _parse(source: str, filename: str) -> ast.Module | None:

@@ -54,6 +54,7 @@ def run_supervised(ti: Any, client: Any, jail: jails.Jail | None, log_path: Path
         if jail is not None:
             jails.enter(jail, keep_fds=set(), inherited=inherited)
         entry.entered_here()
+        environment.forget_the_grader()
         _subprocess_main()
 
     started = time.time()

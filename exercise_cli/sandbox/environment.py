@@ -12,6 +12,8 @@ This module imports nothing from Airflow; the CLI side and the children both use
 from __future__ import annotations
 
 import os
+import sys
+import types
 from typing import Mapping
 
 # What Python, the C library and Airflow read: the executable path, locale, time zone, where a
@@ -50,3 +52,19 @@ def scrub_for_child() -> None:
     """In a freshly forked child, before any learner code: drop what only the trusted side needs."""
     for key in [k for k in os.environ if not child_may_see(k)]:
         del os.environ[key]
+
+
+GRADER_PACKAGE = "exercise_cli"
+
+
+def forget_the_grader() -> None:
+    """In a child, the last step before learner code runs: the grader's modules leave sys.modules (the code
+    already running keeps its own references), and __main__ and argv name nothing of the grader.
+
+    A file that looks for the grader then finds less; what it can still find (its callers' frames, the
+    process's command line in /proc) gains it nothing: the trusted side compares what Airflow loaded with
+    what the source says (checks/loaded_as_written.py)."""
+    for name in [n for n in sys.modules if n.partition(".")[0] == GRADER_PACKAGE or n.startswith("__editable__")]:
+        del sys.modules[name]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    sys.argv = [os.path.basename(sys.executable)]

@@ -37,6 +37,7 @@ class Parsed:
     warnings: dict[str, list[str]] = field(default_factory=dict)  # file -> captured warnings
     duplicates: dict[str, list[str]] = field(default_factory=dict)  # dag_id -> files defining it
     parsed_from: dict[str, str] = field(default_factory=dict)  # dag_id -> the file DagBag was parsing (a claim)
+    code_lines: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # dag_id -> task_id -> (file, line) of its function (a claim)
     stopped: str = ""  # "", "timeout", "died", "result": why no (valid) result came
     exit_status: int | None = None
     output_tail: str = ""
@@ -202,12 +203,21 @@ def _accept_locations(parsed: Parsed, payload: Any) -> None:
     if not isinstance(claimed, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in claimed.items()):
         raise TypeError("the DAGs' files are not texts")
     parsed.parsed_from = {dag_id: file for dag_id, file in claimed.items() if dag_id in parsed.dags}
+    lines = payload.get("code_lines", {})
+    if not isinstance(lines, dict):
+        raise TypeError("the tasks' code lines are not an object")
+    for dag_id, tasks in lines.items():
+        if dag_id in parsed.dags and isinstance(tasks, dict):
+            parsed.code_lines[dag_id] = {
+                _text(task_id): (_text(where[0]), where[1]) for task_id, where in tasks.items()
+                if isinstance(where, list) and len(where) == 2 and isinstance(where[0], str) and type(where[1]) is int}
 
 
 # The child's side ---------------------------------------------------------------------------------
 
 def _child_main(result_fd: int, dags_folder: str) -> None:
     os.environ["_AIRFLOW_PROCESS_CONTEXT"] = "client"
+    environment.forget_the_grader()
     payload = _parse(dags_folder)
     body = json.dumps(payload).encode()
     data = _HEADER.pack(len(body)) + body
@@ -230,6 +240,7 @@ def _parse(dags_folder: str) -> dict:
     warnings: dict[str, list[str]] = {}
     dags: list[dict] = []
     parsed_from: dict[str, str] = {}
+    code_lines: dict[str, dict[str, list]] = {}
 
     class RecordingDagBag(BundleDagBag):
         """Airflow's DagBag, noting which file it was parsing for each DAG it bagged (a DAG's own
@@ -246,6 +257,7 @@ def _parse(dags_folder: str) -> dict:
         import_errors = {_absolute(folder, p): t for p, t in bag.import_errors.items()}
         warnings = {_absolute(folder, p): [str(w) for w in ws] for p, ws in bag.captured_warnings.items()}
         for dag in bag.dags.values():
+            code_lines[dag.dag_id] = _code_lines(dag)
             try:
                 dags.append(DagSerialization.to_dict(dag))
             except Exception:  # as the DAG processor does: the file gets an import error
@@ -258,7 +270,18 @@ def _parse(dags_folder: str) -> dict:
         first = sorted(str(p) for p in folder.rglob("*.py"))[:1] or [str(folder)]
         import_errors = {first[0]: f"{text}\nSystemExit: the DAG file {what} while Airflow imported it"}
     return {"dags": dags, "import_errors": import_errors, "warnings": warnings, "duplicates": _duplicates(),
-            "parsed_from": parsed_from}
+            "parsed_from": parsed_from, "code_lines": code_lines}
+
+
+def _code_lines(dag: Any) -> dict[str, list]:
+    """task_id -> [file, first line] of the function each task runs, as its code object says: Airflow serializes
+    only the function's name, and the trusted side checks this claim against the learner's source."""
+    found = {}
+    for task in dag.tasks:
+        code = getattr(getattr(task, "python_callable", None), "__code__", None)
+        if code is not None:
+            found[task.task_id] = [code.co_filename, code.co_firstlineno]
+    return found
 
 
 def _absolute(folder: Any, path: str) -> str:
