@@ -14,7 +14,7 @@ from itertools import combinations
 from typing import Any
 
 from exercise_cli.course import DagSpec
-from exercise_cli.facts import Submission, is_asset_scheduled
+from exercise_cli.facts import Submission, is_asset_scheduled, runs_on_time_too
 from exercise_cli.results import CheckResult
 
 from ._airflow import outlet_assets
@@ -80,6 +80,12 @@ def _consumer(sub: Submission, spec: DagSpec, dag: Any) -> CheckResult:
         summary = getattr(dag.timetable, "summary", "")
         wanted = f"the Asset {uris[0]!r}" if len(uris) == 1 else f"the Assets {uris}"
         return failed(f"{dag.dag_id} has schedule={written} ({summary}), wanted schedule=[{', '.join(keys)}], {wanted}",
+                      file=file, line=line)
+    if runs_on_time_too(dag):
+        return failed(f"{dag.dag_id} is scheduled on its Assets OR a timetable ({dag.timetable.summary}): the scheduler "
+                      "also makes a run at each time of that timetable, whatever the Assets do",
+                      hint=f"schedule=[{', '.join(keys)}] alone: drop AssetOrTimeSchedule and its timetable, so only "
+                           f"{'the Asset triggers' if len(keys) == 1 else 'the Assets trigger'} the consumer.",
                       file=file, line=line)
     if len(keys) == 1:
         return _one_asset(sub, dag, keys[0], condition, written, file, line)
@@ -169,6 +175,14 @@ def _several_assets(sub: Submission, spec: DagSpec, dag: Any, condition: Any, wr
                       f"schedule={written} does not wait for all {len(keys)}", hint=hint, file=file, line=line)
     return passed(f"schedule={written}: {dag.dag_id} runs once all of {join_and(wanted)} are updated, "
                   "and not before", file, line)
+
+
+def left_out(sub: Submission, spec: DagSpec, dag: Any) -> list[str]:
+    """The URIs of the consumer's Assets (as its producers list them) that its schedule does not name at all."""
+    condition = getattr(dag.timetable, "asset_condition", None)
+    names = referenced(condition) if condition is not None else []
+    return [uri for name, uri in (producer_asset(sub, key) for key in spec.schedule_on)
+            if not any(_names_it(kind, value, asset_name, name, uri) for kind, value, asset_name in names)]
 
 
 def _names_it(kind: str, value: str, asset_name: str, name: str, uri: str) -> bool:

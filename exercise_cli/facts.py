@@ -50,7 +50,8 @@ class DagRunFacts:
 
 @dataclass
 class EarlyCheck:
-    """A "not_triggered" step: what was updated so far, and the asset-triggered runs the scheduler made anyway."""
+    """A "not_triggered" step: what was updated so far, and every run the scheduler made of the consumer
+    anyway, of any run type (asset-triggered, or scheduled by a timetable it also has)."""
 
     updated: list[str]  # Asset URIs with an event so far
     runs: list[DagRunFacts] = field(default_factory=list)  # empty: the consumer rightly waited
@@ -226,5 +227,15 @@ class Submission:
 
 
 def is_asset_scheduled(dag: Any) -> bool:
-    """Scheduled on Assets (alone, or with a time schedule): Airflow's asset timetables."""
-    return "Asset" in type(dag.timetable).__name__
+    """Scheduled on Assets (alone, or with a time schedule): the scheduler's asset timetables, by type."""
+    from airflow.timetables.simple import AssetTriggeredTimetable
+
+    return isinstance(dag.timetable, AssetTriggeredTimetable)
+
+
+def runs_on_time_too(dag: Any) -> bool:
+    """Asset-scheduled but also on a timetable (AssetOrTimeSchedule): the scheduler makes its time runs
+    whatever the Assets do."""
+    from airflow.timetables.assets import AssetOrTimeSchedule
+
+    return isinstance(dag.timetable, AssetOrTimeSchedule)

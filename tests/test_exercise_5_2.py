@@ -20,6 +20,10 @@ CASES: dict[str, tuple[float, dict[str, str]]] = {
         "consumer_schedule": "after the first",
         "waits_for_all_assets": "exercise_5_2_analytics_consumer",
     }),
+    "fails_asset_or_time_schedule": (1, {  # the scheduler's hourly run came before customers was updated
+        "consumer_schedule": "scheduled on its Assets OR a timetable",
+        "waits_for_all_assets": "(scheduled, not asset-triggered) when only postgres://warehouse/orders and",
+    }),
     "fails_asset_any_course_form": (0, {
         "files_import": "has no attribute 'any'",
     }),

@@ -3,7 +3,8 @@ from hand_built import CONSUMER, HEADER, PRODUCER
 
 
 def schedule(load, written: str):
-    return consumer_schedule.check(load(HEADER + PRODUCER + CONSUMER.replace("schedule=[processed_data]", f"schedule={written}")))
+    header = HEADER.replace("import Asset,", "import Asset, AssetOrTimeSchedule, CronTriggerTimetable,")
+    return consumer_schedule.check(load(header + PRODUCER + CONSUMER.replace("schedule=[processed_data]", f"schedule={written}")))
 
 
 def test_the_producers_asset_passes(load) -> None:
@@ -30,6 +31,20 @@ def test_references_resolve_as_airflow_resolves_them(load) -> None:
 def test_a_time_schedule_fails(load) -> None:
     outcome = schedule(load, '"@daily"')
     assert outcome.status == "failed" and "wanted schedule=[processed_data]" in outcome.message
+
+
+def test_assets_or_a_timetable_fails_at_the_schedule_line_with_the_fix(load) -> None:
+    """AssetOrTimeSchedule is Asset-scheduled too, but the scheduler also runs it on time: not what is wanted."""
+    outcome = schedule(load, 'AssetOrTimeSchedule(timetable=CronTriggerTimetable("0 * * * *", timezone="UTC"), '
+                             'assets=[processed_data])')
+    assert outcome.status == "failed" and outcome.line == 14  # the consumer's @dag(schedule=...) line
+    assert outcome.message.startswith("exercise_5_1_consumer is scheduled on its Assets OR a timetable (Asset or ")
+    assert outcome.hint.startswith("schedule=[processed_data] alone: drop AssetOrTimeSchedule")
+
+
+def test_a_plain_timetable_fails_as_a_time_schedule(load) -> None:
+    outcome = schedule(load, 'CronTriggerTimetable("0 * * * *", timezone="UTC")')
+    assert outcome.status == "failed" and "wanted schedule=[processed_data]" in outcome.message and outcome.line == 14
 
 
 def test_scheduled_on_the_producers_very_asset_passes_even_with_a_wrong_uri(load) -> None:
