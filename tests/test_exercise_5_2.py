@@ -37,8 +37,9 @@ CASES: dict[str, tuple[float, dict[str, str]]] = {
     "fails_hourly_producer": (4, {
         "producer_schedule": "exercise_5_2_products_producer",
     }),
-    "fails_course_solution_ids": (1, {  # the one consumer is found by its role: its schedule is right
-        "dag_ids": "solution_5_2_",
+    "fails_course_solution_ids": (4, {  # each DAG found by its role (a producer by its Asset) and run: only the ids fail
+        "dag_ids": "DAG id 'solution_5_2_orders_producer': did you mean 'exercise_5_2_orders_producer'?; DAG id "
+                   "'solution_5_2_products_producer': did you mean 'exercise_5_2_products_producer'? (line 39)",
     }),
     "fails_consumer_ignores_events": (4, {
         "reads_triggering_events": "triggering_asset_events",
