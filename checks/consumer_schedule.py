@@ -100,6 +100,13 @@ def _one_asset(sub: Submission, dag: Any, variable: str, condition: Any, written
     names = referenced(condition)
     name, uri = produced
     if not any(_names_it(kind, value, asset_name, name, uri) for kind, value, asset_name in names):
+        aliases = [value for kind, value, _ in names if kind == "alias"]
+        if aliases:
+            return failed(
+                f"{dag.dag_id} is scheduled on the AssetAlias {aliases[0]!r}: an alias triggers it only when a task "
+                f"attaches an event to that alias at run time{_producing(sub, variable)}",
+                hint=f"schedule=[{variable}]: the very Asset object the producer lists in its outlets.",
+                file=file, line=line)
         by_name = [value for kind, value, _ in names if kind == "name"]
         if by_name:
             return failed(
@@ -117,6 +124,9 @@ def _one_asset(sub: Submission, dag: Any, variable: str, condition: Any, written
         uris = [value for kind, value, _ in names if kind in ("asset", "uri")]
         near = did_you_mean(uri, uris) or (uris[0] if uris else None)
         found = f"{near!r}" if near else "no Asset"
+        if not _produces(sub, variable):
+            return failed(f"{dag.dag_id} is scheduled on {found}, wanted {wanted!r}{_producing(sub, variable)}",
+                          file=file, line=line)
         return failed(
             f"{dag.dag_id} is scheduled on {found}, but the producer updates {uri!r}: the URIs differ, so the consumer never runs",
             file=file, line=line)
@@ -175,6 +185,15 @@ def _several_assets(sub: Submission, spec: DagSpec, dag: Any, condition: Any, wr
                       f"schedule={written} does not wait for all {len(keys)}", hint=hint, file=file, line=line)
     return passed(f"schedule={written}: {dag.dag_id} runs once all of {join_and(wanted)} are updated, "
                   "and not before", file, line)
+
+
+def _produces(sub: Submission, key: str) -> bool:
+    """Whether a producer of this Asset lists any Asset in its outlets."""
+    return any(outlet_assets(dag) for spec, dag in sub.found("producer") if key in spec.outlets)
+
+
+def _producing(sub: Submission, key: str) -> str:
+    return "" if _produces(sub, key) else "; and no producer task lists an Asset in its outlets yet"
 
 
 def left_out(sub: Submission, spec: DagSpec, dag: Any) -> list[str]:

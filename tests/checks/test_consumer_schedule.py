@@ -107,3 +107,24 @@ def test_the_other_consumers_single_asset_is_decided_as_in_5_1(load) -> None:
 def test_a_time_schedule_names_every_asset(load) -> None:
     outcome = report(load, '"@daily"')
     assert outcome.status == "failed" and f"wanted schedule=[orders, products], the Assets {[ORDERS, PRODUCTS]}" in outcome.message
+
+
+def test_an_asset_alias_is_named_as_one_not_as_a_uri_that_differs(load) -> None:
+    """Airflow's own example asset DAGs: a consumer on an AssetAlias, a producer with no outlets."""
+    header = HEADER.replace("import Asset,", "import Asset, AssetAlias,")
+    no_outlets = PRODUCER.replace("@task(outlets=[processed_data])", "@task")
+    outcome = consumer_schedule.check(load(header + no_outlets + CONSUMER.replace(
+        "schedule=[processed_data]", 'schedule=[AssetAlias("example-alias")]')))
+    assert outcome.status == "failed" and "URIs differ" not in outcome.message
+    assert outcome.message == ("exercise_5_1_consumer is scheduled on the AssetAlias 'example-alias': an alias triggers it "
+                               "only when a task attaches an event to that alias at run time; and no producer task lists "
+                               "an Asset in its outlets yet")
+    assert outcome.hint.startswith("schedule=[processed_data]")
+
+
+def test_another_uri_with_a_producer_without_outlets_does_not_claim_what_the_producer_updates(load) -> None:
+    no_outlets = PRODUCER.replace("@task(outlets=[processed_data])", "@task")
+    outcome = consumer_schedule.check(load(HEADER + no_outlets + CONSUMER.replace(
+        "schedule=[processed_data]", '[Asset("s3://elsewhere")]'.join(("schedule=", "")))))
+    assert outcome.status == "failed" and "the producer updates" not in outcome.message
+    assert "wanted 's3://data-lake/processed_data'; and no producer task lists an Asset in its outlets yet" in outcome.message
