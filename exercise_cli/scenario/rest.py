@@ -76,7 +76,19 @@ class RestBackend:
                 self.api.set_paused(dag_id, False)
                 self.say(f"unpaused {dag_id} (it was paused)")
                 if dag_id in producer_ids and scheduled_run_due(self.details[dag_id]):
-                    self._wait_until(lambda: bool(self.api.dag_runs(dag_id)))  # unpausing starts the due run
+                    self._due_run_started(dag_id)
+
+    def _due_run_started(self, dag_id: str) -> None:
+        """Unpausing a producer starts its due run: said, since its asset event comes before the scenario's own run's."""
+        seen: list[dict] = []
+
+        def started() -> bool:
+            seen[:] = self.api.dag_runs(dag_id)
+            return bool(seen)
+
+        if self._wait_until(started):
+            self.say(f"unpausing {dag_id} started its due run {seen[0]['dag_run_id']}: the asset event it records "
+                     "comes before the one of the run triggered next")
 
     def run_producer(self, dag_id: str, how: str) -> tuple[DagRunFacts, list[dict]]:
         # Our event must not land while another producer event is being turned into a consumer
