@@ -28,6 +28,20 @@ def cron_runs(cron: str, dag: Any, count: int = 48) -> list[Any]:
     return run_times(CronTriggerTimetable(cron, timezone=dag.timezone), dag.start_date, count)
 
 
+def not_a_cron(schedule: str) -> bool:
+    """Whether Airflow rejects this schedule string as a cron expression or preset (as it validates a DAG)."""
+    from airflow.exceptions import AirflowTimetableInvalid
+    from airflow.timetables.trigger import CronTriggerTimetable
+
+    if schedule in ("@once", "@continuous"):  # presets with timetables of their own
+        return False
+    try:
+        CronTriggerTimetable(schedule, timezone="UTC").validate()
+    except (AirflowTimetableInvalid, ValueError):
+        return True
+    return False
+
+
 def run_times(timetable: Any, start: Any, count: int) -> list[Any]:
     from airflow.timetables.base import DataInterval, TimeRestriction
 

@@ -69,10 +69,14 @@ def the(sub: Submission, spec: DagSpec) -> str:
 
 
 def combined(results: list[CheckResult], names: list[str] | None = None) -> CheckResult:
-    """One outcome over several DAGs: the first that did not pass, else one pass naming each (`names`: the
-    DAG each result is about, for messages that do not say it themselves)."""
+    """One outcome over several DAGs: every failure in one (so one round fixes them all), else the first that
+    did not pass, else one pass naming each (`names`: the DAG each result is about, for messages that do
+    not say it themselves)."""
     if names is not None and len(results) > 1:
         results = [replace(r, message=f"{name}: {r.message}") if r.status == "passed" else r for r, name in zip(results, names)]
+    failures = [r for r in results if r.status == "failed"]
+    if failures:
+        return all_failed(failures)
     for result in results:
         if result.status != "passed":
             return result
@@ -89,3 +93,18 @@ def not_run(sub: Submission) -> CheckResult | None:
     if sub.run is None:
         return skipped(sub.dynamic_skip_reason or "your DAGs were not run")
     return None
+
+
+def all_failed(failures: list[CheckResult]) -> CheckResult:
+    """Several failures of one check as one, in file order: the first's place leads the line, each other
+    names its own line; their hints, each once."""
+    if len(failures) == 1:
+        return failures[0]
+    ordered = sorted(failures, key=lambda r: (r.file is None, r.file or "", r.line is None, r.line or 0))
+    first = ordered[0]
+    parts = [first.message]
+    for r in ordered[1:]:
+        where = (f"line {r.line}" if r.file in (None, first.file) else f"{r.file}:{r.line}") if r.line else r.file
+        parts.append(f"{r.message} ({where})" if where else r.message)
+    hints = list(dict.fromkeys(r.hint for r in ordered if r.hint))
+    return failed("; ".join(parts), hint=" ".join(hints) or None, file=first.file, line=first.line)

@@ -14,7 +14,7 @@ from itertools import combinations
 from typing import Any
 
 from exercise_cli.course import DagSpec
-from exercise_cli.facts import Submission, is_asset_scheduled
+from exercise_cli.facts import Submission, is_asset_scheduled, runs_on_time_too
 from exercise_cli.results import CheckResult
 
 from ._airflow import outlet_assets
@@ -81,6 +81,12 @@ def _consumer(sub: Submission, spec: DagSpec, dag: Any) -> CheckResult:
         wanted = f"the Asset {uris[0]!r}" if len(uris) == 1 else f"the Assets {uris}"
         return failed(f"{dag.dag_id} has schedule={written} ({summary}), wanted schedule=[{', '.join(keys)}], {wanted}",
                       file=file, line=line)
+    if runs_on_time_too(dag):
+        return failed(f"{dag.dag_id} is scheduled on its Assets OR a timetable ({dag.timetable.summary}): the scheduler "
+                      "also makes a run at each time of that timetable, whatever the Assets do",
+                      hint=f"schedule=[{', '.join(keys)}] alone: drop AssetOrTimeSchedule and its timetable, so only "
+                           f"{'the Asset triggers' if len(keys) == 1 else 'the Assets trigger'} the consumer.",
+                      file=file, line=line)
     if len(keys) == 1:
         return _one_asset(sub, dag, keys[0], condition, written, file, line)
     return _several_assets(sub, spec, dag, condition, written, file, line)
@@ -94,6 +100,13 @@ def _one_asset(sub: Submission, dag: Any, variable: str, condition: Any, written
     names = referenced(condition)
     name, uri = produced
     if not any(_names_it(kind, value, asset_name, name, uri) for kind, value, asset_name in names):
+        aliases = [value for kind, value, _ in names if kind == "alias"]
+        if aliases:
+            return failed(
+                f"{dag.dag_id} is scheduled on the AssetAlias {aliases[0]!r}: an alias triggers it only when a task "
+                f"attaches an event to that alias at run time{_producing(sub, variable)}",
+                hint=f"schedule=[{variable}]: the very Asset object the producer lists in its outlets.",
+                file=file, line=line)
         by_name = [value for kind, value, _ in names if kind == "name"]
         if by_name:
             return failed(
@@ -111,6 +124,9 @@ def _one_asset(sub: Submission, dag: Any, variable: str, condition: Any, written
         uris = [value for kind, value, _ in names if kind in ("asset", "uri")]
         near = did_you_mean(uri, uris) or (uris[0] if uris else None)
         found = f"{near!r}" if near else "no Asset"
+        if not _produces(sub, variable):
+            return failed(f"{dag.dag_id} is scheduled on {found}, wanted {wanted!r}{_producing(sub, variable)}",
+                          file=file, line=line)
         return failed(
             f"{dag.dag_id} is scheduled on {found}, but the producer updates {uri!r}: the URIs differ, so the consumer never runs",
             file=file, line=line)
@@ -169,6 +185,23 @@ def _several_assets(sub: Submission, spec: DagSpec, dag: Any, condition: Any, wr
                       f"schedule={written} does not wait for all {len(keys)}", hint=hint, file=file, line=line)
     return passed(f"schedule={written}: {dag.dag_id} runs once all of {join_and(wanted)} are updated, "
                   "and not before", file, line)
+
+
+def _produces(sub: Submission, key: str) -> bool:
+    """Whether a producer of this Asset lists any Asset in its outlets."""
+    return any(outlet_assets(dag) for spec, dag in sub.found("producer") if key in spec.outlets)
+
+
+def _producing(sub: Submission, key: str) -> str:
+    return "" if _produces(sub, key) else "; and no producer task lists an Asset in its outlets yet"
+
+
+def left_out(sub: Submission, spec: DagSpec, dag: Any) -> list[str]:
+    """The URIs of the consumer's Assets (as its producers list them) that its schedule does not name at all."""
+    condition = getattr(dag.timetable, "asset_condition", None)
+    names = referenced(condition) if condition is not None else []
+    return [uri for name, uri in (producer_asset(sub, key) for key in spec.schedule_on)
+            if not any(_names_it(kind, value, asset_name, name, uri) for kind, value, asset_name in names)]
 
 
 def _names_it(kind: str, value: str, asset_name: str, name: str, uri: str) -> bool:

@@ -7,7 +7,7 @@ from exercise_cli.results import CheckResult
 
 from ._decorated import plain_functions, todo_lines, todo_naming, uncalled_dags
 from ._source import module_asset_line
-from ._support import did_you_mean, failed, join_and, passed
+from ._support import all_failed, did_you_mean, failed, join_and, passed
 
 
 def check(sub: Submission) -> CheckResult:
@@ -31,17 +31,44 @@ def check(sub: Submission) -> CheckResult:
     uncalled = _never_called(sub, missing)
     if uncalled is not None:
         return uncalled
-    for dag_id in missing:
-        near = did_you_mean(dag_id, [d for d in found if d not in wanted])
-        if near:
-            dag = sub.dags[near]
-            return failed(
-                f"DAG id {near!r} found, wanted {dag_id!r}: did you mean {dag_id!r}?",
-                hint=f'dag_id="{dag_id}"',
-                file=sub.dag_file(dag),
-                line=sub.dag_line(dag, "dag_id"),
-            )
+    renamed = _renamed(sub, missing)
+    if renamed:
+        return all_failed([failed(_wrong_id(sub, dag_id, dag), hint=f'dag_id="{dag_id}"', file=sub.dag_file(dag),
+                                  line=_id_line(sub, dag)) for dag_id, dag in renamed])
     return _never_called(sub) or _still_to_come(sub, missing, found)
+
+
+def _renamed(sub: Submission, missing: list[str]) -> list[tuple[str, object]]:
+    """(wanted id, the learner's DAG) for each missing id the learner wrote under another id: the DAG found by
+    its role, else the closest unclaimed id."""
+    wanted = set(sub.exercise.dag_ids)
+    specs = {spec.id: spec for spec in sub.exercise.dags.values()}
+    pairs: list[tuple[str, object]] = []
+    claimed: set[str] = set()
+    for dag_id in missing:
+        dag = sub.dag(specs[dag_id]) if dag_id in specs else None
+        if dag is None:
+            near = did_you_mean(dag_id, [d for d in sub.dags if d not in wanted and d not in claimed])
+            dag = sub.dags[near] if near else None
+        if dag is not None and dag.dag_id not in claimed:
+            claimed.add(dag.dag_id)
+            pairs.append((dag_id, dag))
+    return pairs
+
+
+def _wrong_id(sub: Submission, dag_id: str, dag) -> str:
+    if did_you_mean(dag_id, [dag.dag_id]):
+        return f"DAG id {dag.dag_id!r}: did you mean {dag_id!r}?"
+    role = next((spec.role for spec in sub.exercise.dags.values() if spec.id == dag_id), "")
+    return f"DAG id {dag.dag_id!r} (your {role}, by what it does), wanted {dag_id!r}"
+
+
+def _id_line(sub: Submission, dag) -> int | None:
+    """The line that gives the DAG its id: its dag_id keyword, else the line holding the id's text, else its call."""
+    line = sub.dag_line(dag, "dag_id")
+    if line is None:
+        line = sub.source.of(getattr(dag, "fileloc", None)).literals.get(dag.dag_id)
+    return line
 
 
 def _never_called(sub: Submission, dag_ids: list[str] | None = None) -> CheckResult | None:
@@ -80,6 +107,7 @@ def _no_dags_yet(sub: Submission) -> CheckResult:
     uncalled = _never_called(sub)
     if uncalled is not None:
         return uncalled
+    several = len(sub.exercise.assets) > 1
     for copy, file in sorted(sub.learner_paths.items(), key=lambda item: item[1]):
         todos = todo_lines(sub, copy)
         asset_line = module_asset_line(sub, copy)
@@ -87,10 +115,12 @@ def _no_dags_yet(sub: Submission) -> CheckResult:
             after = [line for line in todos if line > asset_line]
             plain = [name for name, line in plain_functions(sub, copy) if line > asset_line]
             function = plain[0] if plain else "your first function"
-            return failed(f"the Asset is defined (line {asset_line}); no DAG yet: next, turn {function} into a DAG "
+            defined = "the Assets are defined (from" if several else "the Asset is defined (line"
+            return failed(f"{defined} {asset_line}); no DAG yet: next, turn {function} into a DAG "
                           "with @dag(...)", hint=hint, file=file, line=after[0] if after else None)
         if todos:
-            return failed("no DAGs yet: start with the first TODO, the Asset", hint=hint, file=file, line=todos[0])
+            return failed(f"no DAGs yet: start with the first TODO, the Asset{'s' if several else ''}", hint=hint,
+                          file=file, line=todos[0])
     count = len(sub.files)
     if not count:  # live mode: the deployment lists no DAG with either id, nor a close one
         ids = sub.exercise.dag_ids

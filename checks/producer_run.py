@@ -14,9 +14,13 @@ def check(sub: Submission) -> CheckResult:
 
 def _producer(sub: Submission, spec) -> CheckResult:
     run = keyed(sub.run.runs, sub, spec)
+    if run is None and sub.run.error:
+        return failed(sub.run.error)
+    if run is None and sub.dag(spec) is None:  # not written yet (a TODO still to do): nothing failed
+        return skipped(f"no DAG {spec.id} yet: its run waits for it")
     if run is None:
         who = the(sub, spec)
-        return failed(sub.run.error or ("no producer run was made" if who == "the producer" else f"no run of {who} was made"))
+        return failed("no producer run was made" if who == "the producer" else f"no run of {who} was made")
     if run.state == "success" and not run.tasks:  # the DAG has no task yet: the static checks say which step adds one
         return skipped(f"not run: {run.dag_id} has no tasks yet")
     if run.state == "success":

@@ -1,4 +1,4 @@
-"""waits_for_all_assets: the scheduler made no asset-triggered consumer run while only some of its Assets were updated.
+"""waits_for_all_assets: the scheduler made no consumer run, of any run type, while only some of its Assets were updated.
 
 Decided from the scenario's "not_triggered" steps (RunFacts.early): after the producers run so far,
 the scheduler's own run-creation step ran and must have created no run of the consumer. Only the
@@ -11,6 +11,7 @@ from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
 from ._support import combined, dag_id_of, failed, join_and, keyed, passed, skipped
+from .consumer_schedule import left_out
 
 
 def check(sub: Submission) -> CheckResult:
@@ -34,8 +35,24 @@ def _consumer(sub: Submission, spec) -> CheckResult:
     if not early.runs:
         return passed(f"with only {so_far} updated, the scheduler created no run of {dag_id}: it waits for "
                       f"{join_and(waiting) or 'the rest'}")
+    were = "was" if len(updated) == 1 else "were"
+    before = join_and(waiting) or "the rest"
+    timed = [run for run in early.runs if run.run_type != "asset_triggered"]
+    if timed:
+        return failed(f"the scheduler created {join_and([run.run_id for run in timed])} of {dag_id} "
+                      f"({join_and(sorted({run.run_type for run in timed}))}, not asset-triggered) when only {so_far} "
+                      f"{were} updated, before {before}: its schedule also runs it on a timetable",
+                      hint=f"schedule=[{', '.join(spec.schedule_on)}] alone: no AssetOrTimeSchedule, cron or timetable "
+                           "beside the Assets.")
     runs = join_and([run.run_id for run in early.runs])
-    return failed(f"the scheduler created {runs} of {dag_id} when only {so_far} {'was' if len(updated) == 1 else 'were'} "
-                  f"updated, before {join_and(waiting) or 'the rest'}: its schedule lets any one Asset trigger it",
+    dag = sub.dag(spec)
+    missing = left_out(sub, spec, dag) if dag is not None else []
+    if missing:
+        return failed(f"the scheduler created {runs} of {dag_id} when only {so_far} {were} updated, before {before}: "
+                      f"its schedule leaves out {join_and(missing)}, so it does not wait for {'it' if len(missing) == 1 else 'them'}",
+                      hint=f"schedule=[{', '.join(spec.schedule_on)}]: every one of the Assets in the list.")
+    alone = any(len({event.get("uri") for event in run.consumed_events}) == 1 for run in early.runs)
+    why = "its schedule lets any one Asset trigger it" if alone else "its schedule does not wait for all of its Assets"
+    return failed(f"the scheduler created {runs} of {dag_id} when only {so_far} {were} updated, before {before}: {why}",
                   hint=f"schedule=[{', '.join(spec.schedule_on)}]: a list (or &) waits for all of them; "
                        "| (or AssetAny) runs on any one.")

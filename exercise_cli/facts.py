@@ -51,7 +51,8 @@ class DagRunFacts:
 
 @dataclass
 class EarlyCheck:
-    """A "not_triggered" step: what was updated so far, and the asset-triggered runs the scheduler made anyway."""
+    """A "not_triggered" step: what was updated so far, and every run the scheduler made of the consumer
+    anyway, of any run type (asset-triggered, or scheduled by a timetable it also has)."""
 
     updated: list[str]  # Asset URIs with an event so far
     runs: list[DagRunFacts] = field(default_factory=list)  # empty: the consumer rightly waited
@@ -241,18 +242,23 @@ class Submission:
         return self.learner_paths.get(path, path)
 
     def dag(self, spec: DagSpec) -> Any:
-        """The DAG the learner wrote for a role: by its id, else (when the exercise has one DAG of that
-        role) by what the role does: a producer has a task with outlets, a consumer is scheduled on Assets."""
+        """The DAG the learner wrote for a role: by its id, else by what the role does: a producer has a task
+        with outlets (of several producers, the one whose outlets hold its own Assets), a consumer (when the
+        exercise has one) is scheduled on Assets."""
         if spec.id in self.dags:
             return self.dags[spec.id]
-        same_role = [d for d in self.exercise.dags.values() if d.role == spec.role]
-        if len(same_role) != 1:
-            return None
+        alone = sum(1 for d in self.exercise.dags.values() if d.role == spec.role) == 1
         wanted = set(self.exercise.dag_ids)
         others = [d for d in self.dags.values() if d.dag_id not in wanted]
         if spec.role == "consumer":
-            return next((d for d in others if is_asset_scheduled(d)), None)
-        return next((d for d in others if not is_asset_scheduled(d) and any(t.outlets for t in d.tasks)), None)
+            return next((d for d in others if is_asset_scheduled(d)), None) if alone else None
+        producers = [d for d in others if not is_asset_scheduled(d) and _outlet_uris(d)]
+        if alone:
+            return producers[0] if producers else None
+        # Several producers: the one DAG whose tasks list this producer's own Assets in their outlets.
+        own = set(self.exercise.uris(spec.outlets))
+        matching = [d for d in producers if own <= _outlet_uris(d)]
+        return matching[0] if len(matching) == 1 else None
 
     def role_dags(self, role: str) -> list[tuple[DagSpec, Any]]:
         """(spec, the learner's DAG or None) for every DAG of this role, in the exercise's order."""
@@ -292,6 +298,20 @@ class Submission:
         return self.learner_path(fileloc), self.source.of(fileloc).literals.get(task.task_id)
 
 
+def _outlet_uris(dag: Any) -> set[str]:
+    return {uri for task in dag.tasks for outlet in task.outlets if (uri := getattr(outlet, "uri", None))}
+
+
 def is_asset_scheduled(dag: Any) -> bool:
-    """Scheduled on Assets (alone, or with a time schedule): Airflow's asset timetables."""
-    return "Asset" in type(dag.timetable).__name__
+    """Scheduled on Assets (alone, or with a time schedule): the scheduler's asset timetables, by type."""
+    from airflow.timetables.simple import AssetTriggeredTimetable
+
+    return isinstance(dag.timetable, AssetTriggeredTimetable)
+
+
+def runs_on_time_too(dag: Any) -> bool:
+    """Asset-scheduled but also on a timetable (AssetOrTimeSchedule): the scheduler makes its time runs
+    whatever the Assets do."""
+    from airflow.timetables.assets import AssetOrTimeSchedule
+
+    return isinstance(dag.timetable, AssetOrTimeSchedule)

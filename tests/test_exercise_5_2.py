@@ -22,6 +22,10 @@ CASES: dict[str, tuple[float, dict[str, str]]] = {
         "consumer_schedule": "after the first",
         "waits_for_all_assets": "exercise_5_2_analytics_consumer",
     }),
+    "fails_asset_or_time_schedule": (1, {  # the scheduler's hourly run came before customers was updated
+        "consumer_schedule": "scheduled on its Assets OR a timetable",
+        "waits_for_all_assets": "(scheduled, not asset-triggered) when only postgres://warehouse/orders and",
+    }),
     "fails_asset_any_course_form": (0, {
         "files_import": "has no attribute 'any'",
     }),
@@ -35,8 +39,9 @@ CASES: dict[str, tuple[float, dict[str, str]]] = {
     "fails_hourly_producer": (4, {
         "producer_schedule": "exercise_5_2_products_producer",
     }),
-    "fails_course_solution_ids": (1, {  # the one consumer is found by its role: its schedule is right
-        "dag_ids": "solution_5_2_",
+    "fails_course_solution_ids": (4, {  # each DAG found by its role (a producer by its Asset) and run: only the ids fail
+        "dag_ids": "DAG id 'solution_5_2_orders_producer': did you mean 'exercise_5_2_orders_producer'?; DAG id "
+                   "'solution_5_2_products_producer': did you mean 'exercise_5_2_products_producer'? (line 39)",
     }),
     "fails_consumer_ignores_events": (4, {
         "reads_triggering_events": "triggering_asset_events",
@@ -76,3 +81,19 @@ def test_the_solution_waits_for_all_three_and_logs_every_event() -> None:
     assert "no run" in report.check("waits_for_all_assets").message
     names = report.check("consumer_names_asset").message
     assert all(f"postgres://warehouse/{name}" in names for name in ("orders", "products", "customers")), names
+
+
+def test_every_producer_on_a_wrong_schedule_is_named_in_one_go_in_file_order() -> None:
+    report = graded(str(FIXTURES / "fails_three_scheduled_producers"), static=True, exercise_id="5.2")
+    schedule = report.check("producer_schedule")
+    assert schedule.status == "failed" and schedule.line == 26
+    named = [schedule.message.index(f"exercise_5_2_{name}_producer has schedule='@daily'")
+             for name in ("orders", "products", "customers")]
+    assert named == sorted(named) and "(line 46)" in schedule.message and "(line 66)" in schedule.message
+
+
+def test_a_consumer_on_two_of_three_is_told_its_list_leaves_one_out_not_any_one() -> None:
+    waits = graded(str(FIXTURES / "fails_two_of_three"), static=False, exercise_id="5.2").check("waits_for_all_assets")
+    assert waits.status == "failed"
+    assert "its schedule leaves out postgres://warehouse/customers, so it does not wait for it" in waits.message
+    assert "any one" not in waits.message and "|" not in waits.hint

@@ -14,6 +14,13 @@ CASES: dict[str, dict[str, tuple[str, str]]] = {
         "consumer_run": ("failed", "ValueError: downstream table is locked"),
         "consumer_message": ("skipped", "did not pass"),
     },
+    "fails_outlets_changed_at_run_time": {  # the task is named with what it did, not the consumer's schedule
+        "producer_run": ("passed", "succeeded"),
+        "asset_event": ("failed", "task process_data of exercise_5_1_producer declares "
+                        "outlets=[Asset('s3://data-lake/processed_data')] as Airflow loaded it, yet its run recorded"),
+        "consumer_schedule": ("passed", "s3://data-lake/processed_data"),
+        "consumer_triggered": ("skipped", "did not pass"),
+    },
     "fails_triggering_dataset_events": {
         "consumer_run": ("failed", "KeyError: 'triggering_dataset_events'"),
     },

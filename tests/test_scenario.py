@@ -70,3 +70,31 @@ def test_no_run_says_which_assets_were_updated_and_which_the_consumer_still_wait
     assert f"the events for {URIS[:2]} were queued for t3_report" in message
     assert f"it still waits for {URIS[2:]}" in message
     assert checks["consumer_run"] == ("failed", "the consumer was not run")
+
+
+def test_the_assets_view_line_gets_no_tick_when_an_asset_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(COURSE_ENV)
+    from exercise_cli.course import load_exercise
+    from exercise_cli.facts import RunFacts
+    from exercise_cli.scenario.step_summary import step_done
+
+    exercise = load_exercise("5.1")
+    view = next(step for step in exercise.scenario if step.step == "assets_view")
+    missing = step_done(exercise, view, None, RunFacts(asset_records={"s3://data-lake/processed_data": {}}), True, {})
+    assert missing["ok"] is False and "s3://data-lake/processed_data: not in the Assets view" in missing["summary"]
+    assert step_done(exercise, view, None, RunFacts(), True, {})["ok"] is False  # the view was not read
+    record = {"producing_tasks": [{"dag_id": "p", "task_id": "t"}], "scheduled_dags": [{"dag_id": "c"}]}
+    listed = step_done(exercise, view, None, RunFacts(asset_records={"s3://data-lake/processed_data": record}), True, {})
+    assert listed["ok"] is True and "produced by p.t, schedules c" in listed["summary"]
+
+
+def test_a_step_about_a_dag_not_written_yet_says_it_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(COURSE_ENV)
+    from exercise_cli.course import load_exercise
+    from exercise_cli.facts import RunFacts
+    from exercise_cli.scenario.step_summary import step_done
+
+    exercise = load_exercise("5.1")
+    step = next(step for step in exercise.scenario if step.dag == "consumer")
+    data = step_done(exercise, step, None, RunFacts(), True, {})
+    assert data["summary"] == "no DAG exercise_5_1_consumer yet: its steps wait for it" and data["waiting"] is True

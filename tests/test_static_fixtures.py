@@ -18,6 +18,12 @@ CASES: dict[str, dict[str, tuple[str, str]]] = {
         "files_import": ("failed", "unexpected keyword argument 'schedule_interval'"),
         "airflow3_imports": ("skipped", "did not pass"),
     },
+    "fails_schedule_not_a_cron": {"files_import": ("failed", "schedule='hourly' is neither a cron expression nor a preset")},
+    "fails_no_airflow_import": {"airflow3_imports": ("skipped", "no Airflow import in your files yet")},
+    "fails_dags_from_elsewhere": {  # Airflow's example style: found by role, named once each, an alias named as one
+        "dag_ids": ("failed", "DAG id 'asset1_producer': did you mean 'exercise_5_1_producer'?; DAG id 'asset_alias_consumer'"),
+        "consumer_schedule": ("failed", "scheduled on the AssetAlias 'example-alias'"),
+    },
     "fails_not_utf8": {"files_import": ("failed", "not UTF-8: byte 0xe9 on line 4")},
     "fails_asset_ref_by_name": {"consumer_schedule": ("failed", "scheduled on the Asset named 'processed_data'")},
     "passes_start_date_in_dag_timezone": {"start_dates": ("passed", "start on 2024-01-01")},

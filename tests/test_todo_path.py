@@ -85,6 +85,90 @@ PATH: dict[str, tuple[float, dict[str, tuple[str, str, int | None]]]] = {
 }
 
 
+# Exercise 5.2's path, as tests/submissions/exercise_5_2/EXPECTED.md gives it: only dag_ids fails until the consumer's
+# task is missing; a producer not written yet makes the checks of its run wait (never "no run was made").
+NOT_YET = "no DAG {} yet"
+PRODUCERS = "no DAG exercise_5_2_orders_producer or exercise_5_2_products_producer or exercise_5_2_customers_producer yet"
+NO_PRODUCER = "not run: no producer DAG yet"
+CONSUMER = NOT_YET.format("exercise_5_2_analytics_consumer")
+NOTHING_YET = {
+    "start_dates": ("skipped", "no exercise DAG loaded yet", None),
+    "tags": ("skipped", "no exercise DAG loaded yet", None),
+    "producer_schedule": ("skipped", PRODUCERS, None),
+    "producer_outlet": ("skipped", PRODUCERS, None),
+    "registered_in_db": ("skipped", NO_PRODUCER, None),
+    "consumer_schedule": ("skipped", CONSUMER, None),
+    "producer_run": ("skipped", NO_PRODUCER, None),
+    "asset_event": ("skipped", PRODUCERS, None),
+    "waits_for_all_assets": ("skipped", PRODUCERS, None),
+    "consumer_triggered": ("skipped", PRODUCERS, None),
+    "reads_triggering_events": ("skipped", CONSUMER, None),
+    "consumer_run": ("skipped", PRODUCERS, None),
+    "consumer_names_asset": ("skipped", PRODUCERS, None),
+    "asset_registered": ("skipped", NO_PRODUCER, None),
+}
+
+
+def waiting_for(producer: str) -> dict[str, tuple[str, str, int | None]]:
+    run_waits = f"no DAG {producer} yet: its run waits for it"
+    return {
+        "registered_in_db": ("skipped", NOT_YET.format(producer), None),
+        "consumer_schedule": ("skipped", CONSUMER, None),
+        "producer_run": ("skipped", run_waits, None),
+        "asset_event": ("skipped", run_waits, None),
+        "waits_for_all_assets": ("skipped", run_waits, None),
+        "consumer_triggered": ("skipped", run_waits, None),
+        "reads_triggering_events": ("skipped", CONSUMER, None),
+        "consumer_run": ("skipped", run_waits, None),
+        "consumer_names_asset": ("skipped", run_waits, None),
+        "asset_registered": ("skipped", NOT_YET.format(producer), None),
+    }
+
+
+NO_TASK = "not run: exercise_5_2_analytics_consumer has no tasks yet"
+PATH_5_2: dict[str, tuple[float, dict[str, tuple[str, str, int | None]]]] = {
+    "fails_todo0_untouched_starter": (0, {
+        "dag_ids": ("failed", "no DAGs yet: start with the first TODO, the Assets", 14), **NOTHING_YET}),
+    "fails_todo1_assets_only": (0, {
+        "dag_ids": ("failed", "the Assets are defined (from 16); no DAG yet: next, turn orders_producer into a DAG", 21),
+        **NOTHING_YET}),
+    "fails_todo2_orders_producer_only": (0, {
+        "dag_ids": ("failed", "found exercise_5_2_orders_producer; no exercise_5_2_products_producer yet: TODO 3 "
+                    "(line 42) adds it", 42),
+        **waiting_for("exercise_5_2_products_producer")}),
+    "fails_todo3_two_producers": (0, {
+        "dag_ids": ("failed", "no exercise_5_2_customers_producer yet: TODO 4 (line 62) adds it", 62),
+        **waiting_for("exercise_5_2_customers_producer")}),
+    "fails_todo4_no_consumer_yet": (0, {
+        "dag_ids": ("failed", "no exercise_5_2_analytics_consumer yet: TODO 5 (line 82) adds it", 82),
+        **{check: ("skipped", CONSUMER, None) for check in (
+            "registered_in_db", "consumer_schedule", "waits_for_all_assets", "consumer_triggered",
+            "reads_triggering_events", "consumer_run", "consumer_names_asset", "asset_registered")}}),
+    "fails_todo5_consumer_without_task": (4, {
+        "reads_triggering_events": ("failed", "exercise_5_2_analytics_consumer has no tasks yet: TODO 6 (line 93) adds the "
+                                    "task that reads triggering_asset_events", 93),
+        "consumer_run": ("skipped", NO_TASK, None),
+        "consumer_names_asset": ("skipped", NO_TASK, None),
+    }),
+    "passes_todo6_all_done": (5, {}),
+}
+
+
+@pytest.mark.parametrize("name", list(PATH_5_2))
+def test_5_2s_todos_done_in_order_match_expected_md(name: str) -> None:
+    score, expected = PATH_5_2[name]
+    report = graded(str(SUBMISSIONS.parent / "exercise_5_2" / name), static=False, exercise_id="5.2")
+    found = not_passed(report)
+    assert sorted(found) == sorted(expected), found
+    for check_id, (status, text, line) in expected.items():
+        assert found[check_id][0] == status, (check_id, found[check_id])
+        assert text in found[check_id][1], (check_id, found[check_id])
+        if line is not None:
+            assert found[check_id][2] == line, (check_id, found[check_id])
+    assert report.score() == (score, 5)
+    assert report.passed == name.startswith("passes_")
+
+
 def not_passed(report) -> dict[str, tuple[str, str, int | None]]:
     return {c.id: (c.status, c.message, c.line) for cr in report.criteria if cr.counts for c in cr.checks
             if c.status != "passed"}

@@ -54,6 +54,7 @@ class _Walk:
         self.prepared = False
         self.latest_producer_run: DagRunFacts | None = None
         self.chosen: dict[str, DagRunFacts] = {}  # consumer dag_id -> the asset-triggered run its "run" step runs
+        self.said_missing: set[str] = set()  # DagSpec keys whose "not written yet" line was emitted
 
     def walk(self) -> None:
         going = True
@@ -76,9 +77,13 @@ class _Walk:
                 raise
             self.facts.error = self.facts.error or text
             going, error = False, text
-        # What the step found, for whoever watches the walk (run-demo, check on a terminal).
-        self.progress.emit("step_done", **step_done(self.exercise, step, self._dag_id(step) if step.dag else None,
-                                                     self.facts, going, self.chosen, error))
+        # What the step found, for whoever watches the walk (run-demo, check on a terminal); a DAG not written
+        # yet is said once, at its first step.
+        dag_id = self._dag_id(step) if step.dag else None
+        if not (step.dag and dag_id is None and step.dag in self.said_missing):
+            self.progress.emit("step_done", **step_done(self.exercise, step, dag_id, self.facts, going, self.chosen, error))
+        if step.dag and dag_id is None:
+            self.said_missing.add(step.dag)
         return going
 
     def _dag_id(self, step: Step) -> str | None:

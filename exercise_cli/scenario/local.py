@@ -130,23 +130,23 @@ class LocalBackend:
 
     # the scheduler's asset step
     def early_runs(self, consumer_id: str) -> list[DagRunFacts]:
+        # Every run, of any type: a consumer on Assets OR a timetable gets a scheduled run from this step.
         self._scheduler_step()
-        return self._asset_triggered(consumer_id)
+        return self._runs_of(consumer_id, only_asset_triggered=False)
 
     def triggered_runs(self, consumer_id: str, events: list[dict]) -> list[DagRunFacts]:
         self._scheduler_step()
-        return self._asset_triggered(consumer_id)
+        return self._runs_of(consumer_id, only_asset_triggered=True)
 
-    def _asset_triggered(self, consumer_id: str) -> list[DagRunFacts]:
+    def _runs_of(self, consumer_id: str, only_asset_triggered: bool) -> list[DagRunFacts]:
+        """The consumer's runs (this DB is the scenario's own: every run in it was made since it began)."""
         from airflow.models.dagrun import DagRun
         from airflow.utils.types import DagRunType
 
-        runs = (
-            self.session.query(DagRun)
-            .filter(DagRun.dag_id == consumer_id, DagRun.run_type == DagRunType.ASSET_TRIGGERED)
-            .order_by(DagRun.id)
-            .all()
-        )
+        query = self.session.query(DagRun).filter(DagRun.dag_id == consumer_id)
+        if only_asset_triggered:
+            query = query.filter(DagRun.run_type == DagRunType.ASSET_TRIGGERED)
+        runs = query.order_by(DagRun.id).all()
         self._dagruns.update({r.run_id: r for r in runs})
         return [records.dag_run(r.dag_id, r.run_id, r.run_type, r.state, consumed_events=self._consumed(r)) for r in runs]
 

@@ -20,6 +20,7 @@ from exercise_cli.scenario.diagnosis import asset_uris, why_not_triggered
 from exercise_cli.task_logs import error_of, task_output
 
 POLL_SECONDS = 0.5
+_NOT_THE_SCHEDULERS = ("manual", "backfill")  # run types a person starts, not the scheduler
 EARLY_SETTLE_SECONDS = 10.0  # a "not_triggered" step: what two scheduler heartbeats take by default (5 s each)
 
 
@@ -42,7 +43,8 @@ class RestBackend:
         self.unavailable: dict[str, str] = {}
         self.details: dict[str, dict] = {}  # dag_id -> GET /dags/{id}/details, read once
         self.consumers: list[str] = []
-        self.before: dict[str, set[str]] = {}  # consumer -> its asset-triggered runs before the first producer run
+        self.before: dict[str, set[str]] = {}  # consumer -> its runs (any type) before the first producer run
+        self._listed: dict[str, list[dict]] = {}  # dag_id -> its runs as _active last listed them
         self.waited = 0.0  # how long the last "triggered" step waited
 
     def say(self, text: str) -> None:
@@ -74,7 +76,19 @@ class RestBackend:
                 self.api.set_paused(dag_id, False)
                 self.say(f"unpaused {dag_id} (it was paused)")
                 if dag_id in producer_ids and scheduled_run_due(self.details[dag_id]):
-                    self._wait_until(lambda: bool(self.api.dag_runs(dag_id)))  # unpausing starts the due run
+                    self._due_run_started(dag_id)
+
+    def _due_run_started(self, dag_id: str) -> None:
+        """Unpausing a producer starts its due run: said, since its asset event comes before the scenario's own run's."""
+        seen: list[dict] = []
+
+        def started() -> bool:
+            seen[:] = self.api.dag_runs(dag_id)
+            return bool(seen)
+
+        if self._wait_until(started):
+            self.say(f"unpausing {dag_id} started its due run {seen[0]['dag_run_id']}: the asset event it records "
+                     "comes before the one of the run triggered next")
 
     def run_producer(self, dag_id: str, how: str) -> tuple[DagRunFacts, list[dict]]:
         # Our event must not land while another producer event is being turned into a consumer
@@ -85,8 +99,9 @@ class RestBackend:
             # A consumer on several Assets keeps its queue entries until all are updated: only the
             # first producer run waits for the queue to empty.
             self._wait_until(lambda: not (first and self._queued(consumer)) and not self._active(consumer))
-            if first:
-                self.before[consumer] = {r["dag_run_id"] for r in self.api.dag_runs(consumer, run_type="asset_triggered")}
+            if first:  # every run it has, of any type, as _active just listed them
+                listed = self._listed.get(consumer)
+                self.before[consumer] = {r["dag_run_id"] for r in (listed if listed is not None else self.api.dag_runs(consumer))}
         # Live mode triggers a producer whatever its schedule: its due run, if any, came when it was unpaused.
         run_id = self.api.trigger(dag_id)["dag_run_id"]
         self.say(f"triggered {dag_id}: {run_id}")
@@ -102,7 +117,9 @@ class RestBackend:
         # second new heartbeat began after the first, so after now.
         if not self._scheduler_looped():
             time.sleep(min(self.wait, EARLY_SETTLE_SECONDS))
-        return self._new_runs(consumer_id)[::-1]  # oldest first, as the local backend lists them
+        # Every run the scheduler made, of any type (a timetable beside the Assets makes scheduled ones),
+        # oldest first as the local backend lists them.
+        return self._new_runs(consumer_id, run_types=None)
 
     def _scheduler_looped(self) -> bool:
         """Whether the scheduler's heartbeat moved on twice (within --wait); False at once when the
@@ -141,11 +158,16 @@ class RestBackend:
         self._wait_until(look, self.waited)
         return found
 
-    def _new_runs(self, consumer_id: str) -> list[DagRunFacts]:
-        """The consumer's asset-triggered runs made since the first producer run, newest first."""
+    def _new_runs(self, consumer_id: str, run_types: tuple[str, ...] | None = ("asset_triggered",)) -> list[DagRunFacts]:
+        """The consumer's runs made since the first producer run, newest first: of `run_types`, else every run
+        the scheduler made (not the manual or backfill runs a person may start on a deployment)."""
         before = self.before.get(consumer_id, set())
         runs = []
-        for run in self.api.dag_runs(consumer_id, run_type="asset_triggered", order_by="-run_after"):
+        if run_types is None:
+            listed = [r for r in self.api.dag_runs(consumer_id) if r.get("run_type") not in _NOT_THE_SCHEDULERS]
+        else:
+            listed = [r for t in run_types for r in self.api.dag_runs(consumer_id, run_type=t, order_by="-run_after")]
+        for run in listed:
             if run["dag_run_id"] in before:
                 continue
             events = [_event(e) for e in self.api.upstream_events(consumer_id, run["dag_run_id"])]
@@ -221,7 +243,8 @@ class RestBackend:
         return task
 
     def _active(self, dag_id: str) -> bool:
-        return any(r["state"] in ("queued", "running") for r in self.api.dag_runs(dag_id))
+        self._listed[dag_id] = self.api.dag_runs(dag_id)
+        return any(r["state"] in ("queued", "running") for r in self._listed[dag_id])
 
     def _queued(self, dag_id: str) -> bool:
         try:

@@ -21,7 +21,8 @@ def step_done(exercise: Exercise, step: Step, dag_id: str | None, facts: RunFact
     consumer's run `output` (its tasks' last lines)."""
     data: dict = {"step": step.step, "dag": step.dag, "dag_id": dag_id or "", "ok": ok, "summary": ""}
     if step.dag and dag_id is None:
-        data["summary"] = f"no DAG {exercise.dags[step.dag].id} yet: this step waits for it"
+        data["summary"] = f"no DAG {exercise.dags[step.dag].id} yet: its steps wait for it"
+        data["waiting"] = True  # nothing failed, nothing done: a reporter may mark it as waiting
     elif error:
         data["summary"] = error
     elif step.step == "register":
@@ -39,6 +40,9 @@ def step_done(exercise: Exercise, step: Step, dag_id: str | None, facts: RunFact
         data["summary"] = _triggered(dag_id or "", facts, chosen.get(dag_id or ""))
     elif step.step == "assets_view":
         data["summary"] = _assets(exercise, facts)
+        # An Asset missing from the view (or a view not read) is not a step done as wanted: no tick for it.
+        records = facts.asset_records
+        data["ok"] = ok and records is not None and all(records.get(asset.uri) for asset in exercise.assets.values())
     return data
 
 

@@ -16,3 +16,8 @@ def test_fails_on_a_deprecated_decorator_import(load) -> None:
 def test_fails_on_dataset_by_its_airflow2_name(load) -> None:
     outcome = airflow3_imports.check(load("from airflow.sdk import Dataset\nx = Dataset('s3://a')\n"))
     assert outcome.status == "failed" and "Dataset" in outcome.message and outcome.line == 1
+
+
+def test_a_file_with_no_airflow_import_gets_no_tick(load) -> None:
+    outcome = airflow3_imports.check(load("import json\nVALUE = json.dumps(1)\n"))
+    assert outcome.status == "skipped" and outcome.message == "no Airflow import in your files yet: nothing to check"

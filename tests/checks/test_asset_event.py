@@ -1,6 +1,8 @@
 from exercise_cli.checks import asset_event
 from hand_built import ran
 
+from exercise_cli.facts import RunFacts
+
 EVENT = {"id": 1, "uri": "s3://data-lake/processed_data", "source_dag_id": "exercise_5_1_producer", "source_task_id": "process_data"}
 
 
@@ -31,3 +33,18 @@ def test_each_producer_run_records_its_own_asset() -> None:
     assert outcome.status == "failed"
     assert outcome.message == (f"the run of t_products_producer succeeded but recorded no asset event: "
                                f"no task has outlets=[Asset({PRODUCTS!r})]")
+
+
+def test_a_task_that_changed_its_outlets_at_run_time_is_named_with_what_its_run_recorded(load) -> None:
+    """Declared when loaded, gone when run: the message names the task and what it did, not the consumer."""
+    from hand_built import CONSUMER, HEADER, PRODUCER
+
+    sub = load(HEADER + PRODUCER + CONSUMER)
+    sub.run = RunFacts(events={"exercise_5_1_producer": [dict(EVENT, uri="s3://data-lake/elsewhere")]})
+    outcome = asset_event.check(sub)
+    assert outcome.status == "failed" and outcome.line == 9  # def process_data
+    assert outcome.message == ("task process_data of exercise_5_1_producer declares "
+                               "outlets=[Asset('s3://data-lake/processed_data')] as Airflow loaded it, yet its run recorded "
+                               "events for s3://data-lake/elsewhere instead: the task changed its outlets while it ran")
+    sub.run = RunFacts(events={"exercise_5_1_producer": []})
+    assert "recorded no asset event at all: the task changed its outlets" in asset_event.check(sub).message

@@ -3,7 +3,8 @@ from hand_built import CONSUMER, HEADER, PRODUCER
 
 
 def schedule(load, written: str):
-    return consumer_schedule.check(load(HEADER + PRODUCER + CONSUMER.replace("schedule=[processed_data]", f"schedule={written}")))
+    header = HEADER.replace("import Asset,", "import Asset, AssetOrTimeSchedule, CronTriggerTimetable,")
+    return consumer_schedule.check(load(header + PRODUCER + CONSUMER.replace("schedule=[processed_data]", f"schedule={written}")))
 
 
 def test_the_producers_asset_passes(load) -> None:
@@ -30,6 +31,20 @@ def test_references_resolve_as_airflow_resolves_them(load) -> None:
 def test_a_time_schedule_fails(load) -> None:
     outcome = schedule(load, '"@daily"')
     assert outcome.status == "failed" and "wanted schedule=[processed_data]" in outcome.message
+
+
+def test_assets_or_a_timetable_fails_at_the_schedule_line_with_the_fix(load) -> None:
+    """AssetOrTimeSchedule is Asset-scheduled too, but the scheduler also runs it on time: not what is wanted."""
+    outcome = schedule(load, 'AssetOrTimeSchedule(timetable=CronTriggerTimetable("0 * * * *", timezone="UTC"), '
+                             'assets=[processed_data])')
+    assert outcome.status == "failed" and outcome.line == 14  # the consumer's @dag(schedule=...) line
+    assert outcome.message.startswith("exercise_5_1_consumer is scheduled on its Assets OR a timetable (Asset or ")
+    assert outcome.hint.startswith("schedule=[processed_data] alone: drop AssetOrTimeSchedule")
+
+
+def test_a_plain_timetable_fails_as_a_time_schedule(load) -> None:
+    outcome = schedule(load, 'CronTriggerTimetable("0 * * * *", timezone="UTC")')
+    assert outcome.status == "failed" and "wanted schedule=[processed_data]" in outcome.message and outcome.line == 14
 
 
 def test_scheduled_on_the_producers_very_asset_passes_even_with_a_wrong_uri(load) -> None:
@@ -92,3 +107,24 @@ def test_the_other_consumers_single_asset_is_decided_as_in_5_1(load) -> None:
 def test_a_time_schedule_names_every_asset(load) -> None:
     outcome = report(load, '"@daily"')
     assert outcome.status == "failed" and f"wanted schedule=[orders, products], the Assets {[ORDERS, PRODUCTS]}" in outcome.message
+
+
+def test_an_asset_alias_is_named_as_one_not_as_a_uri_that_differs(load) -> None:
+    """Airflow's own example asset DAGs: a consumer on an AssetAlias, a producer with no outlets."""
+    header = HEADER.replace("import Asset,", "import Asset, AssetAlias,")
+    no_outlets = PRODUCER.replace("@task(outlets=[processed_data])", "@task")
+    outcome = consumer_schedule.check(load(header + no_outlets + CONSUMER.replace(
+        "schedule=[processed_data]", 'schedule=[AssetAlias("example-alias")]')))
+    assert outcome.status == "failed" and "URIs differ" not in outcome.message
+    assert outcome.message == ("exercise_5_1_consumer is scheduled on the AssetAlias 'example-alias': an alias triggers it "
+                               "only when a task attaches an event to that alias at run time; and no producer task lists "
+                               "an Asset in its outlets yet")
+    assert outcome.hint.startswith("schedule=[processed_data]")
+
+
+def test_another_uri_with_a_producer_without_outlets_does_not_claim_what_the_producer_updates(load) -> None:
+    no_outlets = PRODUCER.replace("@task(outlets=[processed_data])", "@task")
+    outcome = consumer_schedule.check(load(HEADER + no_outlets + CONSUMER.replace(
+        "schedule=[processed_data]", '[Asset("s3://elsewhere")]'.join(("schedule=", "")))))
+    assert outcome.status == "failed" and "the producer updates" not in outcome.message
+    assert "wanted 's3://data-lake/processed_data'; and no producer task lists an Asset in its outlets yet" in outcome.message

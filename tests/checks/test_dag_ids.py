@@ -8,7 +8,37 @@ def test_passes_with_both_ids(load) -> None:
 
 def test_a_near_miss_gets_a_did_you_mean(load) -> None:
     outcome = dag_ids.check(load(HEADER + PRODUCER + CONSUMER.replace("exercise_5_1_consumer", "exercise_51_consumer")))
-    assert outcome.status == "failed" and "did you mean 'exercise_5_1_consumer'?" in outcome.message
+    assert outcome.status == "failed" and outcome.message == "DAG id 'exercise_51_consumer': did you mean 'exercise_5_1_consumer'?"
+    assert outcome.line == 14  # its dag_id keyword
+
+
+def test_every_wrong_id_is_named_in_one_go_in_file_order(load) -> None:
+    """Three producers renamed: each is found by the Asset its task produces, and all are named at once."""
+    from hand_built import WAREHOUSE, in_warehouse
+
+    renamed = WAREHOUSE.replace('"t_orders_producer"', '"alpha"').replace('"t_products_producer"', '"beta"')
+    outcome = dag_ids.check(in_warehouse(load(renamed)))
+    assert outcome.status == "failed" and outcome.line == 6
+    assert outcome.message == ("DAG id 'alpha' (your producer, by what it does), wanted 't_orders_producer'; "
+                               "DAG id 'beta' (your producer, by what it does), wanted 't_products_producer' (line 14)")
+    assert outcome.hint == 'dag_id="t_orders_producer" dag_id="t_products_producer"'
+
+
+def test_a_dag_from_elsewhere_found_by_its_role_gets_its_line_and_no_echo(load) -> None:
+    """Airflow's own example asset DAGs graded as 5.1: no "did you mean" that repeats the wanted id."""
+    outcome = dag_ids.check(load(HEADER + PRODUCER.replace("exercise_5_1_producer", "asset1_producer") + CONSUMER))
+    assert outcome.status == "failed" and outcome.line == 5
+    assert outcome.message == "DAG id 'asset1_producer': did you mean 'exercise_5_1_producer'?"
+    far = dag_ids.check(load(HEADER + PRODUCER.replace("exercise_5_1_producer", "p") + CONSUMER))
+    assert far.message == "DAG id 'p' (your producer, by what it does), wanted 'exercise_5_1_producer'" and far.line == 5
+
+
+def test_several_assets_are_named_in_the_plural(load) -> None:
+    from hand_built import in_warehouse
+
+    source = "from airflow.sdk import Asset\n# TODO 1: the Assets\n# orders = Asset(...)\n"
+    outcome = dag_ids.check(in_warehouse(load(source)))
+    assert outcome.message == "no DAGs yet: start with the first TODO, the Assets" and outcome.line == 2
 
 
 def test_a_missing_dag_is_named(load) -> None:

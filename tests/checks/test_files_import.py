@@ -26,3 +26,17 @@ def test_fails_when_the_parse_child_gave_no_result(load) -> None:
     sub.parse_failure = ParseFailure("timed out after 5 s while importing your DAG files", "Look for an endless loop", "dags.py")
     outcome = files_import.check(sub)
     assert outcome.status == "failed" and outcome.message.startswith("timed out") and outcome.file == "dags.py"
+
+
+def test_a_schedule_that_is_no_cron_names_its_line_and_the_forms_that_work(load) -> None:
+    """Airflow raises it while validating the DAG, in no frame of the learner's: the @dag's schedule gives the line."""
+    outcome = files_import.check(load(HEADER + PRODUCER.replace('"@hourly"', '"hourly"')))
+    assert outcome.status == "failed" and outcome.line == 5
+    assert "AirflowTimetableInvalid" in outcome.message and "schedule='hourly' is neither a cron expression nor a preset" in outcome.message
+    assert '"0 * * * *"' in outcome.hint and '"@hourly"' in outcome.hint
+
+
+def test_schedule_interval_points_at_its_keyword_in_the_dag_call_not_at_the_call_below(load) -> None:
+    outcome = files_import.check(load(HEADER + PRODUCER.replace('schedule="@hourly"', 'schedule_interval="@hourly"')))
+    assert outcome.status == "failed" and "unexpected keyword argument 'schedule_interval'" in outcome.message
+    assert outcome.line == 5 and "schedule=" in outcome.hint  # the @dag(...) line, not data_producer() at the bottom

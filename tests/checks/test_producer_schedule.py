@@ -36,3 +36,14 @@ def test_a_time_schedule_fails_a_triggered_producer(load) -> None:
     outcome = producer_schedule.check(in_warehouse(load(hourly)))
     assert outcome.status == "failed" and outcome.line == 14
     assert outcome.message.startswith("t_products_producer has schedule='@hourly' (") and "wanted schedule=None" in outcome.message
+
+
+def test_every_producer_on_a_wrong_schedule_is_named_in_one_go_in_file_order(load) -> None:
+    from hand_built import WAREHOUSE, in_warehouse
+
+    both_hourly = WAREHOUSE.replace('dag_id="t_orders_producer", schedule=None', 'dag_id="t_orders_producer", schedule="@hourly"')
+    both_hourly = both_hourly.replace('dag_id="t_products_producer", schedule=None', 'dag_id="t_products_producer", schedule="@daily"')
+    outcome = producer_schedule.check(in_warehouse(load(both_hourly)))
+    assert outcome.status == "failed" and outcome.line == 6
+    assert outcome.message.startswith("t_orders_producer has schedule='@hourly'")
+    assert "; t_products_producer has schedule='@daily'" in outcome.message and outcome.message.endswith("(line 14)")

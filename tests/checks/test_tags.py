@@ -25,3 +25,14 @@ def test_every_dag_is_held_to_its_own_tags(load) -> None:
     outcome = tags.check(in_warehouse(load(WAREHOUSE.replace('"consumer", "audit"', '"consumer"'))))
     assert outcome.status == "failed" and outcome.message.startswith("t_audit_consumer has tags=")
     assert "missing ['audit']" in outcome.message
+
+
+def test_every_dag_with_wrong_tags_is_named_in_one_go_in_file_order(load) -> None:
+    from hand_built import WAREHOUSE, in_warehouse
+
+    wrong = WAREHOUSE.replace('tags=["test", "producer", "orders"]', 'tags=["test"]')
+    wrong = wrong.replace('tags=["test", "consumer", "audit"]', 'tags=["audit"]')
+    outcome = tags.check(in_warehouse(load(wrong)))
+    assert outcome.status == "failed" and outcome.line == 6
+    assert outcome.message.startswith("t_orders_producer has tags=[\"test\"]")
+    assert "; t_audit_consumer has tags=[\"audit\"]" in outcome.message and outcome.message.endswith("(line 32)")

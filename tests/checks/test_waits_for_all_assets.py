@@ -1,7 +1,7 @@
 from exercise_cli.checks import waits_for_all_assets
-from hand_built import ORDERS, PRODUCTS, WAREHOUSE, dag_run, in_warehouse, ran, warehouse
+from hand_built import ORDERS, PRODUCTS, WAREHOUSE, dag_run, event, in_warehouse, ran, warehouse
 
-from exercise_cli.facts import EarlyCheck
+from exercise_cli.facts import EarlyCheck, RunFacts
 from exercise_cli.verdicts import evaluate
 
 
@@ -18,11 +18,44 @@ def test_no_run_after_some_updates_passes_naming_what_was_updated() -> None:
 
 def test_a_run_made_early_fails_naming_it_and_what_was_updated() -> None:
     outcome = waits_for_all_assets.check(early(dag_run("t_report_consumer", "asset_triggered__1", "queued",
+                                                       consumed=[event(ORDERS, "t_orders_producer")],
                                                        run_type="asset_triggered")))
     assert outcome.status == "failed"
     assert outcome.message == (f"the scheduler created asset_triggered__1 of t_report_consumer when only {ORDERS} was "
                                f"updated, before {PRODUCTS}: its schedule lets any one Asset trigger it")
     assert "a list (or &) waits for all" in outcome.hint and "schedule=[orders, products]" in outcome.hint
+
+
+def test_a_run_from_several_assets_but_not_all_does_not_say_any_one() -> None:
+    three = ran(warehouse(), early={"t_report_consumer": EarlyCheck([ORDERS, "postgres://warehouse/x"], [
+        dag_run("t_report_consumer", "asset_triggered__1", "queued", run_type="asset_triggered",
+                consumed=[event(ORDERS, "t_orders_producer"), event("postgres://warehouse/x", "t_x", 2)])])})
+    outcome = waits_for_all_assets.check(three)
+    assert outcome.status == "failed" and "its schedule does not wait for all of its Assets" in outcome.message
+    assert "any one" not in outcome.message
+
+
+def test_a_scheduled_run_made_early_fails_for_the_timetable_beside_the_assets() -> None:
+    """A consumer on Assets OR a cron: every run the scheduler makes counts, not only asset-triggered ones."""
+    outcome = waits_for_all_assets.check(early(dag_run("t_report_consumer", "scheduled__2026-12-02T03:00:00+00:00",
+                                                       "queued", run_type="scheduled")))
+    assert outcome.status == "failed"
+    assert outcome.message == (f"the scheduler created scheduled__2026-12-02T03:00:00+00:00 of t_report_consumer "
+                               f"(scheduled, not asset-triggered) when only {ORDERS} was updated, before {PRODUCTS}: "
+                               "its schedule also runs it on a timetable")
+    assert outcome.hint.startswith("schedule=[orders, products] alone: no AssetOrTimeSchedule")
+
+
+def test_a_consumer_whose_list_leaves_an_asset_out_is_told_so_not_any_one(load) -> None:
+    """A list is AND: a consumer on two of its Assets runs after those two, not after any one."""
+    sub = in_warehouse(load(WAREHOUSE.replace("schedule=[orders, products]", "schedule=[orders]")))
+    sub.run = RunFacts(early={"t_report_consumer": EarlyCheck([ORDERS], [
+        dag_run("t_report_consumer", "asset_triggered__1", "queued", run_type="asset_triggered",
+                consumed=[event(ORDERS, "t_orders_producer")])])})
+    outcome = waits_for_all_assets.check(sub)
+    assert outcome.status == "failed"
+    assert outcome.message.endswith(f"its schedule leaves out {PRODUCTS}, so it does not wait for it")
+    assert "|" not in outcome.hint and "every one of the Assets" in outcome.hint
 
 
 def test_a_step_not_reached_fails_with_the_graders_reason() -> None:
