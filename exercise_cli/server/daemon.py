@@ -45,6 +45,7 @@ class Server:
         self.started = time.monotonic()
         self.last_active = self.started
         self.jobs = 0
+        self.served = 0
         self.idle_limit = idle_limit()
         self.fingerprint = fingerprint()
         self.stopping = threading.Event()
@@ -105,6 +106,8 @@ class Server:
         child = None
         try:
             child = self.forks.launch(Path(request.job), env["AIRFLOW_HOME"], env)
+            with self._lock:
+                self.served += 1
             channel.send(protocol.Started(child.pid))
             while True:
                 code = child.wait(timeout=HEARTBEAT_SECONDS)
@@ -135,9 +138,9 @@ class Server:
         now = time.monotonic()
         with self._lock:
             idle = 0.0 if self.jobs else now - self.last_active
-            jobs = self.jobs
+            jobs, served = self.jobs, self.served
         return protocol.State(pid=os.getpid(), uptime=now - self.started, idle=idle, version=version(),
-                              fingerprint=self.fingerprint, socket=str(self.place.socket), jobs=jobs,
+                              fingerprint=self.fingerprint, socket=str(self.place.socket), jobs=jobs, served=served,
                               idle_limit=self.idle_limit)
 
 

@@ -74,7 +74,8 @@ class State:
     version: str
     fingerprint: str
     socket: str
-    jobs: int
+    jobs: int  # grading now
+    served: int  # since it started
     idle_limit: float
 
 
