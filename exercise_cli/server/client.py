@@ -190,13 +190,22 @@ def start_in_background(place: Place | None = None) -> bool:
     except (OSError, EnvironmentProblem):
         return False
     try:
-        subprocess.Popen([sys.executable, "-m", "exercise_cli.server.daemon"], cwd=place.folder, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=log, start_new_session=True, close_fds=True)
+        subprocess.Popen([sys.executable, "-m", "exercise_cli.server.daemon"], cwd=place.folder, env=_server_env(),
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True, close_fds=True)
     except OSError:
         return False
     finally:
         os.close(log)
     return True
+
+
+def _server_env() -> dict[str, str]:
+    """The server outlives this command: it keeps what a grading process may have of the user's environment
+    (exercise_cli.sandbox.environment) and the grader's own settings, never the rest (tokens, a CI's secrets)."""
+    from exercise_cli.sandbox.environment import for_grading_process
+
+    own = {k: v for k, v in os.environ.items() if k.startswith(("EXERCISE_", "XDG_"))}
+    return {**for_grading_process(os.environ), **own}
 
 
 def ask(request: object, place: Place | None = None) -> object | None:
