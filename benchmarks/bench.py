@@ -306,7 +306,7 @@ def main() -> None:
         return statistics.median(times), peak
 
     base, base_rss = median([sys.executable, "-c", "import airflow"])
-    print(f"python -c 'import airflow'          {base:6.2f} s   peak RSS {base_rss:5.0f} MB")
+    print(f"python -c 'import airflow'          {base:6.2f} s   peak RSS {base_rss:5.0f} MB", flush=True)
     from exercise_cli.sandbox import jail
     from exercise_cli.server import client
 
@@ -330,6 +330,7 @@ def main() -> None:
             figures[mode] = {"static": static, "full": full, "rss": max(full_rss, rss_5_2), "save_static": save_static,
                              "save_full": save_full, "full_5_2": full_5_2, "warm": warm, "warm_5_2": warm_5_2,
                              "warm_rss": max(warm_rss, warm_rss_5_2)}
+            print(f"  ({mode}: " + ", ".join(f"{key} {value:.2f}" for key, value in figures[mode].items()) + ")", flush=True)
             if not args.skip_batch:
                 figures[mode]["batch"], figures[mode]["one_by_one"] = batch_ratio(env, flags + cold)
                 figures[mode]["hog"] = hog_slowdown(env, flags)

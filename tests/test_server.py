@@ -35,11 +35,21 @@ TIER, WHY_NOT = jail.choose_tier()
 
 
 @pytest.fixture(autouse=True)
-def servers_allowed(monkeypatch: pytest.MonkeyPatch):
-    """The suite turns servers off (conftest.py); these tests turn them on, and stop whatever they started."""
+def servers_allowed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """The suite turns servers off (conftest.py); these tests turn them on, and stop whatever they started
+    (one_server's is stopped when the module is done)."""
     monkeypatch.delenv("EXERCISE_NO_SERVER", raising=False)
     monkeypatch.delenv("CI", raising=False)
     yield
+    if "one_server" not in request.fixturenames:
+        client.stop()
+
+
+@pytest.fixture(scope="module")
+def one_server():
+    """One server for several tests in a row, to show that nothing of one submission reaches the next."""
+    state = _start()
+    yield state
     client.stop()
 
 
@@ -337,16 +347,23 @@ def test_verdicts_are_a_fresh_processs() -> None:
         assert served.passed == (path.parent.name == "solution")
 
 
+HOSTILE_FIXTURES = sorted(p for p in HOSTILE.iterdir() if p.is_dir())
+
+
 @pytest.mark.skipif(TIER == jail.PROCESS, reason=f"no sandbox here: {WHY_NOT}")
-def test_hostile_submissions_one_after_another_through_one_server_carry_nothing_over() -> None:
+@pytest.mark.parametrize("fixture", HOSTILE_FIXTURES, ids=[p.name for p in HOSTILE_FIXTURES])
+def test_hostile_submissions_one_after_another_through_one_server(fixture: Path, one_server: protocol.State) -> None:
     from test_hostile import MARKERS, _left_running
 
-    state = _start()
-    for fixture in sorted(p for p in HOSTILE.iterdir() if p.is_dir()):
-        served = _served_grade(fixture, task_timeout=30)
-        assert _left_running() == [], fixture.name
-        assert not any(marker.exists() for marker in MARKERS), fixture.name
-        fresh = grade(fixture, task_timeout=30)
-        assert _verdicts(served) == _verdicts(fresh), fixture.name
-        assert client.status().pid == state.pid, f"{fixture.name} reached the server"
-    assert _served_grade(SOLUTION_5_1).passed  # and after all of them, the solution still passes through it
+    served = _served_grade(fixture, task_timeout=30)
+    assert _left_running() == []
+    assert not any(marker.exists() for marker in MARKERS)
+    fresh = grade(fixture, task_timeout=30)
+    assert _verdicts(served) == _verdicts(fresh)
+    assert client.status().pid == one_server.pid  # it reached nothing of the server's
+
+
+def test_after_the_hostile_submissions_the_solution_passes_through_the_same_server(one_server: protocol.State) -> None:
+    report = _served_grade(SOLUTION_5_1)
+    assert report.passed and _verdicts(report) == _verdicts(grade(SOLUTION_5_1))
+    assert client.status().pid == one_server.pid
