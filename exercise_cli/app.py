@@ -254,11 +254,14 @@ def check(
         Optional[Path], typer.Option("--state", metavar="FILE", help="Keep your progress in FILE (default: the one `init` made in PATH).")
     ] = None,
     exercise: Annotated[Optional[str], typer.Option("--exercise", "-e", metavar="ID", help=_EXERCISE_HELP)] = None,
+    no_server: Annotated[
+        bool, typer.Option("--no-server", metavar="", help="Grade in a fresh process, without the warm grading server.")
+    ] = False,
 ) -> None:
     """Grade your DAGs against every requirement and success criterion of the exercise.
 
     With --exercise (how autograders call it) no progress file is read or written, unless --state names one."""
-    from exercise_cli.grading.grader import grade
+    from exercise_cli.server.client import grade_served, server_allowed
     from exercise_cli.tutor.state import learner_folder, load_state, record_verdict
 
     path = learner_folder(path)
@@ -278,8 +281,9 @@ def check(
                                           timeout=timeout, quiz_passed=quiz_passed, isolation=isolation, on_event=on_event,
                                           exercise_id=chosen.id)
             else:
-                report = grade(path, static=static, timeout=timeout, task_timeout=task_timeout,
-                               quiz_passed=quiz_passed, on_event=on_event, isolation=isolation, exercise_id=chosen.id)
+                report = grade_served(path, use_server=server_allowed(no_server, isolation), static=static, timeout=timeout,
+                                      task_timeout=task_timeout, quiz_passed=quiz_passed, on_event=on_event,
+                                      isolation=isolation, exercise_id=chosen.id)
     except (UsageError, EnvironmentProblem) as exc:
         raise _fail(str(exc)) from None
     recorded = not live and not static and use_state and record_verdict(path, report.passed, state, chosen.id)
@@ -692,6 +696,26 @@ def watch(
         raise typer.Exit(EXIT_PASSED) from None
 
 
+server_app = typer.Typer(help="The warm grading server `check` starts: what runs, and stopping it.", no_args_is_help=True)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Say whether this user's grading server runs: pid, uptime, idle time, version, socket."""
+    from exercise_cli.server.commands import describe_status
+
+    _console().print(describe_status(), markup=False, highlight=False)
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop this user's grading server (the next `check` starts a new one)."""
+    from exercise_cli.server.commands import describe_stop
+
+    _console().print(describe_stop(), markup=False, highlight=False)
+
+
 @contextmanager
 def _warm_server(console: Console) -> Iterator[object]:
     """A warm grading process for repeated checks; without one, each check starts its own."""
@@ -793,3 +817,4 @@ def _run() -> None:
     except (UsageError, EnvironmentProblem) as exc:
         _say_error(str(exc))
         sys.exit(EXIT_USAGE)
+

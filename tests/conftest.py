@@ -40,6 +40,20 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return cache_dir
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_server_dir(tmp_path_factory: pytest.TempPathFactory):
+    """No test reaches the user's grading server or leaves one running: servers live in a folder of this
+    session's (EXERCISE_SERVER_DIR), and `check` starts none (EXERCISE_NO_SERVER) except in tests/test_server.py."""
+    folder = tmp_path_factory.mktemp("server")
+    folder.chmod(0o700)
+    os.environ["EXERCISE_SERVER_DIR"] = str(folder)
+    os.environ["EXERCISE_NO_SERVER"] = "1"
+    yield folder
+    from exercise_cli.server.client import stop
+
+    stop()
+
+
 def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float | None = None, exercise_id: str | None = None):
     """Grade once per (submission, mode, exercise) and share the report between the tests that read it, whichever
     module asks first and however it passes the arguments. Graded as `exercise watch` and `exercise grade` grade:

@@ -16,7 +16,7 @@ LAYERS = [
     ("decisions", ["checks", "verdicts"]),  # pure functions of the records
     ("sandboxed children", ["sandbox"]),
     ("grading process", ["grading_process", "scenario"]),
-    ("CLI side", ["grading", "live", "tutor", "reporters", "autograder", "demo", "dev", "app", "__main__", "__init__"]),
+    ("CLI side", ["grading", "server", "live", "tutor", "reporters", "autograder", "demo", "dev", "app", "__main__", "__init__"]),
 ]
 LAYER_OF = {name: index for index, (_, names) in enumerate(LAYERS) for name in names}
 

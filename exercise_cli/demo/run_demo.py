@@ -181,11 +181,11 @@ class Demo:
     def _static_checks(self) -> bool:
         """`exercise check --static` on the given DAGs first: its failures, in its words. False when the
         consumer cannot be triggered (then, without --keep, the demo stops before starting Airflow)."""
-        from exercise_cli.grading.grader import grade
+        from exercise_cli.server.client import grade_served, server_allowed
 
         with self.console.status("Static checks, as `exercise check --static`..."):
             try:
-                report = grade(self.stack.dags, static=True, exercise_id=self.exercise.id)
+                report = grade_served(self.stack.dags, use_server=server_allowed(), static=True, exercise_id=self.exercise.id)
             except (UsageError, EnvironmentProblem) as exc:
                 raise EnvironmentProblem(f"the static checks could not run: {exc}") from None
         failures = _failures(report)

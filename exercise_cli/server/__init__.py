@@ -1,0 +1,1 @@
+"""The warm grading server that outlives one `exercise check` (see daemon.py)."""
