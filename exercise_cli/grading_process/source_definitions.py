@@ -33,6 +33,10 @@ def defined_dags(tree: ast.Module, text: str) -> list[DefinedDag]:
                 if _name(deco) == "dag":
                     call = deco if isinstance(deco, ast.Call) else None
                     found.append(_dag(call, re.escape(node.name), node.name in used, deco.lineno, assets, text))
+                elif _is_asset_decorator(deco):
+                    # @asset(...) makes its DAG where it is written (named after the function unless dag_id= says)
+                    call = deco if isinstance(deco, ast.Call) else None
+                    found.append(_dag(call, re.escape(node.name), True, deco.lineno, assets, text))
         elif isinstance(node, ast.Call) and _name(node) == "DAG":
             found.append(_dag(node, ANY_ID, True, node.lineno, assets, text))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call) and _name(node.func) == "dag":
@@ -53,6 +57,9 @@ def defined_tasks(tree: ast.Module, text: str) -> list[DefinedTask]:
                     given = _keyword(call, "task_id") if call is not None else None
                     pattern = _pattern(given) if given is not None else re.escape(node.name)
                     found.append(_task(call, pattern, deco.lineno, assets, text))
+                elif _is_asset_decorator(deco):
+                    # its one task runs the function, under the function's name; the outlet is the Asset it makes
+                    found.append(DefinedTask(re.escape(node.name), deco.lineno, None, ""))
         elif isinstance(node, ast.Call) and (given := _keyword(node, "task_id")) is not None:
             found.append(_task(node, _pattern(given), node.lineno, assets, text))
     return found
@@ -199,6 +206,11 @@ def _pattern(node: ast.expr) -> str:
     if isinstance(node, ast.JoinedStr):
         return "".join(re.escape(part.value) if isinstance(part, ast.Constant) else ANY_ID for part in node.values)
     return ANY_ID
+
+
+def _is_asset_decorator(deco: ast.expr) -> bool:
+    """@asset, @asset(...), @asset.multi(...)."""
+    return _name(deco) == "asset" or _root_name(deco) == "asset"
 
 
 def _keyword(call: ast.Call | None, name: str) -> ast.expr | None:

@@ -114,3 +114,26 @@ def test_a_callable_without_code_of_its_own_is_not_traced(load) -> None:
     """functools.partial or a callable object: no code object, so no line to check; the DAG and task still are."""
     sub = _claimed(load(HEADER + PRODUCER), function="functools.partial", code_file="", code_line=None, code_in="")
     assert own_definitions.check(sub).status == "passed"
+
+
+_ASSETS = '''
+from airflow.sdk import asset
+
+@asset(uri="s3://data-lake/raw_sales", schedule="@daily", dag_id="exercise_5_1_producer")
+def raw_sales():
+    return 1
+
+@asset(uri="s3://data-lake/sales_summary", schedule=raw_sales)
+def sales_summary(context):
+    print(context["inlet_events"])
+'''
+
+
+def test_passes_for_dags_that_asset_decorators_make_where_they_are_written(load) -> None:
+    outcome = own_definitions.check(load(_ASSETS))
+    assert outcome.status == "passed" and "exercise_5_1_producer and sales_summary" in outcome.message
+
+
+def test_fails_for_asset_dags_made_from_a_string(load) -> None:
+    outcome = own_definitions.check(load(f"exec({_ASSETS!r})\n"))
+    assert outcome.status == "failed" and "its code is not in your file" in outcome.message
