@@ -64,7 +64,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-_EXERCISE_HELP = "The exercise (`exercise list`; default: the one `init` recorded for the folder, else 5.1)."
+_EXERCISE_HELP = "The exercise (`exercise list`; default: the one `init` recorded for the folder you are in or above, else the course's first)."
 _DAGS_HELP = "Your exercise folder (default: the one you are in, found upward as git does; else ./dags)."
 
 
@@ -91,7 +91,7 @@ def main_options(
     ] = False,
     course: Annotated[
         Optional[Path], typer.Option("--course", metavar="FILE", envvar="EXERCISE_COURSE",
-                                     help="A course file other than the built-in one (README: Adding an exercise).")
+                                     help="A course file other than the built-in one (docs/writing-exercises.md).")
     ] = None,
 ) -> None:
     """Tutor and grader for the Airflow 3 course module on Assets: `exercise list` shows its exercises."""
@@ -317,6 +317,8 @@ def _progress(quiet: bool) -> Iterator:
     if not console.is_terminal:
         yield lambda event: console.print(_plain(event["text"], "dim")) if event.get("event") == "note" else None
         return
+    from exercise_cli.reporters.rich_report import step_mark
+
     with console.status("Starting the grading process...") as status:
 
         def on_event(event: dict) -> None:
@@ -328,7 +330,7 @@ def _progress(quiet: bool) -> Iterator:
             elif event.get("event") == "note":
                 console.print(_plain(event["text"], "dim"))
             elif event.get("event") == "step_done":  # what each step of the scenario found (run-demo's lines)
-                console.print(_plain(("✔ " if event.get("ok") else "✘ ") + str(event.get("summary", "")), "dim"))
+                console.print(_plain(f"{step_mark(console, event)} {event.get('summary', '')}", "dim"))
 
         yield on_event
 

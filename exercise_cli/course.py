@@ -2,7 +2,7 @@
 
 An exercise names its statement, starter and solution, its DAGs by role, its Assets, its criteria
 with their checks and hints, its quiz and its scenario (the steps one engine runs in every mode).
-The machinery never names an exercise: adding one is adding its folders (README, "Adding an exercise").
+The machinery never names an exercise: adding one is adding its folders (docs/writing-exercises.md).
 The files are read strictly (course_schema.py: a typo or a wrong type is one line naming file:line);
 course.toml's [defaults] give what an exercise leaves out; a check's parameters are its module's PARAMS
 with the exercise's `with = {...}`, and its title and hint may say {name} for each.

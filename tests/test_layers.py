@@ -57,7 +57,7 @@ def _imports(path: Path, module: str) -> list[tuple[str, int]]:
 
 def test_every_module_has_a_layer() -> None:
     unplaced = {_package_part(m) for m in _modules()} - set(LAYER_OF)
-    assert not unplaced, f"place these in LAYERS (and in the README's layout): {sorted(unplaced)}"
+    assert not unplaced, f"place these in LAYERS (and in docs/layout.md): {sorted(unplaced)}"
 
 
 def test_imports_only_run_downward() -> None:

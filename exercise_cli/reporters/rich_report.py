@@ -40,6 +40,12 @@ def symbol(console: Console, fancy: str, plain: str) -> str:
 
 def _marks(console: Console) -> dict[str, tuple[str, str]]:
     return MARKS if symbol(console, "✔✘○…·", "") else ASCII_MARKS
+
+
+def step_mark(console: Console, event: dict) -> str:
+    """The mark of a scenario step's progress line: done, failed, or waiting for a DAG not written yet."""
+    status = "skipped" if event.get("waiting") else "passed" if event.get("ok") else "failed"
+    return _marks(console)[status][0]
 MODE_NOTE = {
     "static": "static checks only: your DAGs were loaded by Airflow's DagBag, not run",
     "full": "run by a real Airflow: DagBag, metadata DB, task supervisor, scheduler",

@@ -25,7 +25,7 @@ set -e
 if [ "$code" -eq 2 ]; then
     echo "setup.sh: no sandbox tier works in this image, so run_autograder would grade no submission:" >&2
     echo "  $(tail -n 1 "$PROOF/error.txt")" >&2
-    echo "  The grader must run as root (Gradescope's default) on Linux; see the README's trust boundary section." >&2
+    echo "  The grader must run as root (Gradescope's default) on Linux; see docs/trust-boundary.md." >&2
     exit 1
 fi
 if [ "$code" -ne 0 ]; then
