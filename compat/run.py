@@ -145,7 +145,7 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown: {', '.join(unknown)}")
     cases = [case for case in CASES if case.exercise in chosen]
-    cells: dict[tuple[str, Case], str] = {}
+    cells: dict[tuple[str, str, str], str] = {}  # (version, exercise, fixture): a case holds dicts
     ok = True
     for version in args.versions.split(","):  # one stack at a time: the machine is shared
         python = venv_python(version)
@@ -153,7 +153,7 @@ def main() -> int:
             outcome = grade(version, case, python, args.wait, args.record)
             good = expected(case, outcome)
             ok &= good
-            cells[version, case] = cell(case, outcome, good)
+            cells[version, case.exercise, case.fixture] = cell(case, outcome, good)
             print(f"{version} {case.exercise} {case.fixture}: {'as expected' if good else 'NOT as expected'} {outcome}",
                   flush=True)
     for exercise in chosen:
@@ -162,7 +162,7 @@ def main() -> int:
         print("| Airflow | " + " | ".join(case.fixture for case in mine) + " |")
         print("|---" * (len(mine) + 1) + "|")
         for version in args.versions.split(","):
-            print(f"| {version} | " + " | ".join(cells[version, case] for case in mine) + " |")
+            print(f"| {version} | " + " | ".join(cells[version, case.exercise, case.fixture] for case in mine) + " |")
     return 0 if ok else 1
 
 
