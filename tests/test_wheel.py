@@ -69,3 +69,12 @@ def test_wheel_installs_into_a_fresh_venv_and_runs_init(tmp_path: Path) -> None:
         capture_output=True, text=True, check=True, cwd=tmp_path,
     ).stdout
     assert str(site) in where and str(REPO) not in where
+
+
+def test_every_package_of_the_source_tree_is_one_the_wheel_carries() -> None:
+    """A package left out of pyproject's list imports here (an editable install) and not from the wheel."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(REPO).parts) for init in (REPO / "exercise_cli").rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)
