@@ -271,6 +271,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-manual", action="store_true", help="skip the minute-long manual CLI sequence")
     parser.add_argument("--skip-batch", action="store_true", help="skip the 20-submission batch comparison")
+    parser.add_argument("--skip-class", action="store_true",
+                        help="skip the class-scale figure (grade 50, 100, 200 solution copies --jobs 2: about 25 minutes)")
     parser.add_argument("--tier", action="append", help="measure only this tier (namespaces, container, 'no sandbox'); repeatable")
     args = parser.parse_args()
 
@@ -384,6 +386,11 @@ def main() -> None:
             print(f"  manual: airflow {name:<24} {seconds:6.2f} s")
         print(f"manual CLI sequence                 {manual:6.2f} s")
         print(f"full (sandbox) / manual CLI sequence {full / manual:6.2f}     (target <= 0.20)")
+    if not args.skip_class:
+        from class_scale import measure, table  # benchmarks/ is this script's folder, so on sys.path
+
+        print("class scale: exercise grade --jobs 2 of N copies of the 5.1 solution (cost per submission must stay flat)")
+        print(table(measure([50, 100, 200], jobs=2)))
 
 
 if __name__ == "__main__":
