@@ -1,10 +1,15 @@
-"""consumer_names_asset: each consumer run logs every Asset that triggered it, read from its events."""
+"""consumer_names_asset: each consumer run logs every Asset that triggered it, read from its events.
+
+The URIs are known before the run, so the output must also hold a value only a consumed event holds
+(its timestamp or its source run id): that is what shows the task read its triggering events.
+"""
 
 from __future__ import annotations
 
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
+from ._event_values import logged_event_value
 from ._source import TRIGGERING_EVENTS, task_reads
 from ._support import combined, failed, keyed, passed, the
 
@@ -39,6 +44,14 @@ def _consumer(sub: Submission, spec) -> CheckResult:
                 file=file,
                 line=line,
             )
+    events = run.consumed_events
+    if not any(logged_event_value(task.output, events) for task in tasks):
+        return failed(
+            f"{output} names {', '.join(uris)}, but no value of its triggering events (a timestamp, a source "
+            "run id): the URI is known before the run, so it does not show that the task read its events",
+            hint=f"for asset, events in context[\"{TRIGGERING_EVENTS}\"].items(), then for event in events: "
+                 "print(f\"  event timestamp: {event.timestamp}\")",
+        )
     by_task: dict[str, list[str]] = {}
     for uri, task in naming.items():
         by_task.setdefault(task.task_id, []).append(uri)

@@ -7,7 +7,7 @@ from exercise_cli.results import CheckResult
 
 from ._decorated import plain_functions, todo_lines, todo_naming, uncalled_dags
 from ._source import module_asset_line
-from ._support import all_failed, did_you_mean, failed, join_and, passed
+from ._support import all_failed, did_you_mean, failed, join_and, passed, skipped
 
 
 def check(sub: Submission) -> CheckResult:
@@ -91,6 +91,10 @@ def _still_to_come(sub: Submission, missing: list[str], found: list[str]) -> Che
             todo = todo_naming(sub, copy, f'"{dag_id}"')
             if todo is not None:
                 line, name = todo
+                taskless = next((dag.dag_id for _, dag in sub.found() if not dag.tasks), None)
+                if taskless is not None:  # the starter's next step is that DAG's task: producer_outlet names it
+                    return skipped(f"found {', '.join(found)}; no {dag_id} yet: {name} (line {line}) adds it, "
+                                   f"once {taskless} has its task")
                 return failed(f"found {', '.join(found)}; no {dag_id} yet: {name} (line {line}) adds it",
                               hint="Work through the TODOs in order; `exercise check` credits each one you finish.",
                               file=file, line=line)

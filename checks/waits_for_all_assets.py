@@ -13,6 +13,8 @@ from exercise_cli.results import CheckResult
 from ._support import combined, dag_id_of, failed, join_and, keyed, passed, skipped
 from .consumer_schedule import left_out
 
+SCHEDULE_CHECK = "consumer_schedule"
+
 
 def check(sub: Submission) -> CheckResult:
     checked = {step.dag for step in sub.exercise.scenario if step.step == "not_triggered"}
@@ -39,20 +41,27 @@ def _consumer(sub: Submission, spec) -> CheckResult:
     before = join_and(waiting) or "the rest"
     timed = [run for run in early.runs if run.run_type != "asset_triggered"]
     if timed:
-        return failed(f"the scheduler created {join_and([run.run_id for run in timed])} of {dag_id} "
-                      f"({join_and(sorted({run.run_type for run in timed}))}, not asset-triggered) when only {so_far} "
-                      f"{were} updated, before {before}: its schedule also runs it on a timetable",
-                      hint=f"schedule=[{', '.join(spec.schedule_on)}] alone: no AssetOrTimeSchedule, cron or timetable "
-                           "beside the Assets.")
+        return _same_cause(sub, f"the scheduler created {join_and([run.run_id for run in timed])} of {dag_id} "
+                                f"({join_and(sorted({run.run_type for run in timed}))}, not asset-triggered) when only "
+                                f"{so_far} {were} updated, before {before}: its schedule also runs it on a timetable")
     runs = join_and([run.run_id for run in early.runs])
     dag = sub.dag(spec)
     missing = left_out(sub, spec, dag) if dag is not None else []
     if missing:
-        return failed(f"the scheduler created {runs} of {dag_id} when only {so_far} {were} updated, before {before}: "
-                      f"its schedule leaves out {join_and(missing)}, so it does not wait for {'it' if len(missing) == 1 else 'them'}",
-                      hint=f"schedule=[{', '.join(spec.schedule_on)}]: every one of the Assets in the list.")
+        return _same_cause(sub, f"the scheduler created {runs} of {dag_id} when only {so_far} {were} updated, before "
+                                f"{before}: its schedule leaves out {join_and(missing)}, so it does not wait for "
+                                f"{'it' if len(missing) == 1 else 'them'}")
     alone = any(len({event.get("uri") for event in run.consumed_events}) == 1 for run in early.runs)
     why = "its schedule lets any one Asset trigger it" if alone else "its schedule does not wait for all of its Assets"
-    return failed(f"the scheduler created {runs} of {dag_id} when only {so_far} {were} updated, before {before}: {why}",
-                  hint=f"schedule=[{', '.join(spec.schedule_on)}]: a list (or &) waits for all of them; "
-                       "| (or AssetAny) runs on any one.")
+    return _same_cause(sub, f"the scheduler created {runs} of {dag_id} when only {so_far} {were} updated, before "
+                            f"{before}: {why}")
+
+
+def _same_cause(sub: Submission, what_happened: str) -> CheckResult:
+    """A run made early comes from the consumer's schedule, which consumer_schedule reads and reports: this failure
+    says it is that same cause, and gives that check's fix rather than a second one worded otherwise."""
+    schedule = next((spec for spec in sub.exercise.checks if spec.id == SCHEDULE_CHECK), None)
+    if schedule is None:  # an exercise without that check: this one is the only report of the cause
+        return failed(what_happened)
+    return failed(f"{what_happened} (the same cause as '{schedule.title}')",
+                  hint=f"The fix of '{schedule.title}': {schedule.hint}" if schedule.hint else None)

@@ -395,3 +395,27 @@ def test_the_children_show_no_grader_module_argv_or_environment_name() -> None:
     assert report.check("files_import").status == "passed", report.check("files_import").message
     assert report.check("producer_run").status == "passed", report.check("producer_run").message
     assert report.passed, _messages(report)
+
+
+@pytest.mark.parametrize(("name", "exercise_id"), [("consumer_prints_asset_without_reading_events", "5.1"),
+                                                   ("consumer_lists_assets_without_reading_events", "5.2")])
+def test_a_uri_known_in_advance_does_not_show_the_events_were_read(name: str, exercise_id: str) -> None:
+    """The consumer prints its Assets' URIs from the file and mentions triggering_asset_events in dead code only:
+    no value of a consumed event (its timestamp, its source run id) reaches its log."""
+    report = _graded(name, exercise_id=exercise_id)
+    result = report.check("consumer_names_asset")
+    assert result.status == "failed" and "no value of its triggering events" in result.message, result.message
+    assert "event.timestamp" in result.hint
+    assert _criterion_of(report, "consumer_names_asset").status != "passed" and not report.passed
+
+
+def test_a_task_cannot_ask_its_supervisor_for_another_dags_runs() -> None:
+    """The Execution API the grader serves answers a task about its own DAG's runs only (execution_api.py):
+    GetPreviousDagRun for the producer is refused, so the task that prints the producer's run id fails."""
+    report = _graded("asks_the_supervisor_for_the_producer_run", exercise_id="5.4")
+    assert report.check("reads_upstream_event").status != "passed", report.check("reads_upstream_event").message
+    assert _criterion_of(report, "reads_upstream_event").status != "passed" and not report.passed
+
+
+def _criterion_of(report, check_id: str):
+    return next(criterion for criterion in report.criteria if any(check.id == check_id for check in criterion.checks))

@@ -49,7 +49,9 @@ PATH: dict[str, tuple[float, dict[str, tuple[str, str, int | None]]]] = {
     }),
     # The DAG exists at once (the starter calls both functions): its schedule, dates and tags get their ✔.
     "fails_todo2_producer_without_task": (0, {
-        "dag_ids": ("failed", "found exercise_5_1_producer; no exercise_5_1_consumer yet: TODO 4 (line 33) adds it", 33),
+        # one failing line, naming the next TODO (3); the consumer's id waits for it
+        "dag_ids": ("skipped", "no exercise_5_1_consumer yet: TODO 4 (line 33) adds it, once exercise_5_1_producer has its "
+                    "task", None),
         "registered_in_db": ("skipped", "no DAG exercise_5_1_consumer yet", None),
         "producer_outlet": ("failed", "exercise_5_1_producer has no tasks yet: TODO 3 (line 28) adds the task with outlets", 28),
         "producer_run": ("skipped", "not run: exercise_5_1_producer has no tasks yet", None),

@@ -9,12 +9,19 @@ here speaks one version, `airflow.sdk.api.datamodels._generated.API_VERSION`, so
 built with a version bundle of that version alone and the route kept for older clients only is
 dropped. Routes, handlers, database and runner stay Airflow's own; any surprise leaves
 Airflow's app untouched. EXERCISE_ALL_API_VERSIONS=1 serves every version.
+
+The grader's policy: a task may ask about the runs of its own DAG only. Airflow's API serves any
+DAG's runs (previous run, state, count) to any task; a consumer could then print the producer's run
+id without reading its events. No exercise needs another DAG's runs, so such a request is answered
+403 before it reaches the app, and the task sees Airflow's own error for a refused request.
 """
 
 from __future__ import annotations
 
 import os
 from typing import Any
+
+import httpx
 
 _api: Any = None
 
@@ -43,9 +50,41 @@ def client(dag: Any) -> Any:
     api = build()
     dag_bag = DBDagBag()
     api.app.dependency_overrides[dag_bag_from_app] = lambda: dag_bag
-    made = InProcessTestSupervisor._Client(base_url=None, token="", dry_run=True, transport=api.transport)
+    made = InProcessTestSupervisor._Client(base_url=None, token="", dry_run=True,
+                                           transport=_OwnDagRunsOnly(api.transport, dag.dag_id))
     made.base_url = "http://in-process.invalid./"
     return made
+
+
+def _other_dag(path: str, params: Any, own: str) -> str | None:
+    """The DAG id a dag-run request asks about, when it is not the task's own (None otherwise)."""
+    from urllib.parse import unquote
+
+    parts = [unquote(part) for part in path.split("/") if part]
+    if "dag-runs" not in parts:
+        return None
+    rest = parts[parts.index("dag-runs") + 1:]
+    asked = params.get_list("dag_id") if rest[:1] in (["count"], ["previous"]) else rest[:1]
+    return next((dag_id for dag_id in asked if dag_id != own), None)
+
+
+class _OwnDagRunsOnly(httpx.BaseTransport):
+    """The app's transport, refusing a dag-run request about a DAG other than the task's (see the module's policy)."""
+
+    def __init__(self, transport: Any, dag_id: str) -> None:
+        self._transport = transport
+        self._dag_id = dag_id
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        other = _other_dag(request.url.path, request.url.params, self._dag_id)
+        if other is not None:
+            return httpx.Response(403, json={"detail": {
+                "reason": "forbidden",
+                "message": f"the grader serves a task the runs of its own DAG only, not {other}'s"}}, request=request)
+        return self._transport.handle_request(request)
+
+    def close(self) -> None:
+        self._transport.close()
 
 
 def _trimmed_app(api: Any) -> bool:

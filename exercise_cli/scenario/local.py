@@ -49,7 +49,7 @@ class LocalBackend:
         self.task_timeout = task_timeout
         self.unavailable: dict[str, str] = {}
         self.session = settings.Session()
-        self._client: Any = None
+        self._clients: dict[str, Any] = {}  # dag_id -> its tasks' client: the API serves a task its own DAG's runs only
         self._dagruns: dict[str, Any] = {}  # run_id -> the DagRun row, for run_consumer
 
     def failure(self, exc: Exception, doing: str) -> str | None:
@@ -291,12 +291,12 @@ class LocalBackend:
 
         ti.state = TaskInstanceState.QUEUED  # what an executor is handed
         self.session.commit()
-        if self._client is None:
-            self._client = execution_api.client(self.sub.dags[ti.dag_id])
+        if ti.dag_id not in self._clients:
+            self._clients[ti.dag_id] = execution_api.client(self.sub.dags[ti.dag_id])
         log_path = self.log_dir / f"{ti.dag_id}.{ti.task_id}.{ti.map_index}.{ti.try_number}.log"
         self.progress.task_started(phase, ti.dag_id, ti.task_id)
         oom_kills = self.jail.oom_kills() if self.jail else 0
-        done = run_supervised(ti, self._client, self.jail, log_path, self.task_timeout)
+        done = run_supervised(ti, self._clients[ti.dag_id], self.jail, log_path, self.task_timeout)
         out_of_memory = bool(self.jail) and self.jail.oom_kills() > oom_kills
         self.session.expire_all()
         state = records.value(self.session.merge(ti).state)

@@ -3,7 +3,9 @@ from hand_built import CONSUMER, HEADER, dag_run, task
 
 from exercise_cli.facts import RunFacts
 
-EVENT = {"id": 1, "uri": "s3://data-lake/processed_data"}
+EVENT = {"id": 1, "uri": "s3://data-lake/processed_data", "source_run_id": "scheduled__2026-01-01T05:00:00+00:00",
+         "timestamp": "2026-01-01T05:00:01.234567+00:00"}
+LOGGED = "s3://data-lake/processed_data\n  event timestamp: 2026-01-01 05:00:01.234567+00:00"
 
 
 def consumer(load, source: str, output: str):
@@ -13,8 +15,29 @@ def consumer(load, source: str, output: str):
 
 
 def test_passes_when_the_uri_read_from_the_events_is_logged(load) -> None:
-    outcome = consumer_names_asset.check(consumer(load, HEADER + CONSUMER, "s3://data-lake/processed_data"))
+    outcome = consumer_names_asset.check(consumer(load, HEADER + CONSUMER, LOGGED))
     assert outcome.status == "passed"
+
+
+def test_the_uri_alone_fails_as_it_is_known_before_the_run(load) -> None:
+    outcome = consumer_names_asset.check(consumer(load, HEADER + CONSUMER, "s3://data-lake/processed_data"))
+    assert outcome.status == "failed" and "no value of its triggering events" in outcome.message
+    assert "event.timestamp" in outcome.hint
+
+
+def test_the_source_run_id_shows_the_events_were_read(load) -> None:
+    output = f"s3://data-lake/processed_data from {EVENT['source_run_id']}"
+    assert consumer_names_asset.check(consumer(load, HEADER + CONSUMER, output)).status == "passed"
+
+
+def test_the_timestamp_to_the_second_shows_the_events_were_read(load) -> None:
+    output = "s3://data-lake/processed_data at 2026-01-01 05:00:01"
+    assert consumer_names_asset.check(consumer(load, HEADER + CONSUMER, output)).status == "passed"
+
+
+def test_another_time_is_not_the_events_timestamp(load) -> None:
+    output = "s3://data-lake/processed_data at 2026-01-01 05:00:02.234567+00:00"
+    assert consumer_names_asset.check(consumer(load, HEADER + CONSUMER, output)).status == "failed"
 
 
 def test_a_hard_coded_uri_fails(load) -> None:
@@ -35,7 +58,7 @@ def warehouse_run(load, output: str):
     sub = in_warehouse(load(WAREHOUSE))
     consumed = [event(ORDERS, "t_orders_producer", 1), event(PRODUCTS, "t_products_producer", 2)]
     sub.run = RunFacts(runs={
-        "t_report_consumer": dag_run("t_report_consumer", "a", tasks=[task("report", output)], consumed=consumed),
+        "t_report_consumer": dag_run("t_report_consumer", "a", tasks=[task("report", output + "\nat 2026-01-01T00:00:00+00:00")], consumed=consumed),
         "t_audit_consumer": dag_run("t_audit_consumer", "b", tasks=[task("audit", ORDERS)], consumed=consumed[:1])})
     return sub
 

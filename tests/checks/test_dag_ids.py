@@ -95,3 +95,15 @@ def test_every_id_of_an_exercise_with_four_dags(load) -> None:
     assert outcome.message == "found t_orders_producer, t_products_producer, t_report_consumer and t_audit_consumer"
     outcome = dag_ids.check(in_warehouse(load(WAREHOUSE.replace("t_audit_consumer", "t_audit_consumr"))))
     assert outcome.status == "failed" and "did you mean 't_audit_consumer'?" in outcome.message
+
+
+
+def test_a_missing_id_waits_while_a_dag_found_has_no_task(load) -> None:
+    """The starter's next step is that DAG's task, which producer_outlet names: one failing line, not two."""
+    producer = PRODUCER.replace("    @task(outlets=[processed_data])\n    def process_data():\n        print(\"processed\")\n"
+                                "    process_data()\n", "    pass\n")
+    todo = '\n# TODO 4: Turn data_consumer into a DAG with @dag(...): dag_id "exercise_5_1_consumer",\n'
+    outcome = dag_ids.check(load(HEADER + producer + todo))
+    assert outcome.status == "skipped"
+    assert outcome.message == ("found exercise_5_1_producer; no exercise_5_1_consumer yet: TODO 4 (line 11) adds it, "
+                               "once exercise_5_1_producer has its task")

@@ -20,6 +20,8 @@ def consume(**context):
     print("Data is available for processing!")
     for asset, events in context["triggering_asset_events"].items():
         log.info("triggered by %s (%d events)", asset.uri, len(events))
+        for event in events:
+            log.info("  event of %s at %s", event.source_run_id, event.timestamp)
 
 
 with DAG(

@@ -28,6 +28,8 @@ def make_consumer(asset):
             print("Data is available for processing!")
             for triggering, events in context["triggering_asset_events"].items():
                 print(f"Triggered by asset: {triggering.uri}")
+                for event in events:
+                    print(f"  event timestamp: {event.timestamp}")
 
         consume_data()
 

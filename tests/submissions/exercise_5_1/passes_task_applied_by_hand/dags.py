@@ -14,6 +14,8 @@ def consume(**context):
     print("Data is available for processing!")
     for asset, events in context["triggering_asset_events"].items():
         print(f"Triggered by asset: {asset.uri}")
+        for event in events:
+            print(f"  event timestamp: {event.timestamp}")
 
 
 @dag(dag_id="exercise_5_1_producer", schedule="@hourly", start_date=datetime(2024, 1, 1), catchup=False,
