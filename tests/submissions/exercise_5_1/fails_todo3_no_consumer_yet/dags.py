@@ -40,8 +40,8 @@ def data_producer():
 # TODO 4: Turn data_consumer into a DAG with @dag(...): dag_id "exercise_5_1_consumer",
 #         scheduled on the Asset, start date January 1, 2024, and the tags from the statement.
 def data_consumer():
-    # TODO 5: Add a task that prints "Data is available for processing!" and logs which
-    #         Asset triggered the run, read from context["triggering_asset_events"].
+    # TODO 5: Add a task that prints "Data is available for processing!", then, from
+    #         context["triggering_asset_events"], each Asset's URI and event.timestamp.
     pass
 
 

@@ -47,8 +47,8 @@ def data_producer():
     tags=["exercise", "module-05", "assets", "consumer"],
 )
 def data_consumer():
-    # TODO 5: Add a task that prints "Data is available for processing!" and logs which
-    #         Asset triggered the run, read from context["triggering_asset_events"].
+    # TODO 5: Add a task that prints "Data is available for processing!", then, from
+    #         context["triggering_asset_events"], each Asset's URI and event.timestamp.
     pass
 
 
