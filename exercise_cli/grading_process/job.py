@@ -81,7 +81,7 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
 
 
 def _run_local(job: Job, sub: Submission, progress: ProgressWriter, jail: Jail | None) -> None:
-    from exercise_cli.scenario.local import LocalBackend
+    from exercise_cli.grading_process.local_backend import LocalBackend
 
     log_dir = Path(job.home) / TASK_LOG_DIR
     log_dir.mkdir(exist_ok=True)
