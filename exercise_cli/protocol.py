@@ -12,15 +12,21 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from exercise_cli.phases import PHASES
+from exercise_cli.messages import Message, decoder, encode
+
 JOB_FILE = "job.json"
 PROGRESS_FILE = "progress.jsonl"
 STATIC_RESULTS_FILE = "results-static.json"
 FINAL_RESULTS_FILE = "results.json"
 TASK_LOG_DIR = "task-logs"
 
-# The worker walks these phases in order (the checks name theirs in exercise.toml); a child that
-# dies or is killed in one fails that phase's check with the reason.
-PHASE_DOING = {
+# The grading process walks these phases: its own first and last, the course's between (the course owns
+# that list: the checks name theirs in exercise.toml). A child that dies or is killed in one fails that
+# phase's check with the reason.
+GRADER_PHASES = ("import_airflow", "report")
+PROGRESS_PHASES = (GRADER_PHASES[0], *PHASES, GRADER_PHASES[1])
+PHASE_DOING = {  # what the CLI's spinner says; tests/test_protocol.py holds it to PROGRESS_PHASES
     "import_airflow": "importing Airflow",
     "parse": "importing your DAG files",
     "register": "registering the DAGs in the metadata database",
@@ -63,28 +69,115 @@ class Job:
         return cls(**json.loads(Path(path).read_text(encoding="utf-8")))
 
 
+# The progress channel: one JSON line per message, the grading process to the CLI.
+
+
+def _known_phase(message: Message) -> None:
+    if message.phase not in PROGRESS_PHASES:  # type: ignore[attr-defined]
+        raise ValueError(f"unknown phase {message.phase!r}")  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class PhaseStarted(Message):
+    type = "phase"
+    phase: str
+
+    def __post_init__(self) -> None:
+        _known_phase(self)
+
+
+@dataclass(frozen=True)
+class TaskStarted(Message):
+    type = "task_started"
+    phase: str
+    dag_id: str
+    task_id: str
+
+    def __post_init__(self) -> None:
+        _known_phase(self)
+
+
+@dataclass(frozen=True)
+class TaskFinished(Message):
+    type = "task_finished"
+    phase: str
+    dag_id: str
+    task_id: str
+    state: str
+
+    def __post_init__(self) -> None:
+        _known_phase(self)
+
+
+@dataclass(frozen=True)
+class Note(Message):
+    """A line for the learner (what live mode did to a deployment, a grading retried)."""
+
+    type = "note"
+    text: str
+
+
+@dataclass(frozen=True)
+class StepDone(Message):
+    """What a scenario step found (exercise_cli/scenario/step_summary.py): run-demo's lines."""
+
+    type = "step_done"
+    step: str
+    dag: str | None
+    dag_id: str
+    ok: bool
+    summary: str
+    waiting: bool = False  # nothing failed, nothing done: its DAG is not written yet
+    output: str | None = None  # a consumer run's tasks' last lines
+
+
+@dataclass(frozen=True)
+class StaticDone(Message):
+    """The static results file is written: the CLI may show them while the DAGs run."""
+
+    type = "static_done"
+
+
+@dataclass(frozen=True)
+class GraderError(Message):
+    type = "grader_error"
+    message: str
+
+
+@dataclass(frozen=True)
+class Done(Message):
+    type = "done"
+
+
+Progress = PhaseStarted | TaskStarted | TaskFinished | Note | StepDone | StaticDone | GraderError | Done
+PROGRESS_LINE_LIMIT_BYTES = 256 * 1024  # a step's summary and output are cut far below this
+decode_progress = decoder(PhaseStarted, TaskStarted, TaskFinished, Note, StepDone, StaticDone, GraderError, Done,
+                          limit=PROGRESS_LINE_LIMIT_BYTES)
+
+
 class ProgressWriter:
-    """Appends one JSON line per event; each line is flushed so the parent sees it at once."""
+    """Appends one line per message; each line is flushed so the parent sees it at once."""
 
     def __init__(self, home: str | Path) -> None:
         self._file = open(Path(home) / PROGRESS_FILE, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
 
-    def emit(self, event: str, **data: object) -> None:
-        self._file.write(json.dumps({"event": event, "t": time.time(), **data}) + "\n")
+    def send(self, message: Progress) -> None:
+        self._file.write(encode(message) + "\n")
         self._file.flush()
 
     def phase(self, name: str) -> None:
-        self.emit("phase", phase=name)
+        self.send(PhaseStarted(name))
 
     def task_started(self, phase: str, dag_id: str, task_id: str) -> None:
-        self.emit("task_started", phase=phase, dag_id=dag_id, task_id=task_id)
+        self.send(TaskStarted(phase, dag_id, task_id))
 
     def task_finished(self, phase: str, dag_id: str, task_id: str, state: str) -> None:
-        self.emit("task_finished", phase=phase, dag_id=dag_id, task_id=task_id, state=state)
+        self.send(TaskFinished(phase, dag_id, task_id, state))
 
 
-def read_progress(home: str | Path, offset: int = 0) -> tuple[list[dict], int]:
-    """New complete progress events after byte `offset`, and the next offset."""
+def read_progress(home: str | Path, offset: int = 0) -> tuple[list[Progress], int]:
+    """New complete progress messages after byte `offset`, and the next offset. A line that does not
+    decode (cut short by a kill, too long, unknown) is skipped: the outcome says what the child did not."""
     path = Path(home) / PROGRESS_FILE
     try:
         with open(path, "rb") as f:
@@ -92,17 +185,17 @@ def read_progress(home: str | Path, offset: int = 0) -> tuple[list[dict], int]:
             chunk = f.read()
     except FileNotFoundError:
         return [], offset
-    events = []
+    messages = []
     consumed = 0
     for raw in chunk.splitlines(keepends=True):
         if not raw.endswith(b"\n"):
             break
         consumed += len(raw)
         try:
-            events.append(json.loads(raw))
+            messages.append(decode_progress(raw))
         except ValueError:
             continue
-    return events, offset + consumed
+    return messages, offset + consumed
 
 
 def write_json_atomically(path: str | Path, data: object) -> None:

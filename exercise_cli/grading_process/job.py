@@ -18,6 +18,7 @@ from exercise_cli.protocol import (
     TASK_LOG_DIR,
     Job,
     ProgressWriter,
+    StaticDone,
     write_json_atomically,
 )
 from exercise_cli.verdicts import cannot_be_triggered, evaluate
@@ -64,7 +65,7 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
         add_deployment_errors(sub, job.live.get("import_errors") or {})
     static = evaluate(course, sub, kinds={"static", "quiz"})
     write_json_atomically(home / STATIC_RESULTS_FILE, static)
-    progress.emit("static_done")
+    progress.send(StaticDone())
     if job.mode != "static":
         reason = why_not_run(sub)
         if reason:

@@ -1,0 +1,70 @@
+"""The messages between the CLI and the grading process: each kind goes through its channel's one decode
+unchanged, and the decode refuses what no sender writes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from exercise_cli.phases import PHASES
+from exercise_cli.messages import encode
+from exercise_cli.protocol import (
+    PHASE_DOING,
+    PROGRESS_LINE_LIMIT_BYTES,
+    PROGRESS_PHASES,
+    Done,
+    GraderError,
+    Note,
+    PhaseStarted,
+    StaticDone,
+    StepDone,
+    TaskFinished,
+    TaskStarted,
+    decode_progress,
+)
+
+PROGRESS = [PhaseStarted("parse"), TaskStarted("producer_run", "d", "t"), TaskFinished("consumer_run", "d", "t", "failed"),
+            Note("a line"), StepDone("run", "consumer", "d", False, "s", output="last lines"),
+            StepDone("register", None, "", True, "Airflow lists d", waiting=True), StaticDone(), GraderError("no room"), Done()]
+
+
+@pytest.mark.parametrize("message", PROGRESS, ids=lambda m: m.type)
+def test_a_progress_message_reads_back_as_sent(message) -> None:
+    line = encode(message)
+    assert decode_progress(line) == message and decode_progress(line.encode()) == message
+
+
+@pytest.mark.parametrize("line", [
+    '{"type": "phase", "phase": "not_a_phase"}',  # the course's phases and the grader's own, no other
+    '{"type": "launch_missiles"}',  # unknown type
+    '{"phase": "parse"}',  # no type
+    '{"type": "note"}',  # a field missing
+    '{"type": "note", "text": 7}',  # a field of the wrong type
+    '{"type": "step_done", "step": "run", "dag": null, "dag_id": "d", "ok": "yes", "summary": ""}',  # a bool is a bool
+    '{"type": "note", "text": "a", "extra": 1}',  # an unknown field
+    '["note", "a"]',  # not an object
+    '{"type": "note", "text": "a"',  # cut short
+    '{"type": "note", "text": "' + "a" * PROGRESS_LINE_LIMIT_BYTES + '"}',  # over the bound
+])
+def test_the_progress_decode_refuses_what_no_sender_writes(line: str) -> None:
+    with pytest.raises(ValueError):
+        decode_progress(line)
+
+
+def test_a_message_is_frozen() -> None:
+    with pytest.raises(AttributeError):
+        Note("a").text = "b"  # type: ignore[misc]
+
+
+def test_there_is_one_list_of_phases_the_course_s() -> None:
+    assert set(PHASES) < set(PROGRESS_PHASES) and set(PHASE_DOING) == set(PROGRESS_PHASES) - {"report"}
+
+
+def test_reading_progress_imports_no_pydantic() -> None:
+    """The CLI reads a progress line on every poll: that costs no pydantic import (nor Airflow's)."""
+    code = ("import sys; from exercise_cli.protocol import decode_progress; decode_progress('{\"type\": \"done\"}');"
+            "print(sorted(m for m in ('pydantic', 'airflow') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
