@@ -1,8 +1,10 @@
-"""The messages between the CLI and the grading process: each kind goes through its channel's one decode
+"""The messages between the processes (the CLI and the grading process, the parse child and the grading
+process): each kind goes through its channel's one decode
 unchanged, and the decode refuses what no sender writes."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -24,6 +26,7 @@ from exercise_cli.protocol import (
     TaskStarted,
     decode_progress,
 )
+from exercise_cli.sandbox.parse_frame import ParseResult, decode_parse_result
 
 PROGRESS = [PhaseStarted("parse"), TaskStarted("producer_run", "d", "t"), TaskFinished("consumer_run", "d", "t", "failed"),
             Note("a line"), StepDone("run", "consumer", "d", False, "s", output="last lines"),
@@ -68,3 +71,32 @@ def test_reading_progress_imports_no_pydantic() -> None:
             "print(sorted(m for m in ('pydantic', 'airflow') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+FRAME = ParseResult(dags=[{"dag": {"dag_id": "d"}}], import_errors={"/d/a.py": "Traceback"}, warnings={"/d/a.py": ["w"]},
+                    duplicates={}, parsed_from={"d": "/d/a.py"}, code_lines={"d": {"t": ["/d/a.py", 3]}})
+
+
+def test_the_parse_frame_reads_back_as_sent() -> None:
+    assert decode_parse_result(encode(FRAME).encode()) == FRAME
+
+
+@pytest.mark.parametrize("change", [
+    {"type": "dags"},  # another kind of message
+    {"dags": {"d": {}}},  # the DAGs are a list
+    {"parsed_from": {"d": 1}},  # a file is a text
+    {"code_lines": {"d": "t"}},  # a DAG's tasks are an object
+    {"warnings": {"/d/a.py": "w"}},  # a file's warnings are a list of texts
+    {"more": 1},  # a field no child sends
+])
+def test_the_parse_frame_decode_refuses_another_shape(change: dict) -> None:
+    frame = {**json.loads(encode(FRAME)), **change}
+    with pytest.raises(ValueError):
+        decode_parse_result(json.dumps(frame))
+
+
+def test_the_parse_frame_decode_refuses_a_missing_field() -> None:
+    frame = json.loads(encode(FRAME))
+    del frame["import_errors"]
+    with pytest.raises(ValueError):
+        decode_parse_result(json.dumps(frame))
