@@ -7,6 +7,7 @@ Plain dataclasses, not pydantic: the CLI reads progress lines and should not pay
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 import typing
@@ -14,6 +15,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, Callable, ClassVar, TypeVar
 
 M = TypeVar("M", bound="Message")
+D = TypeVar("D")
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,6 @@ def decoder(*kinds: type[M], limit: int) -> Callable[[bytes | str], M]:
     """The one decode of a channel that carries these kinds of message, each line at most `limit` bytes.
     It raises ValueError for anything else."""
     by_type = {kind.type: kind for kind in kinds}
-    hints = {kind: typing.get_type_hints(kind) for kind in kinds}
 
     def decode(line: bytes | str) -> M:
         if len(line) > limit:
@@ -37,21 +38,30 @@ def decoder(*kinds: type[M], limit: int) -> Callable[[bytes | str], M]:
         data = json.loads(line)
         if not isinstance(data, dict):
             raise ValueError("a message is a JSON object")
-        kind = by_type.get(data.pop("type", None))  # type: ignore[arg-type]
+        kind = by_type.get(data.pop("type", None)) if isinstance(data.get("type"), str) else None
         if kind is None:
             raise ValueError("a message of no known type")
-        names = {f.name for f in fields(kind)}
-        if set(data) - names:
-            raise ValueError(f"{kind.type}: unknown fields {sorted(set(data) - names)}")
-        for name, value in data.items():
-            if not _fits(value, hints[kind][name]):
-                raise ValueError(f"{kind.type}: {name} is not {hints[kind][name]}")
-        try:
-            return kind(**data)
-        except TypeError as missing:  # a required field absent
-            raise ValueError(f"{kind.type}: {missing}") from None
+        return typed(kind, data)
 
     return decode
+
+
+def typed(kind: type[D], data: dict) -> D:
+    """The dataclass `kind` from a decoded object, every field's type checked; ValueError if it is not one."""
+    hints = _hints(kind)
+    names = {f.name for f in fields(kind)}  # type: ignore[arg-type]
+    if set(data) - names:
+        raise ValueError(f"{kind.__name__}: unknown fields {sorted(map(str, set(data) - names))}")
+    for name, value in data.items():
+        if not _fits(value, hints[name]):
+            raise ValueError(f"{kind.__name__}: {name} is not {hints[name]}")
+    try:
+        return kind(**data)
+    except TypeError as missing:  # a required field absent
+        raise ValueError(f"{kind.__name__}: {missing}") from None
+
+
+_hints = functools.cache(typing.get_type_hints)
 
 
 def _fits(value: Any, hint: Any) -> bool:
@@ -60,6 +70,8 @@ def _fits(value: Any, hint: Any) -> bool:
         return True
     if origin in (typing.Union, types.UnionType):
         return any(_fits(value, arm) for arm in typing.get_args(hint))
+    if origin is typing.Literal:
+        return value in typing.get_args(hint)
     if hint is type(None):
         return value is None
     if hint is float:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from exercise_cli.phases import PHASES
@@ -43,8 +42,15 @@ PARSE_TIMEOUT_HINT = ("Look for an endless loop or a long wait at the top level 
                       "(a segfault makes Airflow's import handler loop); --timeout sets the limit.")
 
 
-@dataclass
-class Job:
+JOB_LIMIT_BYTES = 16 * 1024 * 1024  # far above any job: the learner's file names are its only long part
+MODES = ("static", "full", "live")
+
+
+@dataclass(frozen=True)
+class Job(Message):
+    """What the CLI asks of a grading process: the one message on its way in, written to job.json."""
+
+    type = "job"
     mode: str  # "static", "full" (run here) or "live" (run facts from a deployment)
     home: str
     dags_folder: str
@@ -59,14 +65,22 @@ class Job:
     exercise_id: str | None = None  # the course's exercise graded (None: the default, 5.1)
     course_file: str | None = None  # the course file (None: the built-in course)
 
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"unknown mode {self.mode!r}")
+
     def write(self) -> Path:
         path = Path(self.home) / JOB_FILE
-        path.write_text(json.dumps(asdict(self)), encoding="utf-8")
+        path.write_text(encode(self), encoding="utf-8")
         return path
 
     @classmethod
     def read(cls, path: str | Path) -> Job:
-        return cls(**json.loads(Path(path).read_text(encoding="utf-8")))
+        with open(path, "rb") as f:
+            return decode_job(f.read(JOB_LIMIT_BYTES + 1))
+
+
+decode_job = decoder(Job, limit=JOB_LIMIT_BYTES)
 
 
 # The progress channel: one JSON line per message, the grading process to the CLI.

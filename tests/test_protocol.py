@@ -17,6 +17,7 @@ from exercise_cli.protocol import (
     PROGRESS_LINE_LIMIT_BYTES,
     PROGRESS_PHASES,
     Done,
+    Job,
     GraderError,
     Note,
     PhaseStarted,
@@ -24,6 +25,7 @@ from exercise_cli.protocol import (
     StepDone,
     TaskFinished,
     TaskStarted,
+    decode_job,
     decode_progress,
 )
 from exercise_cli.sandbox.parse_frame import ParseResult, decode_parse_result
@@ -100,3 +102,18 @@ def test_the_parse_frame_decode_refuses_a_missing_field() -> None:
     del frame["import_errors"]
     with pytest.raises(ValueError):
         decode_parse_result(json.dumps(frame))
+
+
+def test_the_job_reads_back_as_written(tmp_path) -> None:
+    job = Job(mode="live", home=str(tmp_path), dags_folder="/d", learner_paths={"/d/a.py": "~/a.py"},
+              sandbox={"tier": "namespace", "uid": 1000}, live={"url": "http://localhost:8080", "wait": 60.0},
+              skipped=["link.py"], exercise_id="5.2")
+    assert Job.read(job.write()) == job
+
+
+@pytest.mark.parametrize("change", [{"mode": "fast"}, {"type": "note"}, {"task_timeout": "60"}, {"learner_paths": ["a"]},
+                                    {"sandbox": "namespace"}, {"unknown": 1}])
+def test_a_job_of_another_shape_is_refused(change: dict) -> None:
+    job = {**json.loads(encode(Job(mode="full", home="/h", dags_folder="/d", learner_paths={}))), **change}
+    with pytest.raises(ValueError):
+        decode_job(json.dumps(job))
