@@ -6,13 +6,12 @@ This module imports nothing from Airflow; both sides use it.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from exercise_cli.phases import PHASES
-from exercise_cli.messages import Message, decoder, encode
+from exercise_cli.messages import Message, decoder, encode, typed
 
 JOB_FILE = "job.json"
 PROGRESS_FILE = "progress.jsonl"
@@ -212,8 +211,35 @@ def read_progress(home: str | Path, offset: int = 0) -> tuple[list[Progress], in
     return messages, offset + consumed
 
 
-def write_json_atomically(path: str | Path, data: object) -> None:
+# The results channel: the grading process's verdicts, written whole (by rename) once the static checks are
+# decided (STATIC_RESULTS_FILE) and at the end (FINAL_RESULTS_FILE).
+RESULTS_LIMIT_BYTES = 8 * 1024 * 1024  # every text in a result is cut far below this
+
+
+@dataclass(frozen=True)
+class Results(Message):
+    type = "results"
+    checks: dict[str, dict]  # check id -> its CheckResult (exercise_cli/results.py) as a dict
+
+    def __post_init__(self) -> None:
+        from exercise_cli.results import CheckResult  # read where the course is loaded anyway
+
+        for check_id, record in self.checks.items():
+            if typed(CheckResult, record).id != check_id:
+                raise ValueError(f"the result of {check_id!r} names another check")
+
+
+decode_results = decoder(Results, limit=RESULTS_LIMIT_BYTES)
+
+
+def write_results(path: str | Path, checks: dict[str, dict]) -> None:
     path = Path(path)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.write_text(encode(Results(checks)), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def read_results(path: str | Path) -> dict[str, dict]:
+    """The checks' results in this file; FileNotFoundError, or ValueError if it holds no valid Results."""
+    with open(path, "rb") as f:
+        return decode_results(f.read(RESULTS_LIMIT_BYTES + 1)).checks

@@ -27,6 +27,8 @@ from exercise_cli.protocol import (
     TaskStarted,
     decode_job,
     decode_progress,
+    read_results,
+    write_results,
 )
 from exercise_cli.sandbox.parse_frame import ParseResult, decode_parse_result
 
@@ -117,3 +119,26 @@ def test_a_job_of_another_shape_is_refused(change: dict) -> None:
     job = {**json.loads(encode(Job(mode="full", home="/h", dags_folder="/d", learner_paths={}))), **change}
     with pytest.raises(ValueError):
         decode_job(json.dumps(job))
+
+
+RESULTS = {"dag_ids": {"id": "dag_ids", "status": "passed", "message": "both DAGs", "hint": "", "file": None, "line": None,
+                       "title": "The DAG ids"},
+           "quiz": {"id": "quiz", "status": "pending", "message": "take the quiz"}}
+
+
+def test_the_results_read_back_as_written(tmp_path) -> None:
+    write_results(tmp_path / "results.json", RESULTS)
+    assert read_results(tmp_path / "results.json") == RESULTS
+
+
+@pytest.mark.parametrize("records", [
+    {"quiz": {"id": "quiz", "status": "won", "message": ""}},  # not a status
+    {"quiz": {"id": "dag_ids", "status": "passed", "message": ""}},  # another check's
+    {"quiz": {"id": "quiz", "status": "passed", "message": "", "score": 100}},  # no such field
+    {"quiz": {"id": "quiz", "status": "passed", "message": "", "line": "3"}},  # a line is a number
+    {"quiz": ["passed"]},  # not a record
+])
+def test_results_of_another_shape_are_refused(tmp_path, records: dict) -> None:
+    (tmp_path / "results.json").write_text(json.dumps({"type": "results", "checks": records}))
+    with pytest.raises(ValueError):
+        read_results(tmp_path / "results.json")

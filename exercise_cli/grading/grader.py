@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import asdict
@@ -26,6 +25,7 @@ from exercise_cli.protocol import (
     Note,
     Progress,
     StaticDone,
+    read_results,
 )
 from exercise_cli.sandbox import jail
 
@@ -206,7 +206,7 @@ def _readable_by_group(root: Path, dags: Path, scratch: Path, uid: int) -> None:
 def _read_results(home: Path) -> dict[str, dict]:
     for name in (FINAL_RESULTS_FILE, STATIC_RESULTS_FILE):
         try:
-            return json.loads((home / name).read_text(encoding="utf-8"))
+            return read_results(home / name)
         except (FileNotFoundError, ValueError):
             continue
     return {}

@@ -19,7 +19,7 @@ from exercise_cli.protocol import (
     Job,
     ProgressWriter,
     StaticDone,
-    write_json_atomically,
+    write_results,
 )
 from exercise_cli.verdicts import cannot_be_triggered, evaluate
 from exercise_cli.sandbox import cgroup
@@ -64,7 +64,7 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
 
         add_deployment_errors(sub, job.live.get("import_errors") or {})
     static = evaluate(course, sub, kinds={"static", "quiz"})
-    write_json_atomically(home / STATIC_RESULTS_FILE, static)
+    write_results(home / STATIC_RESULTS_FILE, static)
     progress.send(StaticDone())
     if job.mode != "static":
         reason = why_not_run(sub)
@@ -78,7 +78,7 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
                 _run_local(job, sub, progress, jail)
     progress.phase("report")
     final = {**static, **evaluate(course, sub, kinds={"dynamic"}, earlier=static)}
-    write_json_atomically(home / FINAL_RESULTS_FILE, final)
+    write_results(home / FINAL_RESULTS_FILE, final)
 
 
 def _run_local(job: Job, sub: Submission, progress: ProgressWriter, jail: Jail | None) -> None:
