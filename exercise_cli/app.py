@@ -308,29 +308,29 @@ def _next_commands(path: Path, exercise_id: str, recorded: bool):
 def _progress(quiet: bool) -> Iterator:
     """A spinner on stderr naming the grading step under way (only on a terminal), and the grader's notes
     (what live mode did to a deployment) on stderr."""
-    from exercise_cli.protocol import PHASE_DOING
+    from exercise_cli.protocol import PHASE_DOING, Note, PhaseStarted, StepDone, TaskStarted
 
     console = _console(stderr=True)
     if quiet:
         yield None
         return
     if not console.is_terminal:
-        yield lambda event: console.print(_plain(event["text"], "dim")) if event.get("event") == "note" else None
+        yield lambda event: console.print(_plain(event.text, "dim")) if isinstance(event, Note) else None
         return
     from exercise_cli.reporters.rich_report import step_mark
 
     with console.status("Starting the grading process...") as status:
 
-        def on_event(event: dict) -> None:
-            if event.get("event") == "phase" and event.get("phase") in PHASE_DOING:
-                doing = PHASE_DOING[event["phase"]]
+        def on_event(event) -> None:
+            if isinstance(event, PhaseStarted) and event.phase in PHASE_DOING:
+                doing = PHASE_DOING[event.phase]
                 status.update(doing[0].upper() + doing[1:] + "...")
-            elif event.get("event") == "task_started":
-                status.update(_plain(f"Running task {event['task_id']} of {event['dag_id']}..."))
-            elif event.get("event") == "note":
-                console.print(_plain(event["text"], "dim"))
-            elif event.get("event") == "step_done":  # what each step of the scenario found (run-demo's lines)
-                console.print(_plain(f"{step_mark(console, event)} {event.get('summary', '')}", "dim"))
+            elif isinstance(event, TaskStarted):
+                status.update(_plain(f"Running task {event.task_id} of {event.dag_id}..."))
+            elif isinstance(event, Note):
+                console.print(_plain(event.text, "dim"))
+            elif isinstance(event, StepDone):  # what each step of the scenario found (run-demo's lines)
+                console.print(_plain(f"{step_mark(console, event)} {event.summary}", "dim"))
 
         yield on_event
 

@@ -14,11 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
 
+from exercise_cli.phases import PHASES  # noqa: F401  (the course's one list; course.py reads it from here)
+
 FORMAT_VERSION = 1
 STEPS = ("register", "run", "not_triggered", "triggered", "assets_view")
-# The one list of phases: the scenario's steps as the progress shows them (Exercise.phase), and "parse",
-# the DAG files' import. A check's `phase` is the one whose stop (a timeout, a crash) fails it.
-PHASES = ("parse", "register", "producer_run", "consumer_run", "scheduler", "assets_view")
 ROLES = ("producer", "consumer")
 
 

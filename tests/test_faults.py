@@ -59,7 +59,7 @@ def test_a_disk_that_fills_during_grading_is_the_machines_fault(tmp_path: Path, 
         monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))
         fillers: list[Path] = []
 
-        def fill_the_disk(event: dict) -> None:
+        def fill_the_disk(event: object) -> None:
             if not fillers:
                 fillers.append(fill(tmpdir))
 

@@ -15,6 +15,7 @@ from conftest import submission
 from exercise_cli.grading.forkserver import ForkServer
 from exercise_cli.grading.grader import grade
 from exercise_cli.grading.process import GraderLost
+from exercise_cli.protocol import Note, PhaseStarted, Progress
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,7 @@ def test_a_killed_warm_process_is_noticed_at_once_and_the_submission_graded_agai
         killer = threading.Thread(target=kill_once_grading)
         killer.start()
         report = grade(submission("passes_classic_operators"), timeout=120, launcher=warm.launch,
-                       on_event=lambda e: notes.append((time.monotonic(), e["text"])) if e.get("event") == "note" else None)
+                       on_event=lambda e: notes.append((time.monotonic(), e.text)) if isinstance(e, Note) else None)
         killer.join()
         assert report.passed
         assert warm.proc is not first and warm.alive()  # a new warm process took over
@@ -105,10 +106,10 @@ def test_a_killed_fresh_grading_process_is_graded_again() -> None:
     notes: list[str] = []
     killed: list[int] = []
 
-    def on_event(event: dict) -> None:
-        if event.get("event") == "note":
-            notes.append(event["text"])
-        elif event.get("event") == "phase" and event.get("phase") == "parse" and not killed:
+    def on_event(event: Progress) -> None:
+        if isinstance(event, Note):
+            notes.append(event.text)
+        elif isinstance(event, PhaseStarted) and event.phase == "parse" and not killed:
             killed.append(os.getpid())
             for pid in descendants(os.getpid()):  # the grading process and its children: this test's only ones
                 if "exercise_cli.grading_process" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):

@@ -11,12 +11,14 @@ from conftest import REPO
 
 # Lowest first. A module may import its own layer and the ones before it.
 LAYERS = [
-    ("records", ["errors", "exits", "learner_text", "atomic_file", "regular_file", "course_schema", "course", "protocol", "task_logs",
+    ("records", ["errors", "exits", "messages", "learner_text", "atomic_file", "regular_file", "phases", "course_schema", "course", "protocol", "task_logs",
                  "airflow_rest", "results", "facts"]),
     ("decisions", ["checks", "verdicts"]),  # pure functions of the records
     ("sandboxed children", ["sandbox"]),
-    ("grading process", ["grading_process", "scenario"]),
-    ("CLI side", ["grading", "server", "live", "tutor", "reporters", "autograder", "demo", "dev", "app", "__main__", "__init__"]),
+    # the scenario engine, its records and the REST backend: shared by the grading process and the CLI's live mode
+    ("scenario", ["scenario"]),
+    ("grading process", ["grading_process"]),
+    ("CLI side", ["grading", "server", "live", "tutor", "reporters", "autograder", "demo", "dev", "app", "output", "__main__", "__init__"]),
 ]
 LAYER_OF = {name: index for index, (_, names) in enumerate(LAYERS) for name in names}
 

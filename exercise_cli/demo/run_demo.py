@@ -25,6 +25,7 @@ from exercise_cli.course import Exercise, load_exercise
 from exercise_cli.demo.stack import USERNAME, AirflowStack, group_memory_mb, port_in_use
 from exercise_cli.errors import EnvironmentProblem, UsageError
 from exercise_cli.airflow_rest import ApiError
+from exercise_cli.protocol import Note, PhaseStarted, Progress, StepDone
 from exercise_cli.results import Report
 
 _NOISE = ("Returned value was: None",)
@@ -225,18 +226,15 @@ class Demo:
                 on_event=self._on_event, exercise_id=self.exercise.id)
         self._sample_memory()
 
-    def _on_event(self, event: dict) -> None:
-        kind = event.get("event")
-        if kind == "phase":
-            self._step_started(str(event.get("phase")))
-        elif kind == "note":
-            text = self._yours(str(event.get("text", "")))
+    def _on_event(self, event: Progress) -> None:
+        if isinstance(event, PhaseStarted):
+            self._step_started(event.phase)
+        elif isinstance(event, Note):
+            text = self._yours(event.text)
             self.done(Text(text[:1].upper() + text[1:]))
-        elif kind == "step_done":
-            seen = StepSeen(str(event.get("step")), str(event.get("dag") or ""), str(event.get("dag_id") or ""),
-                            bool(event.get("ok")),
-                            self._yours(str(event.get("summary", ""))), time.monotonic() - self.t0,
-                            self._yours(str(event.get("output") or "")))
+        elif isinstance(event, StepDone):
+            seen = StepSeen(event.step, event.dag or "", event.dag_id, event.ok, self._yours(event.summary),
+                            time.monotonic() - self.t0, self._yours(event.output or ""))
             self.result.steps.append(seen)
             self.done(Text(seen.summary), mark=_OK if seen.ok else _FAILED)
             self._sample_memory()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import asdict
@@ -16,7 +15,18 @@ from exercise_cli.grading.process import ChildOutcome, GraderLost, airflow_env, 
 from exercise_cli.grading.submission import SubmissionFiles, copy_into, find_submission
 from exercise_cli.grading.template_db import airflow_version, copy_template_into
 from exercise_cli.results import CheckResult, Report, build_report
-from exercise_cli.protocol import FINAL_RESULTS_FILE, PARSE_TIMEOUT_HINT, PHASE_DOING, STATIC_RESULTS_FILE, Job
+from exercise_cli.protocol import (
+    FINAL_RESULTS_FILE,
+    PARSE_TIMEOUT_HINT,
+    PHASE_DOING,
+    STATIC_RESULTS_FILE,
+    GraderError,
+    Job,
+    Note,
+    Progress,
+    StaticDone,
+    read_results,
+)
 from exercise_cli.sandbox import jail
 
 DEFAULT_TIMEOUT_STATIC = 60.0
@@ -50,7 +60,7 @@ def grade(
     quiz_passed: bool = False,
     isolation: Isolation = "auto",
     limits: jail.Limits | None = None,
-    on_event: Callable[[dict], None] | None = None,
+    on_event: Callable[[Progress], None] | None = None,
     on_static: Callable[[Report], None] | None = None,
     launcher: Callable | None = None,
     live: dict | None = None,
@@ -72,7 +82,7 @@ def grade(
         return _grade_once(path, **arguments)
     except GraderLost as lost:
         if on_event:
-            on_event({"event": "note", "text": f"{lost}: grading once more, in a new one"})
+            on_event(Note(f"{lost}: grading once more, in a new one"))
     try:
         return _grade_once(path, **arguments)
     except GraderLost as lost:
@@ -88,7 +98,7 @@ def _grade_once(
     quiz_passed: bool,
     isolation: Isolation,
     limits: jail.Limits | None,
-    on_event: Callable[[dict], None] | None,
+    on_event: Callable[[Progress], None] | None,
     on_static: Callable[[Report], None] | None,
     launcher: Callable | None,
     live: dict | None,
@@ -129,10 +139,10 @@ def _grade_once(
                   course_file=str(course_file()) if course_file() else None)
         env = airflow_env(home, dags)
 
-        def event(record: dict) -> None:
+        def event(record: Progress) -> None:
             if on_event:
                 on_event(record)
-            if on_static and record.get("event") == "static_done" and not static:
+            if on_static and isinstance(record, StaticDone) and not static:
                 decided = _read_results(home)
                 for spec in course.checks:  # the run decides these next
                     decided.setdefault(spec.id, CheckResult(spec.id, "skipped", "your DAGs run in Airflow next").to_dict())
@@ -140,7 +150,7 @@ def _grade_once(
 
         child = run_worker(job, env, timeout=timeout, on_event=event, launcher=launcher)
         results = _read_results(home)
-    grader_error = next((e.get("message", "") for e in child.events if e.get("event") == "grader_error"), None)
+    grader_error = next((e.message for e in child.events if isinstance(e, GraderError)), None)
     if grader_error is not None:
         raise EnvironmentProblem(f"the grader could not grade this submission: {grader_error}")
     if not child.finished:
@@ -196,7 +206,7 @@ def _readable_by_group(root: Path, dags: Path, scratch: Path, uid: int) -> None:
 def _read_results(home: Path) -> dict[str, dict]:
     for name in (FINAL_RESULTS_FILE, STATIC_RESULTS_FILE):
         try:
-            return json.loads((home / name).read_text(encoding="utf-8"))
+            return read_results(home / name)
         except (FileNotFoundError, ValueError):
             continue
     return {}

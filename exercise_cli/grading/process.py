@@ -26,7 +26,7 @@ from typing import Callable, Iterator
 from exercise_cli.errors import EnvironmentProblem, Interrupted
 from exercise_cli.exits import process_alive
 from exercise_cli.learner_text import clean
-from exercise_cli.protocol import Job, read_progress
+from exercise_cli.protocol import Done, Job, PhaseStarted, Progress, read_progress
 from exercise_cli.sandbox import environment
 
 _TAIL_BYTES = 32 * 1024
@@ -57,11 +57,11 @@ class ChildOutcome:
     phase: str = ""
     stopped_because: str = ""  # "" or "timeout"
     stderr_tail: str = ""
-    events: list[dict] = field(default_factory=list)
+    events: list[Progress] = field(default_factory=list)
 
     @property
     def finished(self) -> bool:
-        return any(e.get("event") == "done" for e in self.events)
+        return any(isinstance(e, Done) for e in self.events)
 
 
 def stop_children(signum: int) -> None:
@@ -233,7 +233,7 @@ def run_worker(
     job: Job,
     env: dict[str, str],
     timeout: float,
-    on_event: Callable[[dict], None] | None = None,
+    on_event: Callable[[Progress], None] | None = None,
     launcher: Launcher | None = None,
 ) -> ChildOutcome:
     if _stopping.is_set():  # the CLI is stopping: start nothing more
@@ -248,9 +248,8 @@ def run_worker(
             events, offset = read_progress(job.home, offset)
             for event in events:
                 outcome.events.append(event)
-                kind = event.get("event")
-                if kind == "phase":
-                    outcome.phase = event["phase"]
+                if isinstance(event, PhaseStarted):
+                    outcome.phase = event.phase
                 if on_event:
                     on_event(event)
             if child.poll() is not None:

@@ -13,7 +13,7 @@ def main() -> None:
 
 
 def run_job(job_path: str) -> None:
-    from exercise_cli.protocol import Job, ProgressWriter
+    from exercise_cli.protocol import Done, GraderError, Job, ProgressWriter
 
     job = Job.read(job_path)
     progress = ProgressWriter(job.home)
@@ -24,9 +24,9 @@ def run_job(job_path: str) -> None:
     try:
         grade_job(job, progress)
     except SandboxFailed as exc:  # the grader's problem: the CLI says so and grades nothing
-        progress.emit("grader_error", message=str(exc))
+        progress.send(GraderError(str(exc)))
         os._exit(GRADER_ERROR)
-    progress.emit("done")
+    progress.send(Done())
     sys.stdout.flush()
     sys.stderr.flush()
     # Airflow's interpreter shutdown (threads, atexit hooks) takes seconds and adds nothing here.

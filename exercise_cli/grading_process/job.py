@@ -18,7 +18,8 @@ from exercise_cli.protocol import (
     TASK_LOG_DIR,
     Job,
     ProgressWriter,
-    write_json_atomically,
+    StaticDone,
+    write_results,
 )
 from exercise_cli.verdicts import cannot_be_triggered, evaluate
 from exercise_cli.sandbox import cgroup
@@ -63,8 +64,8 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
 
         add_deployment_errors(sub, job.live.get("import_errors") or {})
     static = evaluate(course, sub, kinds={"static", "quiz"})
-    write_json_atomically(home / STATIC_RESULTS_FILE, static)
-    progress.emit("static_done")
+    write_results(home / STATIC_RESULTS_FILE, static)
+    progress.send(StaticDone())
     if job.mode != "static":
         reason = why_not_run(sub)
         if reason:
@@ -77,11 +78,11 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
                 _run_local(job, sub, progress, jail)
     progress.phase("report")
     final = {**static, **evaluate(course, sub, kinds={"dynamic"}, earlier=static)}
-    write_json_atomically(home / FINAL_RESULTS_FILE, final)
+    write_results(home / FINAL_RESULTS_FILE, final)
 
 
 def _run_local(job: Job, sub: Submission, progress: ProgressWriter, jail: Jail | None) -> None:
-    from exercise_cli.scenario.local import LocalBackend
+    from exercise_cli.grading_process.local_backend import LocalBackend
 
     log_dir = Path(job.home) / TASK_LOG_DIR
     log_dir.mkdir(exist_ok=True)

@@ -23,7 +23,7 @@ def _warm_up() -> None:
     import airflow.models.asset  # noqa: F401
     from airflow import settings
 
-    import exercise_cli.scenario.local  # noqa: F401
+    import exercise_cli.grading_process.local_backend  # noqa: F401
     from exercise_cli.grading_process.job import prepare_run
 
     prepare_run()  # builds the Execution API's app, not its transport: that starts a thread, which a fork would lose

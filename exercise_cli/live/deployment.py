@@ -18,6 +18,7 @@ from exercise_cli.course import Exercise, load_exercise
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.grading.submission import SubmissionFiles
 from exercise_cli.airflow_rest import AirflowApi, ApiError
+from exercise_cli.protocol import Progress
 from exercise_cli.results import Report
 
 # How many --wait a live check may spend: runs under way on the producer, then on the consumer,
@@ -67,7 +68,7 @@ def grade_deployment(
     timeout: float | None = None,
     quiz_passed: bool = False,
     isolation: str = "auto",
-    on_event: Callable[[dict], None] | None = None,
+    on_event: Callable[[Progress], None] | None = None,
     exercise_id: str | None = None,
 ) -> Report:
     """Grade the deployment at `url`. Raises EnvironmentProblem (exit code 2) when it cannot be read."""

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from exercise_cli.learner_text import visible
+from exercise_cli.protocol import StepDone
 from exercise_cli.results import CheckResult, CriterionResult, Report
 
 MARKS = {
@@ -42,9 +43,9 @@ def _marks(console: Console) -> dict[str, tuple[str, str]]:
     return MARKS if symbol(console, "✔✘○…·", "") else ASCII_MARKS
 
 
-def step_mark(console: Console, event: dict) -> str:
+def step_mark(console: Console, step: StepDone) -> str:
     """The mark of a scenario step's progress line: done, failed, or waiting for a DAG not written yet."""
-    status = "skipped" if event.get("waiting") else "passed" if event.get("ok") else "failed"
+    status = "skipped" if step.waiting else "passed" if step.ok else "failed"
     return _marks(console)[status][0]
 MODE_NOTE = {
     "static": "static checks only: your DAGs were loaded by Airflow's DagBag, not run",

@@ -2,13 +2,13 @@
 
 As Airflow's DAG processor does (`_parse_file_entrypoint`), the child parses and serializes; the
 trusted side gets Airflow's serialized DAGs, import errors, warnings and duplicate ids as one
-length-prefixed JSON frame on a pipe, reads at most MAX_RESULT_BYTES of it, validates it
-against Airflow's own schema and deserializes it. Nothing else the child does reaches a check.
+length-prefixed frame on a pipe holding one typed message (parse_frame.ParseResult), reads at most
+MAX_RESULT_BYTES of it, decodes it, validates each DAG against Airflow's own schema and deserializes
+it. Nothing else the child does reaches a check.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import select
 import signal
@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from exercise_cli.learner_text import clean
+from exercise_cli.messages import encode
 from exercise_cli.sandbox import environment
 from exercise_cli.sandbox import jail as jails
+from exercise_cli.sandbox.parse_frame import MAX_RESULT_BYTES, ParseResult, decode_parse_result
 
-MAX_RESULT_BYTES = 32 * 1024 * 1024
 MAX_TEXT = 64 * 1024  # one import error or warning, as kept
 TAIL_BYTES = 32 * 1024
 _HEADER = struct.Struct(">I")
@@ -126,9 +127,9 @@ def _collect(pid: int, result_fd: int, out_fd: int, deadline: float, dags_folder
     if stopped:
         return parsed
     try:
-        payload = _unframe(bytes(result))
-        _accept(parsed, payload, dags_folder)
-        _accept_locations(parsed, payload)
+        frame = _unframe(bytes(result))
+        _accept(parsed, frame, dags_folder)
+        _accept_locations(parsed, frame)
     except Exception as exc:  # noqa: BLE001 - anything malformed (schema, shape, nesting) is refused
         parsed.stopped = "died" if not result else "result"
         parsed.refused = clean(f"{type(exc).__name__}: {exc}", 200)
@@ -142,14 +143,14 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _unframe(data: bytes) -> Any:
+def _unframe(data: bytes) -> ParseResult:
     if len(data) < _HEADER.size:
         raise ValueError("no result")
     (size,) = _HEADER.unpack_from(data)
     body = data[_HEADER.size:]
     if size != len(body):
         raise ValueError("a result of the wrong length")
-    return json.loads(body)
+    return decode_parse_result(body)
 
 
 def _text(value: Any) -> str:
@@ -179,35 +180,26 @@ def _data(value: Any) -> Any:
     return value
 
 
-def _accept(parsed: Parsed, payload: Any, dags_folder: str) -> None:
-    """Keep what has the expected shape, its texts cleaned; a DAG must pass Airflow's serialization schema."""
+def _accept(parsed: Parsed, frame: ParseResult, dags_folder: str) -> None:
+    """Keep the frame's texts cleaned; a DAG must pass Airflow's serialization schema."""
     from airflow.serialization.serialized_objects import DagSerialization
 
-    if not isinstance(payload, dict):
-        raise TypeError("the result is not an object")
-    parsed.import_errors = {_path(k, dags_folder): _text(v) for k, v in dict(payload["import_errors"]).items()}
-    parsed.warnings = {_path(k, dags_folder): [_text(t) for t in list(v)[:50]]
-                       for k, v in dict(payload["warnings"]).items()}
-    parsed.duplicates = {_text(k): [_path(f, dags_folder) for f in list(v)] for k, v in dict(payload["duplicates"]).items()}
-    for data in list(payload["dags"]):
+    parsed.import_errors = {_path(k, dags_folder): _text(v) for k, v in frame.import_errors.items()}
+    parsed.warnings = {_path(k, dags_folder): [_text(t) for t in v[:50]] for k, v in frame.warnings.items()}
+    parsed.duplicates = {_text(k): [_path(f, dags_folder) for f in v] for k, v in frame.duplicates.items()}
+    for data in frame.dags:
         data = _data(data)
         DagSerialization.validate_schema(data)
         dag_id = _text(data["dag"]["dag_id"])
         parsed.dags[dag_id] = data
 
 
-def _accept_locations(parsed: Parsed, payload: Any) -> None:
+def _accept_locations(parsed: Parsed, frame: ParseResult) -> None:
     """The files the child says DagBag was parsing when it bagged each DAG: claims, which the
     trusted side checks against its own list of copies (exercise_cli/grading_process/loading.py)."""
-    claimed = payload.get("parsed_from", {})
-    if not isinstance(claimed, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in claimed.items()):
-        raise TypeError("the DAGs' files are not texts")
-    parsed.parsed_from = {dag_id: file for dag_id, file in claimed.items() if dag_id in parsed.dags}
-    lines = payload.get("code_lines", {})
-    if not isinstance(lines, dict):
-        raise TypeError("the tasks' code lines are not an object")
-    for dag_id, tasks in lines.items():
-        if dag_id in parsed.dags and isinstance(tasks, dict):
+    parsed.parsed_from = {dag_id: file for dag_id, file in frame.parsed_from.items() if dag_id in parsed.dags}
+    for dag_id, tasks in frame.code_lines.items():
+        if dag_id in parsed.dags:
             parsed.code_lines[dag_id] = {
                 _text(task_id): (_text(where[0]), where[1]) for task_id, where in tasks.items()
                 if isinstance(where, list) and len(where) == 2 and isinstance(where[0], str) and type(where[1]) is int}
@@ -218,8 +210,7 @@ def _accept_locations(parsed: Parsed, payload: Any) -> None:
 def _child_main(result_fd: int, dags_folder: str) -> None:
     os.environ["_AIRFLOW_PROCESS_CONTEXT"] = "client"
     environment.forget_the_grader()
-    payload = _parse(dags_folder)
-    body = json.dumps(payload).encode()
+    body = encode(_parse(dags_folder)).encode()
     data = _HEADER.pack(len(body)) + body
     view = memoryview(data)
     while view:
@@ -228,7 +219,7 @@ def _child_main(result_fd: int, dags_folder: str) -> None:
     os.close(result_fd)
 
 
-def _parse(dags_folder: str) -> dict:
+def _parse(dags_folder: str) -> ParseResult:
     from pathlib import Path
 
     from airflow.dag_processing.dagbag import BundleDagBag
@@ -269,8 +260,8 @@ def _parse(dags_folder: str) -> dict:
         what = f"called sys.exit({getattr(exc, 'code', None)!r})" if isinstance(exc, SystemExit) else f"raised {type(exc).__name__}"
         first = sorted(str(p) for p in folder.rglob("*.py"))[:1] or [str(folder)]
         import_errors = {first[0]: f"{text}\nSystemExit: the DAG file {what} while Airflow imported it"}
-    return {"dags": dags, "import_errors": import_errors, "warnings": warnings, "duplicates": _duplicates(),
-            "parsed_from": parsed_from, "code_lines": code_lines}
+    return ParseResult(dags=dags, import_errors=import_errors, warnings=warnings, duplicates=_duplicates(),
+                       parsed_from=parsed_from, code_lines=code_lines)
 
 
 def _code_lines(dag: Any) -> dict[str, list]:

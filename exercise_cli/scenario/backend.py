@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from exercise_cli.protocol import Progress as ProgressMessage
 from exercise_cli.facts import DagRunFacts
 
 
@@ -17,7 +18,7 @@ class Progress(Protocol):
 
     def phase(self, name: str) -> None: ...
 
-    def emit(self, event: str, **data: object) -> None: ...  # "note" with text=...: a line for the learner
+    def send(self, message: ProgressMessage) -> None: ...  # e.g. protocol.Note: a line for the learner
 
     def task_started(self, phase: str, dag_id: str, task_id: str) -> None: ...
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from exercise_cli.course import Exercise, Step
 from exercise_cli.facts import DagRunFacts, EarlyCheck, RunFacts, Submission
+from exercise_cli.protocol import StepDone
 from exercise_cli.scenario.backend import Backend, Progress
 from exercise_cli.scenario.step_summary import step_done
 
@@ -81,7 +82,7 @@ class _Walk:
         # yet is said once, at its first step.
         dag_id = self._dag_id(step) if step.dag else None
         if not (step.dag and dag_id is None and step.dag in self.said_missing):
-            self.progress.emit("step_done", **step_done(self.exercise, step, dag_id, self.facts, going, self.chosen, error))
+            self.progress.send(StepDone(**step_done(self.exercise, step, dag_id, self.facts, going, self.chosen, error)))
         if step.dag and dag_id is None:
             self.said_missing.add(step.dag)
         return going

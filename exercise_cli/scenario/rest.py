@@ -13,6 +13,7 @@ from typing import Callable
 
 from exercise_cli.checks import last_frame_in
 from exercise_cli.facts import DagRunFacts, Submission, TaskRun
+from exercise_cli.protocol import Note
 from exercise_cli.airflow_rest import FINISHED, AirflowApi, ApiError, parse_time, scheduled_run_due
 from exercise_cli.scenario import records
 from exercise_cli.scenario.backend import Progress
@@ -48,7 +49,7 @@ class RestBackend:
         self.waited = 0.0  # how long the last "triggered" step waited
 
     def say(self, text: str) -> None:
-        self.progress.emit("note", text=text)
+        self.progress.send(Note(text))
 
     def failure(self, exc: Exception, doing: str) -> str | None:
         return f"the deployment refused a request: {exc}" if isinstance(exc, ApiError) else None
