@@ -206,13 +206,24 @@ def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
 def _task_code(tree: ast.Module) -> dict[str, TaskCode]:
     """task_id -> the function it runs: @task-decorated (by task_id or name), or an operator's python_callable."""
     functions = _functions(tree)
+    settings = _module_dicts(tree)
     found: dict[str, TaskCode] = {}
     for function in functions.values():
         for deco in function.decorator_list:
             if _decorator_name(deco) != "task":
                 continue
-            given = _keyword(deco, "task_id") if isinstance(deco, ast.Call) else None
-            task_id = given.value if isinstance(given, ast.Constant) else function.name
+            task_id = _given_task_id(deco, settings) if isinstance(deco, ast.Call) else None
+            task_id = task_id if task_id is not None else function.name
+            if isinstance(task_id, str) and task_id not in found:
+                found[task_id] = TaskCode(function.lineno, _referenced_names(functions, function))
+    for node in ast.walk(tree):
+        # task(...)(function) / task(function): the decorator applied by hand
+        applied = node.func if isinstance(node, ast.Call) and isinstance(node.func, ast.Call) else node
+        if isinstance(node, ast.Call) and _decorator_name(applied) == "task" and node.args \
+                and isinstance(node.args[0], ast.Name) and node.args[0].id in functions:
+            function = functions[node.args[0].id]
+            given = _given_task_id(applied, settings) if applied is not node else None
+            task_id = given if given is not None else function.name
             if isinstance(task_id, str) and task_id not in found:
                 found[task_id] = TaskCode(function.lineno, _referenced_names(functions, function))
     for node in ast.walk(tree):
@@ -223,6 +234,31 @@ def _task_code(tree: ast.Module) -> dict[str, TaskCode]:
                     and callable_.id in functions:
                 function = functions[callable_.id]
                 found[task_id] = TaskCode(function.lineno, _referenced_names(functions, function))
+    return found
+
+
+def _given_task_id(call: ast.Call, settings: dict[str, dict[str, ast.expr]]) -> object:
+    """task_id=..., or the "task_id" of a module-level dict literal passed with ** (None where neither says)."""
+    given = _keyword(call, "task_id")
+    if given is None:
+        for kw in call.keywords:
+            if kw.arg is None and isinstance(kw.value, ast.Name) and "task_id" in settings.get(kw.value.id, {}):
+                given = settings[kw.value.id]["task_id"]
+    return given.value if isinstance(given, ast.Constant) else None
+
+
+def _module_dicts(tree: ast.Module) -> dict[str, dict[str, ast.expr]]:
+    """Module-level NAME = {"key": value, ...} with literal string keys, bound once."""
+    bound: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            bound[node.id] = bound.get(node.id, 0) + 1
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Dict) and bound.get(node.targets[0].id) == 1:
+            found[node.targets[0].id] = {key.value: value for key, value in zip(node.value.keys, node.value.values)
+                                         if isinstance(key, ast.Constant) and isinstance(key.value, str)}
     return found
 
 

@@ -137,3 +137,40 @@ def test_passes_for_dags_that_asset_decorators_make_where_they_are_written(load)
 def test_fails_for_asset_dags_made_from_a_string(load) -> None:
     outcome = own_definitions.check(load(f"exec({_ASSETS!r})\n"))
     assert outcome.status == "failed" and "its code is not in your file" in outcome.message
+
+
+def test_passes_for_dag_and_task_settings_passed_in_dicts(load) -> None:
+    source = HEADER + """
+PRODUCER = {"dag_id": "exercise_5_1_producer", "schedule": "@hourly", "start_date": datetime(2024, 1, 1)}
+CONSUMER = {"dag_id": "exercise_5_1_consumer", "schedule": [processed_data], "start_date": datetime(2024, 1, 1)}
+PRODUCE = {"task_id": "produce", "outlets": [processed_data]}
+@dag(**PRODUCER)
+def data_producer():
+    @task(**PRODUCE)
+    def process_data():
+        print("done")
+    process_data()
+@dag(**CONSUMER)
+def data_consumer():
+    @task
+    def consume_data():
+        print("consumed")
+    consume_data()
+data_producer()
+data_consumer()
+"""
+    outcome = own_definitions.check(load(source))
+    assert outcome.status == "passed", outcome.message
+
+
+def test_passes_for_a_task_decorator_applied_by_hand(load) -> None:
+    source = HEADER + """
+def process():
+    print("done")
+@dag(dag_id="exercise_5_1_producer", schedule="@hourly", start_date=datetime(2024, 1, 1))
+def data_producer():
+    task(outlets=[processed_data])(process)()
+data_producer()
+"""
+    outcome = own_definitions.check(load(source))
+    assert outcome.status == "passed", outcome.message
