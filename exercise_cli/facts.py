@@ -194,6 +194,8 @@ class SourceFacts:
     files: dict[str, FileFacts] = field(default_factory=dict)  # copy path (a DAG's fileloc) -> its facts
     local_zone: timezone | None = None  # the machine's UTC offset when the submission was loaded
     tasks_anywhere: list[DefinedTask] = field(default_factory=list)  # the task definitions of every file of the submission
+    dags_anywhere: list[DefinedDag] = field(default_factory=list)  # the DAG definitions of every file of the submission
+    task_code_anywhere: dict[str, TaskCode] = field(default_factory=dict)  # task_id -> its function, in any file of the submission
     functions_anywhere: frozenset[str] = frozenset()  # the functions every file of the submission defines
     functions_at: frozenset[tuple[str, str, int]] = frozenset()  # (copy path, name, first line) of each of them
 
@@ -287,7 +289,7 @@ class Submission:
     def task_code(self, task) -> TaskCode | None:
         """The function a task runs (@task, PythonOperator), as the learner wrote it."""
         fileloc = getattr(task.dag, "fileloc", None) if task.dag else None
-        return self.source.of(fileloc).tasks.get(task.task_id)
+        return self.source.of(fileloc).tasks.get(task.task_id) or self.source.task_code_anywhere.get(task.task_id)
 
     def task_location(self, task) -> tuple[str | None, int | None]:
         """Where a task is defined: its function for @task and PythonOperator, else its task_id literal."""
