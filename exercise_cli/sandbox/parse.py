@@ -278,10 +278,23 @@ def _code_lines(dag: Any) -> dict[str, list]:
     only the function's name, and the trusted side checks this claim against the learner's source."""
     found = {}
     for task in dag.tasks:
-        code = getattr(getattr(task, "python_callable", None), "__code__", None)
+        code = _written_code(getattr(task, "python_callable", None))
         if code is not None:
             found[task.task_id] = [code.co_filename, code.co_firstlineno]
     return found
+
+
+def _written_code(function: Any) -> Any:
+    """The code of the function the learner wrote under a task: through the file's own functools.wraps decorators
+    (whose wrapper has the wrapped one's name), but only while each layer's code is of the same file."""
+    code = getattr(function, "__code__", None)
+    seen = 0
+    while code is not None and seen < 10:
+        inner = getattr(getattr(function, "__wrapped__", None), "__code__", None)
+        if inner is None or inner.co_filename != code.co_filename:
+            break
+        function, code, seen = function.__wrapped__, inner, seen + 1
+    return code
 
 
 def _absolute(folder: Any, path: str) -> str:
