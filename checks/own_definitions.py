@@ -55,4 +55,10 @@ def _code_of(sub: Submission, dag_id: str, task, file: str | None) -> CheckResul
             shown = sub.learner_path(task.code_file)
             return failed(f"{what}, whose code says it starts on line {task.code_line} of {shown}, where your file "
                           f"defines no {name}: {ELSEWHERE}", hint=HINT, file=shown, line=task.code_line)
+        written = sub.source.code_at.get((task.code_file, name, task.code_line))
+        if task.code_fingerprint and written is not None and written != task.code_fingerprint:
+            shown = sub.learner_path(task.code_file)
+            return failed(f"{what}, whose code says it starts on line {task.code_line} of {shown}, but that is not the "
+                          f"code your file has at that line: {ELSEWHERE}",
+                          hint=HINT, file=shown, line=task.code_line)
     return None

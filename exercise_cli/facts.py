@@ -156,6 +156,7 @@ class LoadedTask:
     code_file: str = ""  # where the parse child says that function's code is: a copy of the submission's, else as it said
     code_line: int | None = None  # its first line (a decorator's, if any), as the child says
     code_in: str = ""  # "submission", "library" (Python's or the venv's own files) or "elsewhere"; "" when no claim
+    code_fingerprint: str = ""  # the child's fingerprint of that code (exercise_cli/code_fingerprint.py); "" when none
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ class SourceFacts:
     task_code_anywhere: dict[str, TaskCode] = field(default_factory=dict)  # task_id -> its function, in any file of the submission
     functions_anywhere: frozenset[str] = frozenset()  # the functions every file of the submission defines
     functions_at: frozenset[tuple[str, str, int]] = frozenset()  # (copy path, name, first line) of each of them
+    code_at: dict[tuple[str, str, int], str] = field(default_factory=dict)  # (copy path, name, first line) -> its code's fingerprint, from compile()
 
     def of(self, path: str | None) -> FileFacts:
         return self.files.get(path, _NOTHING) if path is not None else _NOTHING

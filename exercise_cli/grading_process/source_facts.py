@@ -19,6 +19,7 @@ import tokenize
 from datetime import datetime, timezone
 from typing import Iterable
 
+from exercise_cli.code_fingerprint import fingerprints_of
 from exercise_cli.facts import DagDefinition, FileFacts, SourceFacts, TaskCode, Todo, UncalledDag
 from exercise_cli.grading_process.source_definitions import defined_dags, defined_tasks, function_lines, function_names
 from exercise_cli.regular_file import regular_file_bytes
@@ -113,6 +114,8 @@ def with_definitions_anywhere(source: SourceFacts, paths: Iterable[str]) -> Sour
             source.tasks_anywhere.extend(facts.defined_tasks)
             source.functions_anywhere |= facts.function_names
             source.functions_at |= {(path, name, line) for name, line in facts.function_lines}
+        if path in trees:
+            source.code_at.update({(path, name, line): code for (name, line), code in fingerprints_of(trees[path][0], path).items()})
     return source
 
 

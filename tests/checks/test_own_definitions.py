@@ -174,3 +174,21 @@ data_producer()
 """
     outcome = own_definitions.check(load(source))
     assert outcome.status == "passed", outcome.message
+
+
+def test_passes_when_the_code_claimed_at_a_line_is_the_code_written_there(load) -> None:
+    sub = load(HEADER + PRODUCER)
+    copy = next(iter(sub.learner_paths))
+    written = sub.source.code_at[(copy, "process_data", 8)]
+    sub = _claimed(sub, code_file=copy, code_line=8, code_in="submission", code_fingerprint=written)
+    assert own_definitions.check(sub).status == "passed"
+
+
+def test_fails_when_other_code_was_moved_onto_a_def_of_that_name(load) -> None:
+    """CodeType.replace(co_firstlineno=...) puts borrowed code on a decoy def's line: its fingerprint differs."""
+    sub = load(HEADER + PRODUCER)
+    copy = next(iter(sub.learner_paths))
+    outcome = own_definitions.check(_claimed(sub, code_file=copy, code_line=8, code_in="submission",
+                                             code_fingerprint="0" * 32))
+    assert outcome.status == "failed" and outcome.line == 8
+    assert "starts on line 8 of dags.py, but that is not the code your file has at that line" in outcome.message
