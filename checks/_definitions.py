@@ -16,6 +16,11 @@ def dag_definitions(facts: FileFacts, dag_id: str) -> list[DefinedDag]:
     return literal or in_use
 
 
+def dag_definitions_anywhere(source: SourceFacts, fileloc: str | None, dag_id: str) -> list[DefinedDag]:
+    """Those of the DAG's own file, else those of any file of the submission (a factory it imports)."""
+    return dag_definitions(source.of(fileloc), dag_id) or dag_definitions(FileFacts(defined_dags=source.dags_anywhere), dag_id)
+
+
 def task_definitions(source: SourceFacts, task_id: str) -> list[DefinedTask]:
     """The definitions of a task id anywhere in the submission (in a task group, by its own part; called again, by
     its first id), those naming it literally first."""

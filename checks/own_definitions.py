@@ -9,7 +9,7 @@ from __future__ import annotations
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
-from ._definitions import dag_definitions, function_defined, task_definitions
+from ._definitions import dag_definitions_anywhere, function_defined, task_definitions
 from ._support import failed, join_and, passed
 
 ELSEWHERE = ("its code is not in your file (run from a string with exec(), compiled from another file's text, "
@@ -21,10 +21,9 @@ def check(sub: Submission) -> CheckResult:
     graded = sub.found()
     for _, dag in graded:
         file = sub.dag_file(dag)
-        facts = sub.source.of(dag.fileloc)
-        if not dag_definitions(facts, dag.dag_id):
+        if not dag_definitions_anywhere(sub.source, dag.fileloc, dag.dag_id):
             return failed(f"DAG {dag.dag_id} was loaded from {file}, but no DAG(...) call or called @dag function "
-                          f"there gives that id: {ELSEWHERE}", hint=HINT, file=file)
+                          f"there or in your other files gives that id: {ELSEWHERE}", hint=HINT, file=file)
         loaded = sub.loaded.get(dag.dag_id)
         for task in loaded.tasks if loaded is not None else ():
             if not task_definitions(sub.source, task.task_id):
@@ -56,4 +55,10 @@ def _code_of(sub: Submission, dag_id: str, task, file: str | None) -> CheckResul
             shown = sub.learner_path(task.code_file)
             return failed(f"{what}, whose code says it starts on line {task.code_line} of {shown}, where your file "
                           f"defines no {name}: {ELSEWHERE}", hint=HINT, file=shown, line=task.code_line)
+        written = sub.source.code_at.get((task.code_file, name, task.code_line))
+        if task.code_fingerprint and written is not None and written != task.code_fingerprint:
+            shown = sub.learner_path(task.code_file)
+            return failed(f"{what}, whose code says it starts on line {task.code_line} of {shown}, but that is not the "
+                          f"code your file has at that line: {ELSEWHERE}",
+                          hint=HINT, file=shown, line=task.code_line)
     return None

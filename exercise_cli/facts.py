@@ -156,6 +156,7 @@ class LoadedTask:
     code_file: str = ""  # where the parse child says that function's code is: a copy of the submission's, else as it said
     code_line: int | None = None  # its first line (a decorator's, if any), as the child says
     code_in: str = ""  # "submission", "library" (Python's or the venv's own files) or "elsewhere"; "" when no claim
+    code_fingerprint: str = ""  # the child's fingerprint of that code (exercise_cli/code_fingerprint.py); "" when none
 
 
 @dataclass(frozen=True)
@@ -194,8 +195,11 @@ class SourceFacts:
     files: dict[str, FileFacts] = field(default_factory=dict)  # copy path (a DAG's fileloc) -> its facts
     local_zone: timezone | None = None  # the machine's UTC offset when the submission was loaded
     tasks_anywhere: list[DefinedTask] = field(default_factory=list)  # the task definitions of every file of the submission
+    dags_anywhere: list[DefinedDag] = field(default_factory=list)  # the DAG definitions of every file of the submission
+    task_code_anywhere: dict[str, TaskCode] = field(default_factory=dict)  # task_id -> its function, in any file of the submission
     functions_anywhere: frozenset[str] = frozenset()  # the functions every file of the submission defines
     functions_at: frozenset[tuple[str, str, int]] = frozenset()  # (copy path, name, first line) of each of them
+    code_at: dict[tuple[str, str, int], str] = field(default_factory=dict)  # (copy path, name, first line) -> its code's fingerprint, from compile()
 
     def of(self, path: str | None) -> FileFacts:
         return self.files.get(path, _NOTHING) if path is not None else _NOTHING
@@ -287,7 +291,7 @@ class Submission:
     def task_code(self, task) -> TaskCode | None:
         """The function a task runs (@task, PythonOperator), as the learner wrote it."""
         fileloc = getattr(task.dag, "fileloc", None) if task.dag else None
-        return self.source.of(fileloc).tasks.get(task.task_id)
+        return self.source.of(fileloc).tasks.get(task.task_id) or self.source.task_code_anywhere.get(task.task_id)
 
     def task_location(self, task) -> tuple[str | None, int | None]:
         """Where a task is defined: its function for @task and PythonOperator, else its task_id literal."""

@@ -349,7 +349,8 @@ def test_a_closed_tmpdir_puts_the_copies_where_the_sandbox_may_enter(tmp_path: P
 # file, and a file that changes Airflow while it is imported, earn nothing, and the report says why.
 @pytest.mark.parametrize("name", ["execs_the_reference_solution", "execs_solution_beside_decoy_definitions",
                                   "runs_solution_code_as_a_function",
-                                  "imports_the_solution_module", "builds_dags_from_strings"])
+                                  "imports_the_solution_module", "builds_dags_from_strings",
+                                  "execs_wheel_solution_on_decoy_lines"])
 def test_dags_whose_code_is_not_in_the_file_earn_nothing(name: str) -> None:
     report = _graded(name)
     assert report.score()[0] == 0 and not report.passed

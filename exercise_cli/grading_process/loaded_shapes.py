@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from exercise_cli.facts import LoadedDag, LoadedTask, Shape, condition
 
 
-def loaded_dag(dag: Any, data: dict, code_lines: dict[str, tuple[str, int]] | None = None,
+def loaded_dag(dag: Any, data: dict, code_lines: dict[str, tuple] | None = None,
                copies: Iterable[str] = ()) -> LoadedDag:
     """`code_lines`: the parse child's claim of where each task's function starts, kept as a claim to check."""
     by_id = {task["__var"].get("task_id"): task["__var"] for task in data["dag"].get("tasks", [])
@@ -18,8 +18,9 @@ def loaded_dag(dag: Any, data: dict, code_lines: dict[str, tuple[str, int]] | No
     tasks = []
     for task in dag.tasks:
         function = _text(by_id.get(task.task_id, {}).get("python_callable_name"))
-        file, line = (code_lines or {}).get(task.task_id, ("", None))
-        tasks.append(LoadedTask(task.task_id, _outlet_uris(task.outlets), function, file, line, _code_in(file, set(copies))))
+        file, line, code = ((code_lines or {}).get(task.task_id, ("", None)) + ("",))[:3]
+        tasks.append(LoadedTask(task.task_id, _outlet_uris(task.outlets), function, file, line, _code_in(file, set(copies)),
+                                code))
     return LoadedDag(dag.dag_id, schedule_shape(dag.timetable), tuple(tasks))
 
 

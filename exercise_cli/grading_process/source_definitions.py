@@ -54,12 +54,15 @@ def defined_tasks(tree: ast.Module, text: str) -> list[DefinedTask]:
             for deco in node.decorator_list:
                 if _name(deco) == "task" or _root_name(deco) == "task":
                     call = deco if isinstance(deco, ast.Call) else None
-                    given = _keyword(call, "task_id") if call is not None else None
-                    pattern = _pattern(given) if given is not None else re.escape(node.name)
-                    found.append(_task(call, pattern, deco.lineno, assets, text))
+                    found.append(_task(call, _task_pattern(call, re.escape(node.name)), deco.lineno, assets, text))
                 elif _is_asset_decorator(deco):
                     # its one task runs the function, under the function's name; the outlet is the Asset it makes
                     found.append(DefinedTask(re.escape(node.name), deco.lineno, None, ""))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Call) \
+                and (_name(node.func) == "task" or _root_name(node.func) == "task"):
+            # task(...)(function): the decorator applied by hand, its task named after the function unless task_id= says
+            default = re.escape(node.args[0].id) if node.args and isinstance(node.args[0], ast.Name) else ANY_ID
+            found.append(_task(node.func, _task_pattern(node.func, default), node.lineno, assets, text))
         elif isinstance(node, ast.Call) and (given := _keyword(node, "task_id")) is not None:
             found.append(_task(node, _pattern(given), node.lineno, assets, text))
     return found
@@ -89,15 +92,25 @@ def _dag(call: ast.Call | None, default_id: str, in_use: bool, line: int, assets
         given = _keyword(call, "dag_id")
         if given is None and call.args:
             given = call.args[0]
-    pattern = _pattern(given) if given is not None else default_id
+    pattern = _pattern(given) if given is not None else ANY_ID if _spreads(call) else default_id
     value = _keyword(call, "schedule") if call is not None else None
     if value is not None:
         schedule, written, at = shape(value, assets), ast.get_source_segment(text, value) or "", value.lineno
-    elif call is not None and any(kw.arg is None for kw in call.keywords):
+    elif _spreads(call):
         schedule, written, at = None, "", line  # **settings may hold it
     else:
         schedule, written, at = ("none",), "", line  # Airflow 3's default: no schedule
     return DefinedDag(pattern, line, in_use, schedule, at, written)
+
+
+def _task_pattern(call: ast.Call | None, default_id: str) -> str:
+    given = _keyword(call, "task_id")
+    return _pattern(given) if given is not None else ANY_ID if _spreads(call) else default_id
+
+
+def _spreads(call: ast.Call | None) -> bool:
+    """f(**settings): the dict may hold any keyword (dag_id, task_id, schedule), so the source alone does not say."""
+    return call is not None and any(kw.arg is None for kw in call.keywords)
 
 
 def _task(call: ast.Call | None, pattern: str, line: int, assets: dict[str, Shape] | None, text: str) -> DefinedTask:

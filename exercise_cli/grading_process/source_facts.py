@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import re
 import tokenize
 from datetime import datetime, timezone
 from typing import Iterable
 
+from exercise_cli.code_fingerprint import fingerprints_of
 from exercise_cli.facts import DagDefinition, FileFacts, SourceFacts, TaskCode, Todo, UncalledDag
 from exercise_cli.grading_process.source_definitions import defined_dags, defined_tasks, function_lines, function_names
 from exercise_cli.regular_file import regular_file_bytes
@@ -94,15 +96,26 @@ def file_facts(path: str) -> FileFacts | None:
 
 def with_definitions_anywhere(source: SourceFacts, paths: Iterable[str]) -> SourceFacts:
     """Add the tasks and functions every file of the submission defines (a DAG file may import its tasks)."""
+    trees = {path: (text, tree) for path in sorted(set(paths))
+             if (text := source_text(path)) is not None and (tree := _parse(text, path)) is not None}
+    modules = {os.path.splitext(os.path.basename(path))[0]: _module_function_reads(tree) for path, (_, tree) in trees.items()}
     for path in sorted(set(paths)):
         facts = source.files.get(path)
-        if facts is None and (text := source_text(path)) is not None and (tree := _parse(text, path)) is not None:
-            facts = FileFacts(defined_tasks=defined_tasks(tree, text), function_names=function_names(tree),
-                              function_lines=function_lines(tree))
+        if path in trees:
+            text, tree = trees[path]
+            if facts is None:
+                facts = FileFacts(defined_tasks=defined_tasks(tree, text), function_names=function_names(tree),
+                                  function_lines=function_lines(tree), defined_dags=defined_dags(tree, text))
+            facts.tasks = _task_code(tree, _imported_reads(tree, modules))
+            for task_id, code in facts.tasks.items():
+                source.task_code_anywhere.setdefault(task_id, code)
         if facts is not None:
+            source.dags_anywhere.extend(facts.defined_dags)
             source.tasks_anywhere.extend(facts.defined_tasks)
             source.functions_anywhere |= facts.function_names
             source.functions_at |= {(path, name, line) for name, line in facts.function_lines}
+        if path in trees:
+            source.code_at.update({(path, name, line): code for (name, line), code in fingerprints_of(trees[path][0], path).items()})
     return source
 
 
@@ -203,18 +216,29 @@ def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
     return {node.name: node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
-def _task_code(tree: ast.Module) -> dict[str, TaskCode]:
+def _task_code(tree: ast.Module, imported: dict[str, frozenset[str]] | None = None) -> dict[str, TaskCode]:
     """task_id -> the function it runs: @task-decorated (by task_id or name), or an operator's python_callable."""
     functions = _functions(tree)
+    settings = _module_dicts(tree)
     found: dict[str, TaskCode] = {}
     for function in functions.values():
         for deco in function.decorator_list:
             if _decorator_name(deco) != "task":
                 continue
-            given = _keyword(deco, "task_id") if isinstance(deco, ast.Call) else None
-            task_id = given.value if isinstance(given, ast.Constant) else function.name
+            task_id = _given_task_id(deco, settings) if isinstance(deco, ast.Call) else None
+            task_id = task_id if task_id is not None else function.name
             if isinstance(task_id, str) and task_id not in found:
-                found[task_id] = TaskCode(function.lineno, _referenced_names(functions, function))
+                found[task_id] = TaskCode(function.lineno, _referenced_names(functions, function, imported))
+    for node in ast.walk(tree):
+        # task(...)(function) / task(function): the decorator applied by hand
+        applied = node.func if isinstance(node, ast.Call) and isinstance(node.func, ast.Call) else node
+        if isinstance(node, ast.Call) and _decorator_name(applied) == "task" and node.args \
+                and isinstance(node.args[0], ast.Name) and node.args[0].id in functions:
+            function = functions[node.args[0].id]
+            given = _given_task_id(applied, settings) if applied is not node else None
+            task_id = given if given is not None else function.name
+            if isinstance(task_id, str) and task_id not in found:
+                found[task_id] = TaskCode(function.lineno, _referenced_names(functions, function, imported))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(_keyword(node, "task_id"), ast.Constant):
             task_id = _keyword(node, "task_id").value
@@ -222,12 +246,55 @@ def _task_code(tree: ast.Module) -> dict[str, TaskCode]:
             if isinstance(task_id, str) and task_id not in found and isinstance(callable_, ast.Name) \
                     and callable_.id in functions:
                 function = functions[callable_.id]
-                found[task_id] = TaskCode(function.lineno, _referenced_names(functions, function))
+                found[task_id] = TaskCode(function.lineno, _referenced_names(functions, function, imported))
     return found
 
 
-def _referenced_names(functions: dict[str, ast.FunctionDef], function: ast.FunctionDef) -> frozenset[str]:
-    """String constants and parameter names of a function, following calls to functions of its file.
+def _module_function_reads(tree: ast.Module) -> dict[str, frozenset[str]]:
+    """What each module-level function of a file reads (see _referenced_names), for files that import it."""
+    functions = _functions(tree)
+    return {node.name: _referenced_names(functions, node) for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+def _imported_reads(tree: ast.Module, modules: dict[str, dict[str, frozenset[str]]]) -> dict[str, frozenset[str]]:
+    """Local name -> what it reads, for each function a file imports from another file of the submission."""
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            functions = modules.get(node.module.split(".")[-1], {})
+            found.update({alias.asname or alias.name: functions[alias.name] for alias in node.names if alias.name in functions})
+    return found
+
+
+def _given_task_id(call: ast.Call, settings: dict[str, dict[str, ast.expr]]) -> object:
+    """task_id=..., or the "task_id" of a module-level dict literal passed with ** (None where neither says)."""
+    given = _keyword(call, "task_id")
+    if given is None:
+        for kw in call.keywords:
+            if kw.arg is None and isinstance(kw.value, ast.Name) and "task_id" in settings.get(kw.value.id, {}):
+                given = settings[kw.value.id]["task_id"]
+    return given.value if isinstance(given, ast.Constant) else None
+
+
+def _module_dicts(tree: ast.Module) -> dict[str, dict[str, ast.expr]]:
+    """Module-level NAME = {"key": value, ...} with literal string keys, bound once."""
+    bound: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            bound[node.id] = bound.get(node.id, 0) + 1
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Dict) and bound.get(node.targets[0].id) == 1:
+            found[node.targets[0].id] = {key.value: value for key, value in zip(node.value.keys, node.value.values)
+                                         if isinstance(key, ast.Constant) and isinstance(key.value, str)}
+    return found
+
+
+def _referenced_names(functions: dict[str, ast.FunctionDef], function: ast.FunctionDef,
+                      imported: dict[str, frozenset[str]] | None = None) -> frozenset[str]:
+    """String constants and parameter names of a function, following calls to functions of its file and to
+    those it imports from the submission's other files (`imported`: what each of them reads).
 
     Local variable names are left out: `triggering_asset_events = context["x"]` reads key "x".
     """
@@ -247,6 +314,8 @@ def _referenced_names(functions: dict[str, ast.FunctionDef], function: ast.Funct
             elif level < CALL_DEPTH and isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 if node.func.id in functions:
                     visit(functions[node.func.id], level + 1)
+                elif node.func.id in (imported or {}):
+                    found.update(imported[node.func.id])
 
     visit(function, 0)
     return frozenset(found)

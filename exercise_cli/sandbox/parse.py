@@ -18,6 +18,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from exercise_cli.code_fingerprint import fingerprint
 from exercise_cli.learner_text import clean
 from exercise_cli.messages import encode
 from exercise_cli.sandbox import environment
@@ -38,7 +39,7 @@ class Parsed:
     warnings: dict[str, list[str]] = field(default_factory=dict)  # file -> captured warnings
     duplicates: dict[str, list[str]] = field(default_factory=dict)  # dag_id -> files defining it
     parsed_from: dict[str, str] = field(default_factory=dict)  # dag_id -> the file DagBag was parsing (a claim)
-    code_lines: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # dag_id -> task_id -> (file, line) of its function (a claim)
+    code_lines: dict[str, dict[str, tuple[str, int, str]]] = field(default_factory=dict)  # dag_id -> task_id -> (file, line, code fingerprint) of its function (a claim)
     stopped: str = ""  # "", "timeout", "died", "result": why no (valid) result came
     exit_status: int | None = None
     output_tail: str = ""
@@ -201,8 +202,10 @@ def _accept_locations(parsed: Parsed, frame: ParseResult) -> None:
     for dag_id, tasks in frame.code_lines.items():
         if dag_id in parsed.dags:
             parsed.code_lines[dag_id] = {
-                _text(task_id): (_text(where[0]), where[1]) for task_id, where in tasks.items()
-                if isinstance(where, list) and len(where) == 2 and isinstance(where[0], str) and type(where[1]) is int}
+                _text(task_id): (_text(where[0]), where[1], _text(where[2])[:64] if len(where) == 3 else "")
+                for task_id, where in tasks.items()
+                if isinstance(where, list) and len(where) in (2, 3) and isinstance(where[0], str) and type(where[1]) is int
+                and all(isinstance(w, str) for w in where[2:])}
 
 
 # The child's side ---------------------------------------------------------------------------------
@@ -269,10 +272,23 @@ def _code_lines(dag: Any) -> dict[str, list]:
     only the function's name, and the trusted side checks this claim against the learner's source."""
     found = {}
     for task in dag.tasks:
-        code = getattr(getattr(task, "python_callable", None), "__code__", None)
+        code = _written_code(getattr(task, "python_callable", None))
         if code is not None:
-            found[task.task_id] = [code.co_filename, code.co_firstlineno]
+            found[task.task_id] = [code.co_filename, code.co_firstlineno, fingerprint(code)]
     return found
+
+
+def _written_code(function: Any) -> Any:
+    """The code of the function the learner wrote under a task: through the file's own functools.wraps decorators
+    (whose wrapper has the wrapped one's name), but only while each layer's code is of the same file."""
+    code = getattr(function, "__code__", None)
+    seen = 0
+    while code is not None and seen < 10:
+        inner = getattr(getattr(function, "__wrapped__", None), "__code__", None)
+        if inner is None or inner.co_filename != code.co_filename:
+            break
+        function, code, seen = function.__wrapped__, inner, seen + 1
+    return code
 
 
 def _absolute(folder: Any, path: str) -> str:

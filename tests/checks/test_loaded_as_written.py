@@ -68,3 +68,17 @@ def test_cannot_tell_what_the_source_does_not_state_literally(load) -> None:
     sub = _loaded_as(load(own_asset), "exercise_5_1_consumer", ("any", (("asset", "a"), ("asset", "b"))))
     outcome = loaded_as_written.check(sub)
     assert outcome.status == "passed" and "nothing stated literally" in outcome.message
+
+
+def test_a_task_applied_by_hand_has_its_outlets_compared_and_a_dict_states_no_schedule(load) -> None:
+    source = HEADER + """
+PRODUCER = {"dag_id": "exercise_5_1_producer", "schedule": "@hourly", "start_date": datetime(2024, 1, 1)}
+def process():
+    print("done")
+@dag(**PRODUCER)
+def data_producer():
+    task(outlets=[processed_data])(process)()
+data_producer()
+"""
+    outcome = loaded_as_written.check(load(source))
+    assert outcome.status == "passed" and "each schedule and outlet your code states" in outcome.message, outcome.message

@@ -137,3 +137,58 @@ def test_passes_for_dags_that_asset_decorators_make_where_they_are_written(load)
 def test_fails_for_asset_dags_made_from_a_string(load) -> None:
     outcome = own_definitions.check(load(f"exec({_ASSETS!r})\n"))
     assert outcome.status == "failed" and "its code is not in your file" in outcome.message
+
+
+def test_passes_for_dag_and_task_settings_passed_in_dicts(load) -> None:
+    source = HEADER + """
+PRODUCER = {"dag_id": "exercise_5_1_producer", "schedule": "@hourly", "start_date": datetime(2024, 1, 1)}
+CONSUMER = {"dag_id": "exercise_5_1_consumer", "schedule": [processed_data], "start_date": datetime(2024, 1, 1)}
+PRODUCE = {"task_id": "produce", "outlets": [processed_data]}
+@dag(**PRODUCER)
+def data_producer():
+    @task(**PRODUCE)
+    def process_data():
+        print("done")
+    process_data()
+@dag(**CONSUMER)
+def data_consumer():
+    @task
+    def consume_data():
+        print("consumed")
+    consume_data()
+data_producer()
+data_consumer()
+"""
+    outcome = own_definitions.check(load(source))
+    assert outcome.status == "passed", outcome.message
+
+
+def test_passes_for_a_task_decorator_applied_by_hand(load) -> None:
+    source = HEADER + """
+def process():
+    print("done")
+@dag(dag_id="exercise_5_1_producer", schedule="@hourly", start_date=datetime(2024, 1, 1))
+def data_producer():
+    task(outlets=[processed_data])(process)()
+data_producer()
+"""
+    outcome = own_definitions.check(load(source))
+    assert outcome.status == "passed", outcome.message
+
+
+def test_passes_when_the_code_claimed_at_a_line_is_the_code_written_there(load) -> None:
+    sub = load(HEADER + PRODUCER)
+    copy = next(iter(sub.learner_paths))
+    written = sub.source.code_at[(copy, "process_data", 8)]
+    sub = _claimed(sub, code_file=copy, code_line=8, code_in="submission", code_fingerprint=written)
+    assert own_definitions.check(sub).status == "passed"
+
+
+def test_fails_when_other_code_was_moved_onto_a_def_of_that_name(load) -> None:
+    """CodeType.replace(co_firstlineno=...) puts borrowed code on a decoy def's line: its fingerprint differs."""
+    sub = load(HEADER + PRODUCER)
+    copy = next(iter(sub.learner_paths))
+    outcome = own_definitions.check(_claimed(sub, code_file=copy, code_line=8, code_in="submission",
+                                             code_fingerprint="0" * 32))
+    assert outcome.status == "failed" and outcome.line == 8
+    assert "starts on line 8 of dags.py, but that is not the code your file has at that line" in outcome.message
