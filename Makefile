@@ -15,7 +15,7 @@ demo: $(INSTALLED)
 	$(VENV)/bin/exercise run-demo
 
 test: $(INSTALLED)
-	$(VENV)/bin/python -m pytest -n 2 --dist loadfile
+	$(VENV)/bin/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 bench: $(INSTALLED)
 	$(VENV)/bin/python benchmarks/bench.py
