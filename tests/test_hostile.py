@@ -395,3 +395,14 @@ def test_the_children_show_no_grader_module_argv_or_environment_name() -> None:
     assert report.check("files_import").status == "passed", report.check("files_import").message
     assert report.check("producer_run").status == "passed", report.check("producer_run").message
     assert report.passed, _messages(report)
+
+
+def test_a_run_id_left_in_a_shared_folder_does_not_reach_the_next_task() -> None:
+    """One grading's task children share a uid: what the producer's task leaves where anyone may write, and in
+    its TMPDIR, HOME and working folder, is gone before the consumer's task starts (jail.clear_after_child)."""
+    report = _graded("passes_run_id_through_shared_tmp", exercise_id="5.4")
+    assert not report.passed
+    result = report.check("reads_upstream_event")
+    assert result.status == "failed" and "does not name the run" in result.message, result.message
+    assert report.check("producer_run").status == "passed", report.check("producer_run").message
+    assert not any(Path(folder, "exercise-note-run-id").exists() for folder in ("/tmp", "/var/tmp", "/dev/shm"))

@@ -607,6 +607,34 @@ def sweep_files(uid: int) -> list[str]:
     return removed
 
 
+def clear_after_child(jail: Jail) -> None:
+    """After a task child ended and its processes were reaped: remove what its uid left where anyone may
+    write, and empty the scratch folder, so that the next child of the grading starts with a fresh TMPDIR,
+    HOME and working folder. One grading's children share a uid: without this a task could pass what it
+    found to a later task through a file (the container tier, where the scratch is a real folder; the
+    namespace tier gives each child a tmpfs of its own)."""
+    sweep_files(jail.uid)
+    _empty(jail.scratch)
+
+
+def _empty(folder: str) -> None:
+    """Remove what is inside `folder`, never following a link the sandbox made (rmtree works by fd)."""
+    import shutil
+
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue
+
+
 def _forward(pid: int, signum: int) -> None:
     try:
         os.kill(pid, signum)
