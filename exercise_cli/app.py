@@ -315,7 +315,7 @@ def _progress(quiet: bool) -> Iterator:
         yield None
         return
     if not console.is_terminal:
-        yield lambda event: console.print(_plain(event.text, "dim")) if isinstance(event, Note) else None
+        yield lambda event: console.print(_progress_line("", event.text)) if isinstance(event, Note) else None
         return
     from exercise_cli.reporters.rich_report import step_mark
 
@@ -328,11 +328,28 @@ def _progress(quiet: bool) -> Iterator:
             elif isinstance(event, TaskStarted):
                 status.update(_plain(f"Running task {event.task_id} of {event.dag_id}..."))
             elif isinstance(event, Note):
-                console.print(_plain(event.text, "dim"))
+                console.print(_progress_line("", event.text))
             elif isinstance(event, StepDone):  # what each step of the scenario found (run-demo's lines)
-                console.print(_plain(f"{step_mark(console, event)} {event.summary}", "dim"))
+                console.print(_progress_line(step_mark(console, event), event.summary))
 
         yield on_event
+
+
+def _progress_line(mark: str, text: str):
+    """A progress line (a note, or a step's mark and summary) that wraps under its own text, never to column 0;
+    a word longer than the screen (a path, a run id) is folded, not cut."""
+    from rich.padding import Padding
+    from rich.table import Table
+
+    body = _plain(text, "dim")
+    body.overflow = "fold"
+    if not mark:
+        return Padding(body, (0, 0, 0, 2))
+    row = Table.grid(padding=(0, 1))
+    row.add_column(no_wrap=True)
+    row.add_column(overflow="fold")
+    row.add_row(_plain(mark, "dim"), body)
+    return row
 
 
 def _plain(text: str, style: str = ""):

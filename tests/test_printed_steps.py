@@ -154,3 +154,24 @@ def test_show_pages_on_a_terminal_and_prints_whole_when_piped(tmp_path: Path) ->
     assert piped.returncode == 0 and "PAGED" not in piped.stdout
     commands = [line.strip() for line in piped.stdout.splitlines() if line.strip().startswith("airflow dags list-runs")]
     assert commands == ["airflow dags list-runs exercise_5_1_consumer"]  # the form Airflow 3 takes; -d only in a remark
+
+
+def test_the_commands_printed_for_a_missing_folder_and_after_the_last_hint_work(tmp_path: Path) -> None:
+    learner = Learner(tmp_path, 80)
+    learner.type("exercise init dags --exercise 5.1")  # ./dags exists: a bare `exercise init` would refuse
+    import subprocess
+
+    missing = subprocess.run([EXERCISE, "check", "nothere"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2, missing
+    start = _quoted([missing.stderr], "no such file or folder")
+    assert start == "exercise init nothere", missing
+    made = learner.type(start)
+    assert any("Next steps:" in line for line in made), made
+    learner.here = tmp_path / "nothere"
+    count = len(statement_hints(load_exercise("5.1")))
+    for _ in range(count):
+        learner.type("exercise hint")
+    text = " ".join(line.strip() for line in learner.type("exercise hint"))
+    assert f"a number from 1 to {count}" in text and "hint N" not in text, text
+    again = learner.type(_quoted([text], "a number from"))
+    assert any(statement_hints(load_exercise("5.1"))[0].title in line for line in again), again

@@ -147,3 +147,30 @@ def test_once_passed_is_passed_and_a_failed_quiz_shows(tmp_path: Path) -> None:
     assert run("quiz", "--answers", wrong, "--dags", str(dags)).exit_code == 1
     listed = CliRunner().invoke(app, ["list", "--dags", str(dags)], env={**ENV, "COLUMNS": "250"}).output
     assert "passed (last check failed), quiz not passed yet (0/5)" in listed, listed
+
+
+def test_watch_rechecks_a_save_made_during_the_first_check(tmp_path: Path) -> None:
+    """The save lands while the first check runs, before the watcher has started."""
+    from exercise_cli.tutor.watch import watch_and_check
+
+    dags = tmp_path / "dags"
+    dags.mkdir()
+    (dags / "a.py").write_text("x = 1\n")
+    calls: list[float] = []
+    stop = threading.Event()
+
+    def check() -> None:
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            (dags / "a.py").write_text("x = 22\n")
+            time.sleep(0.5)
+
+    thread = threading.Thread(target=watch_and_check, args=(dags, check, stop), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while len(calls) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.5)  # and only once: nothing changed since
+    stop.set()
+    thread.join(timeout=5)
+    assert len(calls) == 2

@@ -279,15 +279,22 @@ class Demo:
         failures = [c for c in _failures(report) if c.id not in self.shown] if report else []
         if failures:
             more = " more" if self.shown else ""
-            self.done(f"The checklist, as `exercise check --live` grades this Airflow: {len(failures)}{more} failed",
+            self.done(Text(f"The checklist, as `{self._live_command()}` grades this Airflow: {len(failures)}{more} failed"),
                       mark=_FAILED)
             self._show_failures(failures)
         elif report is not None and not _failures(report):
-            self.done("The checklist, as `exercise check --live` grades this Airflow: no check failed")
+            self.done(Text(f"The checklist, as `{self._live_command()}` grades this Airflow: no check failed"))
         # The demo shows the scenario: it succeeds when every step did what the exercise wants (`check` grades).
         self.result.ok = bool(steps) and ran is not None and all(s.ok for s in steps)
         if not self.keep:
             self.console.print("[dim]Airflow stops now; `exercise run-demo --keep` keeps it up to browse its UI.[/]")
+
+    def _live_command(self) -> str:
+        """The `check --live` command that grades this Airflow, as a learner would type it."""
+        import shlex
+
+        return shlex.join(["exercise", "check", "--live", self.stack.url, "--username", USERNAME,
+                           "--password", self.stack.password, "--exercise", self.exercise.id])
 
     def _show_summary(self) -> None:
         table = Table(title="What happened (times since the start of run-demo)")

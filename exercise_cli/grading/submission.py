@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shlex
 import stat
 import tokenize
 from dataclasses import dataclass, field
@@ -44,7 +45,8 @@ def find_submission(path: str | os.PathLike) -> SubmissionFiles:
     given = str(path)
     p = Path(path)
     if not p.exists():
-        raise UsageError(f"no such file or folder: {given} (run `exercise init` to get the starter)")
+        start = f"`exercise init {shlex.quote(given)}`" if p.suffix != ".py" else "`exercise init FOLDER`"
+        raise UsageError(f"no such file or folder: {given} ({start} writes the starter into a new folder)")
     if p.is_file():
         if p.suffix != ".py":
             raise UsageError(f"{given} is not a Python file: give a .py DAG file or a folder of them")

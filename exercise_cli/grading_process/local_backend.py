@@ -37,6 +37,13 @@ BUNDLE_NAME = "dags-folder"
 MANUAL_NOTE = " (triggered manually: the scheduler had no run due)"
 
 
+def _already_ended(exc: Exception) -> bool:
+    """Whether Airflow's Execution API refused a state update because the task instance had already ended (409)."""
+    from airflow.sdk.api.client import ServerResponseError
+
+    return isinstance(exc, ServerResponseError) and exc.response.status_code == 409
+
+
 class LocalBackend:
     def __init__(self, sub: Submission, progress: Progress, log_dir: Path, jail: Jail | None,
                  task_timeout: float) -> None:
@@ -54,6 +61,12 @@ class LocalBackend:
 
     def failure(self, exc: Exception, doing: str) -> str | None:
         traceback.print_exc()  # for the grader's own log: Airflow refused a step, its check reports it
+        if doing.startswith("run ") and _already_ended(exc):
+            # The task told Airflow its result, then its process went on (an atexit handler, a thread) until the
+            # grader stopped it: the supervisor's late "failed" meets a task instance that had already ended.
+            return (f"the {doing.split()[-1]}'s task did not end: after the task it reported its result, but its "
+                    "process kept running (an atexit handler, a thread or a child process that does not stop?) "
+                    "until the grader stopped it")
         return f"Airflow failed while {doing}: {type(exc).__name__}: {exc}"
 
     # register

@@ -76,6 +76,7 @@ def run_supervised(ti: Any, client: Any, jail: jails.Jail | None, log_path: Path
         log_file.close()
         if jail is not None:
             jails.reap(jail.uid)
+            jails.clear_after_child(jail)
     records = read_log(log_path)
     refused = getattr(proc, "refused_message", "")
     if refused:  # the grader's own words, last in the log: the task's failure as the checks read it

@@ -51,7 +51,7 @@ CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 
-MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 0x4000, 1 << 18
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 0x1000, 0x4000, 1 << 18
 MOUNT_ATTR_RDONLY, MOUNT_ATTR_NOSUID, MOUNT_ATTR_NODEV = 1, 2, 4
 AT_FDCWD, AT_EMPTY_PATH, AT_RECURSIVE = -100, 0x1000, 0x8000
 OPEN_TREE_CLONE, OPEN_TREE_CLOEXEC = 1, 0o2000000
@@ -305,6 +305,7 @@ def _enter_namespaces(jail: Jail) -> None:
     if root:
         _reopen_private_folders(_needed_folders(jail), uid)
     _cover_course(jail)
+    _cover_shared_tmp(jail)
     for folder in jail.hidden:
         _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
     owner = f",uid={uid},gid={gid}" if root else ""
@@ -369,7 +370,26 @@ def course_folders(course_file: str | None = None) -> tuple[str, ...]:
         found += list(spec.submodule_search_locations or []) if spec is not None else []
     if course_file:
         found.append(os.path.dirname(os.path.realpath(course_file)))
-    return tuple(sorted({os.path.realpath(f) for f in found if os.path.isdir(f)}))
+    source = install_source()
+    return tuple(sorted({os.path.realpath(f) for f in found if os.path.isdir(f)} | ({source} if source else set())))
+
+
+def install_source() -> str | None:
+    """The local wheel or folder the grader was installed from (pip's direct_url.json), which holds the whole
+    course: a wheel left beside the venv (Gradescope's source/*.whl) or in a temporary folder. None for an
+    install from an index, or where the source is gone."""
+    import importlib.metadata
+    import json
+    from urllib.parse import unquote, urlparse
+
+    for dist in importlib.metadata.distributions(name="airflow-exercise"):  # (a checkout's egg-info has none)
+        try:
+            url = urlparse(json.loads(dist.read_text("direct_url.json") or "")["url"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        path = os.path.realpath(unquote(url.path))
+        return path if url.scheme == "file" and os.path.exists(path) else None
+    return None
 
 
 def _kept_inside(folder: str, jail: Jail) -> list[str]:
@@ -401,18 +421,37 @@ def _cover_course(jail: Jail) -> None:
     """Namespace tier: an empty tmpfs over each course folder, with what a child needs below it
     mounted back. Modules the grading process imported before the fork stay usable without their files."""
     for folder in _course_to_close(jail):
-        if not os.path.isdir(folder):
+        if os.path.isfile(folder):  # the wheel the grader was installed from: an empty file over it
+            _mount("/dev/null", folder, None, MS_BIND)
             continue
-        trees = []
-        for path in _kept_inside(folder, jail):
-            fd = _libc.syscall(SYS_OPEN_TREE, AT_FDCWD, path.encode(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)
-            trees.append((path, _check(fd, f"open_tree {path}")))
-        _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
-        for path, fd in trees:
-            os.makedirs(path, mode=0o755, exist_ok=True)
-            _check(_libc.syscall(SYS_MOVE_MOUNT, fd, b"", AT_FDCWD, path.encode(), MOVE_MOUNT_F_EMPTY_PATH),
-                   f"move_mount {path}")
-            os.close(fd)
+        _cover_keeping(folder, _kept_inside(folder, jail))
+
+
+def _cover_shared_tmp(jail: Jail) -> None:
+    """Namespace tier: /tmp and /var/tmp behind an empty tmpfs, with what a child needs there mounted back
+    (the submission copy, the scratch folder, a venv or a PYTHONPATH folder kept there): nothing another
+    program left there (a wheel of the grader, a classmate's files) can be read."""
+    for folder in SHARED_TMP:
+        if os.path.isdir(folder) and not os.path.islink(folder):
+            on_path = {os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)}
+            kept = sorted({*_kept_inside(folder, jail), *(p for p in on_path if p.startswith(folder + "/"))})
+            _cover_keeping(folder, [p for p in kept if not any(p.startswith(q + "/") for q in kept if q != p)])
+
+
+def _cover_keeping(folder: str, kept: list[str]) -> None:
+    """An empty tmpfs over `folder`, with each of `kept` (folders below it) mounted back where it was."""
+    if not os.path.isdir(folder):
+        return
+    trees = []
+    for path in kept:
+        fd = _libc.syscall(SYS_OPEN_TREE, AT_FDCWD, path.encode(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)
+        trees.append((path, _check(fd, f"open_tree {path}")))
+    _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+    for path, fd in trees:
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        _check(_libc.syscall(SYS_MOVE_MOUNT, fd, b"", AT_FDCWD, path.encode(), MOVE_MOUNT_F_EMPTY_PATH),
+               f"move_mount {path}")
+        os.close(fd)
 
 
 def _close_course_to_others(jail: Jail) -> None:
@@ -579,6 +618,7 @@ def _running_as(uid: int) -> bool:
 # Folders any user may write in (the container tier cannot make them read-only): what a sandbox uid
 # leaves there is removed when its grading ends.
 SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/dev/mqueue")
+SHARED_TMP = ("/tmp", "/var/tmp")  # the namespace tier covers these (other programs' files lie there)
 
 
 def sweep_files(uid: int) -> list[str]:
@@ -605,6 +645,34 @@ def sweep_files(uid: int) -> list[str]:
             except OSError:
                 continue
     return removed
+
+
+def clear_after_child(jail: Jail) -> None:
+    """After a task child ended and its processes were reaped: remove what its uid left where anyone may
+    write, and empty the scratch folder, so that the next child of the grading starts with a fresh TMPDIR,
+    HOME and working folder. One grading's children share a uid: without this a task could pass what it
+    found to a later task through a file (the container tier, where the scratch is a real folder; the
+    namespace tier gives each child a tmpfs of its own)."""
+    sweep_files(jail.uid)
+    _empty(jail.scratch)
+
+
+def _empty(folder: str) -> None:
+    """Remove what is inside `folder`, never following a link the sandbox made (rmtree works by fd)."""
+    import shutil
+
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue
 
 
 def _forward(pid: int, signum: int) -> None:

@@ -44,7 +44,8 @@ def reveal_hint(console: Console, number: int | None, dags: Path, exercise: Exer
     seen = int(load_state(dags, exercise=exercise.id).get("hints_seen", 0))
     if number is None:
         if seen >= len(hints):
-            console.print(f"You have seen all {len(hints)} hints; `{escape(again.replace(' hint', ' hint N', 1))}` shows hint N again.")
+            console.print(f"You have seen all {len(hints)} hints; to see one again, give `{escape(again)}` a number from 1 to "
+                          f"{len(hints)}, e.g. `{escape(again.replace(' hint', ' hint 1', 1))}`.")
             return
         number = seen + 1
     if number > len(hints):

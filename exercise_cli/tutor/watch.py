@@ -17,11 +17,35 @@ def python_files_changed(change: object, path: str) -> bool:
 
 
 def watch_and_check(path: Path, check: Callable[[], None], stop_event=None) -> None:
-    """Run `check` once, then after every save of a .py file; returns on Ctrl-C or stop_event."""
-    check()
+    """Run `check` once, then after every save of a .py file; returns on Ctrl-C or stop_event.
+
+    A save made while the first check runs, before the watcher starts, is one the watcher never
+    sees: the .py files' times and sizes from before that check are compared once the watcher runs
+    (its first yield, on a change or a timeout), and a difference checks again."""
     folder = path if path.is_dir() else path.parent
-    for _changes in watch(folder, watch_filter=python_files_changed, stop_event=stop_event, debounce=300):
-        check()
+    before = _python_files(folder)
+    check()
+    compared = False
+    for changes in watch(folder, watch_filter=python_files_changed, stop_event=stop_event, debounce=300,
+                         rust_timeout=500, yield_on_timeout=True):
+        if not compared:
+            compared = True
+            if not changes and _python_files(folder) != before:
+                changes = {("modified", "")}
+        if changes:
+            check()
+
+
+def _python_files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each .py file under `folder` with its modification time and size."""
+    found = {}
+    for file in folder.rglob("*.py"):
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        found[str(file)] = (info.st_mtime_ns, info.st_size)
+    return found
 
 
 def watch_and_grade(console: Console, path: Path, task_timeout: float, launcher: Callable | None,

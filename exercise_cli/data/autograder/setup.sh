@@ -13,6 +13,10 @@ fi
 python3.11 -m venv "$ROOT/exercise-venv"
 "$ROOT/exercise-venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     -c "$SOURCE/constraints.txt" "$SOURCE/@WHEEL@"
+# The wheel holds the whole course (reference solutions, quiz answers): root's alone from now on, as the
+# sandbox's uid may read what others may (the container tier, Gradescope's, hides files by mode alone).
+chown 0:0 "$SOURCE/@WHEEL@"
+chmod 600 "$SOURCE/@WHEEL@"
 # Grade the reference solution once, as run_autograder grades a submission (sandbox required): it
 # builds the metadata DB template, so no submission pays for it, and proves this image can sandbox
 # submissions. Where it cannot, every submission would be "Not graded": fail the build instead.
