@@ -12,7 +12,7 @@ from conftest import REPO
 # Lowest first. A module may import its own layer and the ones before it.
 LAYERS = [
     ("records", ["errors", "exits", "messages", "learner_text", "atomic_file", "regular_file", "phases", "course_schema", "course", "protocol", "task_logs",
-                 "airflow_rest", "results", "facts"]),
+                 "airflow_rest", "results", "facts", "code_fingerprint"]),
     ("decisions", ["checks", "verdicts"]),  # pure functions of the records
     ("sandboxed children", ["sandbox"]),
     # the scenario engine, its records and the REST backend: shared by the grading process and the CLI's live mode
