@@ -47,3 +47,9 @@ def test_the_words_kept_are_the_ones_that_stay_the_same() -> None:
 
 def _grade(path: str, static: bool, task_timeout: float, exercise_id: str):
     return graded(path, static=static, task_timeout=task_timeout, exercise_id=exercise_id)
+
+
+def test_every_fixture_has_its_golden_verdict() -> None:
+    """A fixture without one would be graded by no test: `exercise dev check EXERCISE --update-golden` writes it."""
+    missing = [f"{e.id}/{f.name}" for e in load_course().exercises() for f in dev.fixtures(e) if golden.read(f) is None]
+    assert missing == []
