@@ -362,7 +362,9 @@ def test_dags_whose_code_is_not_in_the_file_earn_nothing(name: str) -> None:
     assert report.score()[0] == 0 and not report.passed
     imported = report.check("files_import")
     if imported.status == "failed":  # the sandbox hides the course's solution: reading it fails the import
-        assert "solution" in imported.message or "Permission" in imported.message, imported.message
+        # the course is out of reach: its files hidden or closed, and no wheel of the grader readable
+        assert any(word in imported.message for word in ("solution", "Permission", "no wheel of the grader")), \
+            imported.message
         return
     result = report.check("own_definitions")
     assert result.status == "failed", result.message

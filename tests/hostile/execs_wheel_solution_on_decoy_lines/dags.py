@@ -4,8 +4,8 @@ file's name, with the code objects of its task functions moved by CodeType.repla
 onto the lines of decoy @task functions of the same names here (and decoy defs data_producer and
 data_consumer, and a DAG(...) call with a variable id that never runs). own_definitions accepts a task
 function whose code object claims (this file, its name, a decoy's line): graded 5/5 (20 of 20) with none
-of the graded code in the file. Needs a reachable wheel (on this machine /tmp/ex53/wheel/...); where none
-is, its import fails (0/5)."""
+of the graded code in the file. Where no wheel is readable (the sandbox hides the course), it runs a copy
+of the solution's text it carries itself, so the moved code objects are always what is graded."""
 
 import glob
 import os
@@ -41,6 +41,63 @@ if NEVER:
     DAG(dag_id=NEVER, schedule=NEVER)
 
 
+_OWN_COPY = r'''"""Exercise 5.1 reference solution: a producer DAG updates an Asset, a consumer DAG is triggered by it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from airflow.sdk import Asset, dag, task
+
+# Both DAGs must name the same URI: it is the Asset's identity.
+processed_data = Asset("s3://data-lake/processed_data")
+
+
+@dag(
+    dag_id="exercise_5_1_producer",
+    schedule="@hourly",
+    start_date=datetime(2024, 1, 1),
+    catchup=False,
+    tags=["exercise", "module-05", "assets", "producer"],
+)
+def data_producer():
+    @task(outlets=[processed_data])
+    def process_data() -> dict[str, str]:
+        processed_at = datetime.now(timezone.utc).isoformat()
+        print("Processing data...")
+        print(f"Data processed at {processed_at}")
+        # When this task succeeds, Airflow records an asset event for processed_data.
+        return {"status": "processed", "timestamp": processed_at}
+
+    process_data()
+
+
+@dag(
+    dag_id="exercise_5_1_consumer",
+    schedule=[processed_data],
+    start_date=datetime(2024, 1, 1),
+    catchup=False,
+    tags=["exercise", "module-05", "assets", "consumer"],
+)
+def data_consumer():
+    @task
+    def consume_data(**context) -> None:
+        print("Data is available for processing!")
+        triggering_asset_events = context["triggering_asset_events"]
+        for asset, events in triggering_asset_events.items():
+            print(f"Triggered by asset: {asset.uri}")
+            for event in events:
+                print(f"  event timestamp: {event.timestamp}")
+                print(f"  source: {event.source_dag_id}.{event.source_task_id} ({event.source_run_id})")
+
+    consume_data()
+
+
+data_producer()
+data_consumer()
+'''
+
+
 def _solution_text() -> str:
     places = [os.path.dirname(sys.prefix) + "/source/*.whl", "/autograder/source/*.whl", "/tmp/*/*.whl",
               "/tmp/*/*/*.whl", "/tmp/*/*/*/*.whl", "/var/tmp/*/*.whl"]
@@ -51,7 +108,7 @@ def _solution_text() -> str:
                     return wheel.read("exercise_cli/solution/exercise_5_1/exercise_5_1_producer_consumer.py").decode()
             except (OSError, KeyError, zipfile.BadZipFile):
                 continue
-    raise FileNotFoundError("no wheel of the grader found")
+    return _OWN_COPY
 
 
 DECOYS = {"process_data": process_data.function.__code__.co_firstlineno,

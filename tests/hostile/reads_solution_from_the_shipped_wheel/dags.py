@@ -60,6 +60,8 @@ def data_consumer():
         print("Data is available for processing!")
         for asset, events in context["triggering_asset_events"].items():
             print(f"Triggered by asset: {asset.uri}")
+            for event in events:
+                print(f"  event timestamp: {event.timestamp}")
 
     consume_data()
 
