@@ -1,17 +1,19 @@
 """What an `exercise` command and its user's grading server say to each other over the socket.
 
-One JSON object a line, each with a `type` naming one of the messages below; `decode` is the one
-place a line becomes a message, and it refuses a line that is too long, not JSON, of an unknown
-type, or whose fields are missing or of the wrong kind. Nothing here is learner text: the job's
+One JSON object a line, each with a `type` naming one of the messages below, encoded and decoded by
+the typed messages every channel uses (exercise_cli/messages.py); `decode` is the one place a line
+becomes a message, and it refuses a line that is too long, not JSON, of an unknown type, or whose
+fields are unknown, missing or of the wrong kind. Nothing here is learner text: the job's
 files hold that, and both sides read them as before.
 """
 
 from __future__ import annotations
 
-import json
 import socket
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
+
+from exercise_cli import messages
 
 MAX_LINE = 256 * 1024  # a job's environment is a few KiB; anything longer is not ours
 
@@ -20,54 +22,63 @@ class ProtocolError(Exception):
     """The other side sent something that is not a message, or went away."""
 
 
-@dataclass
-class Grade:
+@dataclass(frozen=True)
+class Grade(messages.Message):
     """Client: fork a grading child for the job file at `job` with this environment."""
+    type = "grade"
 
     job: str
     env: dict
     fingerprint: str
 
 
-@dataclass
-class Status:
+@dataclass(frozen=True)
+class Status(messages.Message):
     """Client: what runs?"""
+    type = "status"
 
 
-@dataclass
-class Stop:
+@dataclass(frozen=True)
+class Stop(messages.Message):
     """Client: stop now."""
+    type = "stop"
 
 
-@dataclass
-class Started:
+@dataclass(frozen=True)
+class Started(messages.Message):
+    type = "started"
     pid: int
 
 
-@dataclass
-class Alive:
+@dataclass(frozen=True)
+class Alive(messages.Message):
     """The server's heartbeat while a child it forked runs."""
+    type = "alive"
 
 
-@dataclass
-class Exited:
+@dataclass(frozen=True)
+class Exited(messages.Message):
+    type = "exited"
     code: int
 
 
-@dataclass
-class Lost:
+@dataclass(frozen=True)
+class Lost(messages.Message):
     """The server could not see the job through (its warm process died): the check runs afresh."""
+    type = "lost"
 
     reason: str
 
 
-@dataclass
-class Stale:
+@dataclass(frozen=True)
+class Stale(messages.Message):
     """The installed package changed since the server started: it stops, the check runs afresh."""
+    type = "stale"
 
 
-@dataclass
-class State:
+@dataclass(frozen=True)
+class State(messages.Message):
+    type = "state"
     pid: int
     uptime: float
     idle: float
@@ -79,37 +90,24 @@ class State:
     idle_limit: float
 
 
-@dataclass
-class Stopping:
+@dataclass(frozen=True)
+class Stopping(messages.Message):
+    type = "stopping"
     pid: int
 
 
-MESSAGES = {cls.__name__.lower(): cls for cls in (Grade, Status, Stop, Started, Alive, Exited, Lost, Stale, State, Stopping)}
-_KINDS = {"str": str, "int": int, "float": (int, float), "dict": dict}
+_decode = messages.decoder(Grade, Status, Stop, Started, Alive, Exited, Lost, Stale, State, Stopping, limit=MAX_LINE)
 
 
-def encode(message: object) -> bytes:
-    return (json.dumps({"type": type(message).__name__.lower(), **asdict(message)}) + "\n").encode()
+def encode(message: messages.Message) -> bytes:
+    return (messages.encode(message) + "\n").encode()
 
 
-def decode(line: bytes) -> object:
-    if len(line) > MAX_LINE:
-        raise ProtocolError("message too long")
+def decode(line: bytes) -> messages.Message:
     try:
-        data = json.loads(line)
-    except ValueError:
-        raise ProtocolError("not JSON") from None
-    if not isinstance(data, dict) or data.get("type") not in MESSAGES:
-        raise ProtocolError(f"unknown message type {str(data.get('type') if isinstance(data, dict) else None)[:40]!r}")
-    cls = MESSAGES[data.pop("type")]
-    values = {}
-    for spec in fields(cls):
-        value = data.get(spec.name)
-        kind = _KINDS[str(spec.type)]
-        if isinstance(value, bool) or not isinstance(value, kind):
-            raise ProtocolError(f"{cls.__name__}.{spec.name} is missing or not a {spec.type}")
-        values[spec.name] = value
-    return cls(**values)
+        return _decode(line)
+    except ValueError as exc:  # JSON's own errors are ValueErrors too
+        raise ProtocolError(str(exc)[:200]) from None
 
 
 class Channel:
