@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import os
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -255,15 +257,24 @@ class _Build:
         p = self.parsed
         assets = {key: AssetSpec(key, a.uri) for key, a in p.assets.items()}
         dags = {key: self._dag(key, d, assets) for key, d in p.dags.items()}
-        scenario = tuple(self._step(index, s, dags) for index, s in enumerate(p.scenario))
+        scenario = (tuple(self._step(index, s, dags) for index, s in enumerate(p.scenario)) if p.scenario is not None
+                    else derived_scenario(dags))
         exercise = Exercise(
             id=p.id, title=p.title, folder=folder, statement=p.statement, starter=p.starter, solution=p.solution,
             start_date=p.start_date, assets=assets, dags=dags, scenario=scenario, criteria=(), quiz=self._quiz(),
             root=root, builtin=builtin,
-            airflow2_habits=tuple((h.found, h.fix) for h in [*p.airflow2_habits, *self.defaults.airflow2_habits]),
         )
+        self.words = exercise_words(exercise)
+        own = {h.found for h in p.airflow2_habits}  # the exercise's fix for a habit replaces the course's
+        habits = [*p.airflow2_habits, *(h for h in self.defaults.airflow2_habits if h.found not in own)]
+        exercise = replace(exercise, airflow2_habits=tuple(
+            (h.found, self._filled(("airflow2_habits", i, "fix"), h.fix, {})) for i, h in enumerate(habits)))
         phases = {exercise.phase(step) for step in scenario} | {"parse"}
         criteria = self._criteria(exercise, phases)
+        listed = {check.id for criterion in criteria for check in criterion.checks}
+        for check_id in p.checks:
+            if check_id not in listed:
+                raise self.fail(("checks", check_id), f"checks.{check_id}: no criterion lists check {check_id!r}")
         ids = {check.id for criterion in criteria for check in criterion.checks}
         if p.trigger_blockers is not None:
             for index, check_id in enumerate(p.trigger_blockers):
@@ -288,16 +299,24 @@ class _Build:
         return Step(s.step, s.dag, s.how)
 
     def _quiz(self) -> dict[str, Any]:
-        quiz = self.parsed.quiz
+        quiz, path, text, at = self.parsed.quiz, self.path, self.text, ("quiz",)
         if quiz is None:
             return {}
+        if isinstance(quiz, str):  # its own file beside the exercise's
+            path = self.path.parent / quiz
+            raw, text = _toml(path)
+            quiz, at = schema.read(schema.Quiz, raw, path, text, versioned=False), ()
+
+        def fail(loc: tuple, message: str) -> CourseError:
+            return CourseError(f"{schema.where(path, text, at + loc)}: {message}")
+
         for index, question in enumerate(quiz.questions):
             if not 0 <= question.answer < len(question.choices):
-                raise self.fail(("quiz", "questions", index, "answer"), f"quiz question {index + 1}: answer {question.answer} "
-                                f"is not the index of one of its {len(question.choices)} choices (0-based)")
+                raise fail(("questions", index, "answer"), f"quiz question {index + 1}: answer {question.answer} "
+                           f"is not the index of one of its {len(question.choices)} choices (0-based)")
         if not 0 < quiz.pass_mark <= len(quiz.questions):
-            raise self.fail(("quiz", "pass_mark"), f"quiz.pass_mark {quiz.pass_mark} is not between 1 and the "
-                            f"{len(quiz.questions)} questions")
+            raise fail(("pass_mark",), f"quiz.pass_mark {quiz.pass_mark} is not between 1 and the "
+                       f"{len(quiz.questions)} questions")
         return quiz.model_dump()
 
     def _criteria(self, exercise: Exercise, phases: set[str]) -> tuple[CriterionSpec, ...]:
@@ -312,10 +331,16 @@ class _Build:
             criteria.append(CriterionSpec(id=c.id, title=c.title, counts=c.counts, checks=tuple(checks)))
         return tuple(criteria)
 
-    def _check(self, loc: tuple, entry: schema.CheckEntry, exercise: Exercise, phases: set[str], seen: set[str]) -> CheckSpec:
+    def _check(self, loc: tuple, entry: schema.CheckEntry | str, exercise: Exercise, phases: set[str],
+               seen: set[str]) -> CheckSpec:
+        if isinstance(entry, str):
+            entry = schema.CheckEntry(id=entry)
         if entry.id is None:
             raise self.fail(loc, "a check needs its id")
+        if entry.id in self.parsed.checks:
+            loc = ("checks", entry.id)  # what it states is there (the criterion only lists it)
         stated = {**self.defaults.checks.get(entry.id, schema.CheckEntry()).model_dump(exclude_none=True),
+                  **self.parsed.checks.get(entry.id, schema.CheckEntry()).model_dump(exclude_none=True),
                   **entry.model_dump(exclude_none=True)}
         for key in ("kind", "title", "hint"):
             if key not in stated:
@@ -336,9 +361,20 @@ class _Build:
             raise self.fail(loc + ("phase",), f"dynamic check {entry.id!r} needs a phase of this exercise's scenario: "
                             f"{', '.join(sorted(phases - {'parse'}))}")
         params = self._params(loc + ("with",), entry.id, module, stated.get("with_", {}))
-        return CheckSpec(id=entry.id, kind=stated["kind"], title=_filled(stated["title"], params),
-                         hint=_filled(stated["hint"], params), requires=requires, needs=stated.get("needs"), phase=phase,
-                         params=params)
+        return CheckSpec(id=entry.id, kind=stated["kind"], title=self._filled(loc + ("title",), stated["title"], params),
+                         hint=self._filled(loc + ("hint",), stated["hint"], params), requires=requires,
+                         needs=stated.get("needs"), phase=phase, params=params)
+
+    def _filled(self, loc: tuple, text: str, params: dict[str, Any]) -> str:
+        """A title, hint or fix with each {parameter} and each {word} of the exercise (exercise_words) replaced
+        by its value; other braces are left as written (hints show code)."""
+        for name, value in {**self.words, **params}.items():
+            text = text.replace("{" + name + "}", str(value))
+        for name in WORDS:
+            if "{" + name + "}" in text:
+                raise self.fail(loc, f"{'.'.join(map(str, loc[-1:]))} says {{{name}}}, which this exercise cannot fill "
+                                f"({WORDS[name]}): state this text in the exercise")
+        return text
 
     def _params(self, loc: tuple, check_id: str, module: Path, given: dict[str, Any]) -> dict[str, Any]:
         declared = declared_params(module)
@@ -370,11 +406,83 @@ def declared_params(module: Path) -> dict[str, Any]:
     return {}
 
 
-def _filled(text: str, params: dict[str, Any]) -> str:
-    """A title or hint with each {parameter} replaced by its value (other braces are left as written)."""
-    for name, value in params.items():
-        text = text.replace("{" + name + "}", str(value))
-    return text
+# What a title, hint or habit's fix may say of the exercise itself, so that no value of its DAGs and
+# Assets is written twice: the name, and when the exercise cannot fill it.
+WORDS = {
+    "dag_ids": "always",
+    "dag_id_args": "always",  # 'dag_id="a" and dag_id="b"'
+    "every_dag": "always",  # "Both DAGs", "All four DAGs"
+    "start_date": "always",  # "January 1, 2024"
+    "start_date_code": "always",  # "datetime(2024, 1, 1)"
+    "tags_code": "always",  # each DAG's id and its tags=[...]
+    "first_uri": "always",  # the first Asset's URI
+    "outlets": "always",  # the producers' Assets, by the statement's variable names
+    "outlet_uris": "always",
+    "outlet": "only when the producers have one Asset",
+    "outlet_uri": "only when the producers have one Asset",
+    "the_producer": "always",  # "The producer", "Each producer"
+    "producer_id": "only with one producer",
+    "schedule_code": "only when every producer has the same schedule",  # 'schedule="@daily"', 'schedule=None'
+    "schedule_words": "only when every producer has the same schedule",  # "every day at midnight"
+    "cron": "only when the producers' schedule is a cron preset",  # "0 0 * * *" for "@daily"
+    "consumer_id": "only with one consumer",
+    "schedule_on": "only with one consumer",  # "orders, products, customers"
+    "message": "only with one consumer, which has a message",  # the text its task must print
+}
+_CRON_PRESETS = {"@hourly": ("0 * * * *", "every hour on the hour"), "@daily": ("0 0 * * *", "every day at midnight"),
+                 "@weekly": ("0 0 * * 0", "every Sunday at midnight"), "@monthly": ("0 0 1 * *", "on the first of each month"),
+                 "@yearly": ("0 0 1 1 *", "every January 1")}
+_NUMBERS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+
+
+def exercise_words(exercise: Exercise) -> dict[str, str]:
+    """The WORDS this exercise can fill, from its [dags], [assets] and start date."""
+    dags, producers, consumers = list(exercise.dags.values()), exercise.producers, exercise.consumers
+    start = date.fromisoformat(exercise.start_date)
+    outlets = list(dict.fromkeys(key for dag in producers for key in dag.outlets))
+    words = {
+        "dag_ids": _and([dag.id for dag in dags]),
+        "dag_id_args": _and([f"dag_id={json.dumps(dag.id)}" for dag in dags]),
+        "every_dag": {1: "The DAG", 2: "Both DAGs"}.get(len(dags), f"All {_NUMBERS.get(len(dags), len(dags))} DAGs"),
+        "start_date": f"{start:%B} {start.day}, {start.year}",
+        "start_date_code": f"datetime({start.year}, {start.month}, {start.day})",
+        "tags_code": "; ".join(f"{dag.id}: tags={json.dumps(list(dag.tags))}" for dag in dags),
+        "first_uri": next(iter(exercise.assets.values())).uri if exercise.assets else "",
+        "outlets": _and(outlets),
+        "outlet_uris": _and(exercise.uris(tuple(outlets))),
+        "the_producer": "The producer" if len(producers) < 2 else "Each producer",
+    }
+    if len(outlets) == 1:
+        words["outlet"], words["outlet_uri"] = outlets[0], exercise.assets[outlets[0]].uri
+    if len(producers) == 1:
+        words["producer_id"] = producers[0].id
+    schedules = {dag.schedule for dag in producers}
+    if len(schedules) == 1:
+        schedule = schedules.pop()
+        words["schedule_code"] = "schedule=None" if schedule is None else f"schedule={json.dumps(schedule)}"
+        cron, said = _CRON_PRESETS.get(schedule or "", (None, f"on schedule {json.dumps(schedule)}"))
+        words["schedule_words"] = "only when triggered (schedule=None)" if schedule is None else said
+        if cron:
+            words["cron"] = cron
+    if len(consumers) == 1:
+        words["consumer_id"] = consumers[0].id
+        words["schedule_on"] = ", ".join(consumers[0].schedule_on)
+        if consumers[0].message:
+            words["message"] = consumers[0].message
+    return words
+
+
+def derived_scenario(dags: dict[str, DagSpec]) -> tuple[Step, ...]:
+    """The scenario of an exercise that states none: register; run each producer (by its schedule, else a
+    trigger); each consumer triggered by the events, then run; the Assets view."""
+    producers = [Step("run", key, "schedule" if dag.schedule else "trigger") for key, dag in dags.items()
+                 if dag.role == "producer"]
+    consumers = [Step(step, key) for key, dag in dags.items() if dag.role == "consumer" for step in ("triggered", "run")]
+    return (Step("register"), *producers, *consumers, Step("assets_view"))
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def _toml(path: Path) -> tuple[dict, str]:

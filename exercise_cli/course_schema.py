@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, StrictStr, Tag, ValidationError
 
 from exercise_cli.phases import PHASES  # noqa: F401  (the course's one list; course.py reads it from here)
 
@@ -47,11 +47,22 @@ class CheckEntry(_Strict):
     with_: dict[str, ParamValue] | None = Field(default=None, alias="with")
 
 
+def _name_or_table(model: type) -> Any:
+    """A name (a string) or a table of `model`: told apart by the value's type, so that a wrong key in the
+    table is reported as that, not as "not a string"."""
+    return Annotated[Annotated[StrictStr, Tag(_NAMED)] | Annotated[model, Tag(_TABLE)],
+                     Discriminator(lambda value: _NAMED if isinstance(value, str) else _TABLE)]
+
+
+_NAMED, _TABLE = "(a name)", "(a table)"  # the union's tags: left out of the locations errors name
+
+
 class CriterionEntry(_Strict):
     id: StrictStr
     title: StrictStr
     counts: StrictBool = True
-    checks: list[CheckEntry] = Field(min_length=1)
+    # each a check id (all else from the exercise's [checks.<id>], then the course's defaults) or a table
+    checks: list[_name_or_table(CheckEntry)] = Field(min_length=1)  # type: ignore[valid-type]
 
 
 class AssetEntry(_Strict):
@@ -111,11 +122,12 @@ class ExerciseFile(_Strict):
     start_date: StrictStr
     assets: dict[str, AssetEntry]
     dags: dict[str, DagEntry]
-    scenario: list[StepEntry] = Field(min_length=1)
+    scenario: list[StepEntry] | None = Field(default=None, min_length=1)  # None: derived from the DAGs' roles
     criteria: list[CriterionEntry] = Field(min_length=1)
+    checks: dict[str, CheckEntry] = {}  # by check id: what differs from the course's [defaults.checks.<id>]
     airflow2_habits: list[Habit] = []  # before the course's own (the first match names the fix)
     trigger_blockers: list[StrictStr] | None = None  # None: the course's
-    quiz: Quiz | None = None
+    quiz: _name_or_table(Quiz) | None = None  # type: ignore[valid-type]  # the quiz, or its file's name beside this one
 
 
 class Defaults(_Strict):
@@ -140,10 +152,11 @@ class CourseFile(_Strict):
     exercises: list[ExerciseEntry] = Field(min_length=1)
 
 
-def read(model: type[_Strict], raw: dict, path: Path, text: str) -> Any:
-    """`raw` (the TOML of `path`, whose text is `text`) as `model`, or CourseError at the first wrong key."""
+def read(model: type[_Strict], raw: dict, path: Path, text: str, versioned: bool = True) -> Any:
+    """`raw` (the TOML of `path`, whose text is `text`) as `model`, or CourseError at the first wrong key.
+    `versioned`: the file states the format_version it is written in (a quiz file beside one does not)."""
     version = raw.get("format_version")
-    if version != FORMAT_VERSION:
+    if versioned and version != FORMAT_VERSION:
         raise CourseError(f"{where(path, text, ('format_version',))}: format_version {version!r}, this tool reads "
                           f"{FORMAT_VERSION}")
     try:
@@ -159,7 +172,7 @@ def read(model: type[_Strict], raw: dict, path: Path, text: str) -> Any:
 
 def _is_union_tag(part: str) -> bool:
     # pydantic names the branch of a union it tried (e.g. "str", "list[str]") in the location
-    return part in ("str", "int", "bool", "float", "list[str]", "function-after[...]") or part.startswith(("list[", "literal["))
+    return part in ("str", "int", "bool", "float", "list[str]", "function-after[...]", _NAMED, _TABLE) or part.startswith(("list[", "literal["))
 
 
 def where(path: Path, text: str, loc: tuple) -> str:

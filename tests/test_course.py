@@ -106,6 +106,12 @@ def _course_with(tmp_path, old: str, new: str, in_course: bool = False):
     ('  id = "dag_ids"', '  id = "dag_idz"', "check 'dag_idz' has no module"),
     ('phase = "producer_run"', 'phase = "producer_runs"', "phase: Input should be 'parse', 'register'"),
     ('  id = "files_import"\n', '  with = {key = "x"}\n  id = "files_import"\n', "check 'files_import' takes no parameter 'key'"),
+    # a word of the exercise it cannot fill: two consumers have no one id
+    ('title = "DAG ids fan_producer, fan_left and fan_right"', 'title = "DAG ids of {consumer_id}"',
+     "title says {consumer_id}, which this exercise cannot fill (only with one consumer)"),
+    ('[[criteria]]\nid = "fans_out"', '[checks.waits_for_all_assets]\nhint = "x"\n\n[[criteria]]\nid = "fans_out"',
+     "checks.waits_for_all_assets: no criterion lists check 'waits_for_all_assets'"),
+    ('  id = "producer_run"\n', '  idd = "producer_run"\n', "criteria[1].checks[0].idd: unknown key (a typo?)"),
 ])
 def test_a_wrong_exercise_file_is_one_line_naming_the_file_and_line(tmp_path, old: str, new: str, says: str) -> None:
     course, path, line = _course_with(tmp_path, old, new)
@@ -139,3 +145,34 @@ def test_every_course_file_of_the_repository_reads(course_file) -> None:
     """The built-in course and the tests' own: the schema holds for each, strictly."""
     course = load_course(course_file.resolve() if course_file else None)
     assert [e.id for e in course.exercises()] == list(course.exercise_ids)
+
+
+def test_an_exercise_states_only_what_differs() -> None:
+    """5.3 lists most checks by id: their fields come from its [checks.<id>], then the course's defaults, whose
+    titles and hints say {words} filled from the exercise's DAGs and Assets; its scenario is derived from the
+    roles; its quiz is a file of its own."""
+    exercise = load_exercise("5.3")
+    assert exercise.check("dag_ids").title == "DAG ids exercise_5_3_sales_producer and exercise_5_3_sales_consumer, each defined once"
+    assert exercise.check("asset_event").hint == "Airflow records the event when a task with outlets=[daily_sales] succeeds."
+    assert exercise.check("event_row_count").kind == "dynamic" and exercise.check("event_row_count").requires == ("asset_event",)
+    assert exercise.check("reads_triggering_events").title == "The consumer's code reads triggering_asset_events"
+    assert [(s.step, s.dag, s.how) for s in exercise.scenario] == [
+        ("register", "", ""), ("run", "producer", "schedule"), ("triggered", "consumer", ""), ("run", "consumer", ""),
+        ("assets_view", "", "")]
+    assert exercise.quiz["pass_mark"] == 4 and len(exercise.quiz["questions"]) == 5
+    assert exercise.airflow3_fix("No module named 'airflow.datasets'") == (
+        'Airflow 3 renamed Datasets to Assets: `from airflow.sdk import Asset`, then Asset("s3://data-lake/daily_sales").')
+
+
+def test_a_wrong_quiz_file_names_its_own_line(tmp_path) -> None:
+    course, path, _ = _course_with(tmp_path, "[quiz]\npass_mark = 1", 'quiz = "quiz.toml"\n\n[ignored]\npass_mark = 1')
+    text = path.read_text()
+    quiz = text[text.index("[ignored]"):].replace("[ignored]\n", "").replace("[[quiz.questions]]", "[[questions]]")
+    path.write_text(text[:text.index("[ignored]")].replace('quiz = "quiz.toml"\n', ""))
+    head = path.read_text()
+    path.write_text(head.replace('start_date = "2024-01-01"\n', 'start_date = "2024-01-01"\nquiz = "quiz.toml"\n'))
+    (path.parent / "quiz.toml").write_text(quiz.replace("answer = 1", "answer = 3"))
+    with pytest.raises(CourseError) as raised:
+        load_course(course).exercise("9.1")
+    line = quiz.splitlines().index("answer = 1") + 1
+    assert str(raised.value).startswith(f"{path.parent / 'quiz.toml'}:{line}: quiz question 1: answer 3"), str(raised.value)
