@@ -1,6 +1,6 @@
 """Exercise 5.2's files as Airflow 3 loads them: the starter, the solution and every fixture submission,
 each loaded by Airflow's own DagBag in a child process with a throwaway AIRFLOW_HOME; and its
-exercise.toml read as data. This pins what each fixture IS (ids, tags, schedules, outlets, the
+exercise as the course loader reads it. This pins what each fixture IS (ids, tags, schedules, outlets, the
 consumer's AND/OR condition, import errors) before the scenario engine grades them."""
 
 from __future__ import annotations
@@ -10,15 +10,14 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO, TESTS
+from exercise_cli.course import WORDS, Exercise, load_exercise
 
 FOLDER = "exercise_5_2"
-DATA = REPO / "exercise_cli" / "data" / FOLDER
 FIXTURES = TESTS / "submissions" / FOLDER
 STARTER = REPO / "starter" / FOLDER / "exercise_5_2_multi_asset_starter.py"
 SOLUTION = REPO / "solution" / FOLDER / "exercise_5_2_multi_asset.py"
@@ -27,6 +26,11 @@ ORDERS, PRODUCTS, CUSTOMERS = (f"postgres://warehouse/{table}" for table in ("or
 PRODUCERS = {f"exercise_5_2_{table}_producer": f"postgres://warehouse/{table}" for table in ("orders", "products", "customers")}
 CONSUMER = "exercise_5_2_analytics_consumer"
 ALL_FOUR = {*PRODUCERS, CONSUMER}
+
+
+@pytest.fixture(scope="module")
+def exercise() -> Exercise:
+    return load_exercise("5.2")
 
 # What the child reports per file, read from the DAG objects Airflow built (never from the source text).
 _LOAD = r"""
@@ -132,9 +136,8 @@ def test_dag_ids(loaded: dict[str, dict], name: str) -> None:
 
 
 @pytest.mark.parametrize("name", _fixtures() + ["solution"])
-def test_tags_and_start_dates_are_the_exercises(loaded: dict[str, dict], name: str) -> None:
-    course = tomllib.loads((DATA / "exercise.toml").read_text())
-    tags = {spec["id"]: sorted(spec["tags"]) for spec in course["dags"].values()}
+def test_tags_and_start_dates_are_the_exercises(loaded: dict[str, dict], exercise: Exercise, name: str) -> None:
+    tags = {dag.id: sorted(dag.tags) for dag in exercise.dags.values()}
     for dag_id, dag in loaded[name]["dags"].items():
         assert dag["tags"] == tags[dag_id.replace("solution_5_2_", "exercise_5_2_")], (dag_id, dag["tags"])
         assert dag["start_date"] == "2024-01-01T00:00:00+00:00", (dag_id, dag["start_date"])
@@ -187,7 +190,8 @@ def test_the_todo_path_starts_at_the_starter_and_keeps_every_todo() -> None:
     assert path[-1].startswith("passes_") and all(n.startswith("fails_") for n in path[:-1])
 
 
-# The exercise's data as the course loader will read it: the keys the scenario and the checks rely on.
+# The exercise as the course loader reads it (course.toml's defaults merged, words filled): what the
+# scenario and the checks rely on.
 CRITERIA = {
     "producers_registered": ["files_import", "own_definitions", "loaded_as_written", "airflow3_imports", "dag_ids", "start_dates", "tags",
                              "producer_schedule", "producer_outlet", "registered_in_db"],
@@ -197,95 +201,63 @@ CRITERIA = {
     "understanding": ["quiz"],
     "assets_view": ["asset_registered"],
 }
-PHASES = {"parse", "register", "producer_run", "scheduler", "consumer_run", "assets_view"}
 
 
-@pytest.fixture(scope="module")
-def course() -> dict:
-    return tomllib.loads((DATA / "exercise.toml").read_text())
+def test_the_exercise_names_its_files_and_they_exist(exercise: Exercise) -> None:
+    assert exercise.id == "5.2" and exercise.title == "Exercise 5.2: Multi-Asset Dependencies"
+    assert exercise.start_date == "2024-01-01" and exercise.statement_path.is_file()
+    assert exercise.starter == STARTER.name and exercise.solution == SOLUTION.name
 
 
-def test_the_exercise_names_its_files_and_they_exist(course: dict) -> None:
-    assert course["format_version"] == 1 and course["id"] == "5.2"
-    assert course["title"] == "Exercise 5.2: Multi-Asset Dependencies" and course["start_date"] == "2024-01-01"
-    assert (DATA / course["statement"]).is_file()
-    assert course["starter"] == STARTER.name and course["solution"] == SOLUTION.name
-
-
-def test_assets_and_dags_by_role(course: dict) -> None:
-    assert {key: spec["uri"] for key, spec in course["assets"].items()} == {
+def test_assets_and_dags_by_role(exercise: Exercise) -> None:
+    assert {key: spec.uri for key, spec in exercise.assets.items()} == {
         "orders": ORDERS, "products": PRODUCTS, "customers": CUSTOMERS}
-    dags = course["dags"]
-    assert list(dags) == ["orders_producer", "products_producer", "customers_producer", "analytics_consumer"]
+    assert list(exercise.dags) == ["orders_producer", "products_producer", "customers_producer", "analytics_consumer"]
     for key in ("orders", "products", "customers"):
-        spec = dags[f"{key}_producer"]
-        assert spec["role"] == "producer" and spec["schedule"] == "none" and spec["outlets"] == [key]
-        assert spec["id"] == f"exercise_5_2_{key}_producer" and spec["tags"][-2:] == ["producer", key]
-    consumer = dags["analytics_consumer"]
-    assert consumer["role"] == "consumer" and consumer["id"] == CONSUMER and consumer["logic"] == "all"
-    assert consumer["schedule_on"] == ["orders", "products", "customers"]
-    assert set(consumer["schedule_on"]) <= set(course["assets"])
+        spec = exercise.dags[f"{key}_producer"]
+        assert (spec.role, spec.schedule, spec.outlets) == ("producer", None, (key,))
+        assert spec.id == f"exercise_5_2_{key}_producer" and spec.tags[-2:] == ("producer", key)
+    consumer = exercise.dags["analytics_consumer"]
+    assert (consumer.role, consumer.id, consumer.logic) == ("consumer", CONSUMER, "all")
+    assert consumer.schedule_on == ("orders", "products", "customers")
 
 
-def test_the_scenario_triggers_two_producers_checks_the_consumer_waits_then_the_third(course: dict) -> None:
-    steps = [(s["step"], s.get("dag"), s.get("how")) for s in course["scenario"]]
-    assert steps == [
-        ("register", None, None),
+def test_the_scenario_triggers_two_producers_checks_the_consumer_waits_then_the_third(exercise: Exercise) -> None:
+    assert [(s.step, s.dag, s.how) for s in exercise.scenario] == [
+        ("register", "", ""),
         ("run", "orders_producer", "trigger"),
         ("run", "products_producer", "trigger"),
-        ("not_triggered", "analytics_consumer", None),
+        ("not_triggered", "analytics_consumer", ""),
         ("run", "customers_producer", "trigger"),
-        ("triggered", "analytics_consumer", None),
-        ("run", "analytics_consumer", None),
-        ("assets_view", None, None),
+        ("triggered", "analytics_consumer", ""),
+        ("run", "analytics_consumer", ""),
+        ("assets_view", "", ""),
     ]
-    for step in course["scenario"]:
-        assert set(step) <= {"step", "dag", "how"}
-        assert step.get("dag") is None or step["dag"] in course["dags"]
 
 
-def test_criteria_and_checks(course: dict) -> None:
-    """The exercise's checks as it states them over the course's defaults (course.toml [defaults.checks])."""
-    defaults = tomllib.loads((DATA.parent / "course.toml").read_text())["defaults"]["checks"]
-    course = {**course, "criteria": [{**c, "checks": [{**defaults.get(k["id"], {}), **k} for k in c["checks"]]}
-                                     for c in course["criteria"]]}
-    assert {c["id"]: [k["id"] for k in c["checks"]] for c in course["criteria"]} == CRITERIA
-    assert list(CRITERIA) == [c["id"] for c in course["criteria"]]
-    assert [c["id"] for c in course["criteria"] if c.get("counts", True) is False] == ["understanding"]
-    seen: set[str] = set()
-    for criterion in course["criteria"]:
-        assert criterion["title"].strip()
-        for check in criterion["checks"]:
-            assert check["title"].strip() and check["hint"].strip(), check["id"]
-            assert check["kind"] in {"static", "dynamic", "quiz"}, check["id"]
-            assert check["kind"] != "dynamic" or "phase" in check, check["id"]  # files_import names "parse" too
-            assert check.get("phase", "register") in PHASES, check["id"]
-            assert check.get("needs", "either") in {"producer", "consumer", "either"}, check["id"]
-            requires = check.get("requires", [])
-            for needed in [requires] if isinstance(requires, str) else requires:
-                assert needed in seen, f"{check['id']} requires {needed}, not declared before it"
-            seen.add(check["id"])
-    checks = {k["id"]: k for c in course["criteria"] for k in c["checks"]}
-    waits = checks["waits_for_all_assets"]
-    assert (waits["kind"], waits["needs"], waits["phase"], waits["requires"]) == ("dynamic", "consumer", "scheduler", "asset_event")
-    assert checks["consumer_triggered"]["requires"] == ["asset_event", "consumer_schedule"]
-    assert checks["asset_registered"]["requires"] == ["registered_in_db", "producer_outlet", "consumer_schedule"]
+def test_criteria_and_checks(exercise: Exercise) -> None:
+    assert {c.id: [k.id for k in c.checks] for c in exercise.criteria} == CRITERIA
+    assert list(CRITERIA) == [c.id for c in exercise.criteria]
+    assert [c.id for c in exercise.criteria if not c.counts] == ["understanding"]
+    for check in exercise.checks:  # every word filled
+        assert not any(f"{{{word}}}" in check.title + check.hint for word in WORDS), (check.id, check.title, check.hint)
+    waits = exercise.check("waits_for_all_assets")
+    assert (waits.kind, waits.needs, waits.phase, waits.requires) == ("dynamic", "consumer", "scheduler", ("asset_event",))
+    assert exercise.check("consumer_triggered").requires == ("asset_event", "consumer_schedule")
+    assert exercise.check("asset_registered").requires == ("registered_in_db", "producer_outlet", "consumer_schedule")
 
 
-def test_asset_any_and_all_habits_come_first_with_the_airflow3_spelling(course: dict) -> None:
-    habits = course["airflow2_habits"]
-    assert [h["found"] for h in habits[:2]] == ["has no attribute 'any'", "has no attribute 'all'"]
-    assert "orders | products | customers" in habits[0]["fix"] and "AssetAny(" in habits[0]["fix"]
-    assert "schedule=[orders, products, customers]" in habits[1]["fix"] and "&" in habits[1]["fix"]
-    five_one = tomllib.loads((REPO / "exercise_cli" / "data" / "exercise_5_1" / "exercise.toml").read_text())["airflow2_habits"]
-    assert [h["found"] for h in habits[2:]] == [h["found"] for h in five_one]
+def test_asset_any_and_all_habits_come_first_with_the_airflow3_spelling(exercise: Exercise) -> None:
+    habits = exercise.airflow2_habits
+    assert [found for found, _ in habits[:2]] == ["has no attribute 'any'", "has no attribute 'all'"]
+    assert "orders | products | customers" in habits[0][1] and "AssetAny(" in habits[0][1]
+    assert "schedule=[orders, products, customers]" in habits[1][1] and "&" in habits[1][1]
+    assert {found for found, _ in habits[2:]} == {found for found, _ in load_exercise("5.1").airflow2_habits}
 
 
-def test_the_quiz_is_on_and_versus_or(course: dict) -> None:
-    quiz = course["quiz"]
+def test_the_quiz_is_on_and_versus_or(exercise: Exercise) -> None:
+    quiz = exercise.quiz
     assert quiz["pass_mark"] == 4 and len(quiz["questions"]) == 5
-    for question in quiz["questions"]:
-        assert 0 <= question["answer"] < len(question["choices"]) and question["why"].strip()
     texts = " ".join(q["text"] + " ".join(q["choices"]) for q in quiz["questions"])
     for taught in ("schedule=[orders, products, customers]", "|", "&", "Asset.any", "twice"):
         assert taught in texts, taught
