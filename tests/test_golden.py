@@ -39,6 +39,24 @@ def test_a_golden_record_says_each_check_status_and_its_words() -> None:
     ]
 
 
+def test_an_author_may_pin_more_of_a_check_and_a_rewrite_keeps_it() -> None:
+    """message_lacks, hint_contains and line can fail too; what still holds survives --update-golden."""
+    fixture = TESTS / "submissions" / load_course().exercise().folder / "fails_syntax_error"
+    report = graded(str(fixture), static=True)
+    check = report.check("files_import")
+    record = golden.of(report)
+    record["checks"]["files_import"].update(message_lacks=["SyntaxError"], hint_contains=["no such hint"], line=check.line + 1)
+    assert golden.differences(record, report) == [
+        f"check files_import's message says 'SyntaxError': {check.message[:200]}",
+        f"check files_import's hint lacks 'no such hint': {check.hint[:200]}",
+        f"check files_import points at line {check.line}, golden says {check.line + 1}",
+    ]
+    pinned = {"status": "failed", "message_contains": ["SyntaxError"], "line": check.line}
+    stale = {"status": "passed"}
+    kept = golden.of(report, kept={"checks": {"files_import": pinned, "dag_ids": stale}})
+    assert kept["checks"]["files_import"] == pinned and kept["checks"]["dag_ids"] != stale
+
+
 def test_the_words_kept_are_the_ones_that_stay_the_same() -> None:
     """Run ids, times, line numbers and temporary folders change from one grading to the next."""
     assert golden.phrases("line 12 of /tmp/x/dags.py: SyntaxError: invalid syntax at asset_triggered__2024-01-01") == [

@@ -3,7 +3,9 @@ expected_results.json (as Exercism's test runners keep theirs): every check's st
 that failed, phrases its message must contain. One comparison for every fixture of every exercise.
 
 Written by `exercise dev check --update-golden` from a real grading; an author may then trim the phrases
-to the words that matter (the comparison asks only that each phrase appears).
+to the words that matter (the comparison asks only that each phrase appears), and pin more of any check:
+`message_contains` on a passed or skipped one, `message_lacks`, `hint_contains`, the `line` it points at. A rewrite keeps
+each check's entry that still holds, so what an author pinned stays.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 from pathlib import Path
 
 from exercise_cli.atomic_file import write_atomically
-from exercise_cli.results import Report
+from exercise_cli.results import CheckResult, Report
 
 GOLDEN = "expected_results.json"
 DEFAULT_TASK_TIMEOUT = 60.0
@@ -32,18 +34,22 @@ def task_timeout(fixture: Path) -> float:
     return float((read(fixture) or {}).get("task_timeout", DEFAULT_TASK_TIMEOUT))
 
 
-def of(report: Report, timeout: float = DEFAULT_TASK_TIMEOUT) -> dict:
-    """The golden record of a grading: the verdict, each criterion's and check's status, phrases of messages."""
+def of(report: Report, timeout: float = DEFAULT_TASK_TIMEOUT, kept: dict | None = None) -> dict:
+    """The golden record of a grading: the verdict, each criterion's and check's status, phrases of messages.
+    `kept`: the record it replaces, whose entry for a check stays wherever it still holds."""
     doc: dict = {"exercise": report.exercise, "mode": report.mode, "passed": report.passed}
     if timeout != DEFAULT_TASK_TIMEOUT:
         doc["task_timeout"] = timeout
     doc["criteria"] = {c.id: c.status for c in report.criteria}
     doc["checks"] = {}
+    before = (kept or {}).get("checks", {})
     for criterion in report.criteria:
         for check in criterion.checks:
             entry: dict = {"status": check.status}
             if check.status == "failed":  # a skipped check's reason names the failed one: that one is kept
                 entry["message_contains"] = phrases(check.message)
+            if check.id in before and not _check_differences(check.id, before[check.id], check):
+                entry = before[check.id]
             doc["checks"][check.id] = entry
     return doc
 
@@ -76,18 +82,29 @@ def differences(golden: dict, report: Report) -> list[str]:
     checks = {k.id: k for c in report.criteria for k in c.checks}
     for check_id, want in golden.get("checks", {}).items():
         got = checks.get(check_id)
-        if got is None:
-            out.append(f"check {check_id}: not in the report")
-            continue
-        if got.status != want["status"]:
-            out.append(f"check {check_id} is {got.status}, golden says {want['status']}: {got.message[:200]}")
-        for phrase in want.get("message_contains", ()):
-            if phrase not in got.message:
-                out.append(f"check {check_id}'s message lacks {phrase!r}: {got.message[:200]}")
+        out += [f"check {check_id}: not in the report"] if got is None else _check_differences(check_id, want, got)
+    return out
+
+
+def _check_differences(check_id: str, want: dict, got: CheckResult) -> list[str]:
+    out = []
+    if got.status != want["status"]:
+        out.append(f"check {check_id} is {got.status}, golden says {want['status']}: {got.message[:200]}")
+    for phrase in want.get("message_contains", ()):
+        if phrase not in got.message:
+            out.append(f"check {check_id}'s message lacks {phrase!r}: {got.message[:200]}")
+    for phrase in want.get("message_lacks", ()):
+        if phrase in got.message:
+            out.append(f"check {check_id}'s message says {phrase!r}: {got.message[:200]}")
+    for phrase in want.get("hint_contains", ()):
+        if phrase not in (got.hint or ""):
+            out.append(f"check {check_id}'s hint lacks {phrase!r}: {(got.hint or '')[:200]}")
+    if "line" in want and got.line != want["line"]:
+        out.append(f"check {check_id} points at line {got.line}, golden says {want['line']}")
     return out
 
 
 def write(fixture: Path, report: Report, timeout: float = DEFAULT_TASK_TIMEOUT) -> Path:
     path = golden_path(fixture)
-    write_atomically(path, json.dumps(of(report, timeout), indent=2, ensure_ascii=False) + "\n")
+    write_atomically(path, json.dumps(of(report, timeout, read(fixture)), indent=2, ensure_ascii=False) + "\n")
     return path
