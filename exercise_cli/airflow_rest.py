@@ -119,6 +119,9 @@ class AirflowApi:
     def asset_events(self, **params: Any) -> list[dict]:
         return self.get("/assets/events", **params)["asset_events"]
 
+    def post_asset_event(self, asset_id: int, extra: dict) -> dict:
+        return self._send("POST", "/api/v2/assets/events", json={"asset_id": asset_id, "extra": extra})
+
     def assets(self, uri_pattern: str) -> list[dict]:
         return self.get("/assets", uri_pattern=uri_pattern, limit=100)["assets"]
 

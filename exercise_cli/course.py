@@ -81,6 +81,12 @@ class Step:
     step: str  # one of STEPS
     dag: str = ""  # the DagSpec key it is about
     how: str = ""  # "run" of a producer: "schedule" (the scheduler's due run, else a trigger) or "trigger"
+    # "event": the grader posts an asset event to this Asset key, as the Assets view's "Create Asset Event"
+    # does, with `extra` and a whole number picked at each grading for each key of `random_ints` (no
+    # submission can know it: a consumer that logs it read it from the event)
+    asset: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
+    random_ints: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,8 @@ class Exercise:
             return "scheduler"
         if step.step == "run":
             return f"{self.dags[step.dag].role}_run"
+        if step.step == "event":
+            return "producer_run"  # an update of the Asset, as a producer run makes
         return step.step
 
     def asset(self, key: str) -> AssetSpec:
@@ -257,7 +265,7 @@ class _Build:
         p = self.parsed
         assets = {key: AssetSpec(key, a.uri) for key, a in p.assets.items()}
         dags = {key: self._dag(key, d, assets) for key, d in p.dags.items()}
-        scenario = (tuple(self._step(index, s, dags) for index, s in enumerate(p.scenario)) if p.scenario is not None
+        scenario = (tuple(self._step(index, s, dags, assets) for index, s in enumerate(p.scenario)) if p.scenario is not None
                     else derived_scenario(dags))
         exercise = Exercise(
             id=p.id, title=p.title, folder=folder, statement=p.statement, starter=p.starter, solution=p.solution,
@@ -291,7 +299,16 @@ class _Build:
         return DagSpec(key=key, id=d.id, role=d.role, tags=tuple(d.tags), schedule=None if d.schedule == "none" else d.schedule,
                        outlets=tuple(d.outlets), schedule_on=tuple(d.schedule_on), logic=d.logic, message=d.message)
 
-    def _step(self, index: int, s: schema.StepEntry, dags: dict[str, DagSpec]) -> Step:
+    def _step(self, index: int, s: schema.StepEntry, dags: dict[str, DagSpec], assets: dict[str, AssetSpec]) -> Step:
+        at = ("scenario", index, "step")
+        if s.step == "event":
+            if s.dag or s.how:
+                raise self.fail(at, "scenario step 'event' takes asset, extra and random_ints, not dag or how")
+            if s.asset not in assets:
+                raise self.fail(at, f"scenario step 'event' names no Asset of this exercise: {s.asset!r}")
+            return Step(s.step, asset=s.asset, extra=dict(s.extra), random_ints=tuple(s.random_ints))
+        if s.asset or s.extra or s.random_ints:
+            raise self.fail(at, f"scenario step {s.step!r}: asset, extra and random_ints belong to an 'event' step")
         if s.step not in ("register", "assets_view") and s.dag not in dags:
             raise self.fail(("scenario", index, "dag"), f"scenario step {s.step!r} names no DAG of this exercise: {s.dag!r}")
         if s.step == "run" and dags[s.dag].role == "producer" and s.how not in ("schedule", "trigger"):

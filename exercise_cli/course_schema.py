@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, St
 from exercise_cli.phases import PHASES  # noqa: F401  (the course's one list; course.py reads it from here)
 
 FORMAT_VERSION = 1
-STEPS = ("register", "run", "not_triggered", "triggered", "assets_view")
+STEPS = ("register", "run", "event", "not_triggered", "triggered", "assets_view")
 ROLES = ("producer", "consumer")
 
 
@@ -84,6 +84,9 @@ class StepEntry(_Strict):
     step: Literal[STEPS]  # type: ignore[valid-type]
     dag: StrictStr = ""
     how: Literal["", "schedule", "trigger"] = ""
+    asset: StrictStr = ""  # "event": the Asset key the grader posts an event to
+    extra: dict[StrictStr, StrictStr | StrictInt | StrictBool] = {}  # "event": the extra it carries
+    random_ints: list[StrictStr] = []  # "event": extra keys set to a whole number picked at each grading
 
 
 class Habit(_Strict):

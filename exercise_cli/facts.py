@@ -67,6 +67,7 @@ class RunFacts:
     runs: dict[str, DagRunFacts] = field(default_factory=dict)  # dag_id -> the run the scenario executed
     # producer dag_id -> the asset events its run recorded (records.event: uri, source_*, timestamp, extra)
     events: dict[str, list[dict]] = field(default_factory=dict)
+    posted_events: list[dict] = field(default_factory=list)  # the events the scenario's "event" steps posted
     triggered: dict[str, list[DagRunFacts]] = field(default_factory=dict)  # consumer dag_id -> its asset-triggered runs
     early: dict[str, EarlyCheck] = field(default_factory=dict)  # consumer dag_id -> its "not_triggered" step
     trigger_diagnosis: dict[str, str] = field(default_factory=dict)  # consumer dag_id -> why no run came
@@ -75,7 +76,7 @@ class RunFacts:
     unavailable: dict[str, str] = field(default_factory=dict)  # a fact this mode could not obtain -> why
 
     def all_events(self) -> list[dict]:
-        return [event for events in self.events.values() for event in events]
+        return [event for events in self.events.values() for event in events] + self.posted_events
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pytest
 from conftest import TESTS, graded
 
 from exercise_cli.checks import check_module
-from exercise_cli.course import PHASES, CourseError, LiveCase, load_course, load_exercise
+from exercise_cli.course import PHASES, CourseError, LiveCase, derived_scenario, load_course, load_exercise
 from exercise_cli.dev import check as dev
 from exercise_cli.facts import WITHHOLDABLE
 from exercise_cli.protocol import PHASE_DOING
@@ -112,6 +112,10 @@ def _course_with(tmp_path, old: str, new: str, in_course: bool = False):
     ('[[criteria]]\nid = "fans_out"', '[checks.waits_for_all_assets]\nhint = "x"\n\n[[criteria]]\nid = "fans_out"',
      "checks.waits_for_all_assets: no criterion lists check 'waits_for_all_assets'"),
     ('  id = "producer_run"\n', '  idd = "producer_run"\n', "criteria[1].checks[0].idd: unknown key (a typo?)"),
+    ('step = "triggered"\ndag = "left"', 'step = "event"\nasset = "fan_in"', "scenario step 'event' names no Asset of this exercise: 'fan_in'"),
+    ('step = "triggered"\ndag = "left"', 'step = "event"\ndag = "left"', "scenario step 'event' takes asset, extra and random_ints, not dag"),
+    ('step = "triggered"\ndag = "left"', 'step = "triggered"\ndag = "left"\nrandom_ints = ["n"]',
+     "scenario step 'triggered': asset, extra and random_ints belong to an 'event' step"),
 ])
 def test_a_wrong_exercise_file_is_one_line_naming_the_file_and_line(tmp_path, old: str, new: str, says: str) -> None:
     course, path, line = _course_with(tmp_path, old, new)
@@ -149,16 +153,19 @@ def test_every_course_file_of_the_repository_reads(course_file) -> None:
 
 def test_an_exercise_states_only_what_differs() -> None:
     """5.3 lists most checks by id: their fields come from its [checks.<id>], then the course's defaults, whose
-    titles and hints say {words} filled from the exercise's DAGs and Assets; its scenario is derived from the
-    roles; its quiz is a file of its own."""
+    titles and hints say {words} filled from the exercise's DAGs and Assets; a scenario not stated is derived
+    from the roles; its quiz is a file of its own."""
     exercise = load_exercise("5.3")
     assert exercise.check("dag_ids").title == "DAG ids exercise_5_3_sales_producer and exercise_5_3_sales_consumer, each defined once"
     assert exercise.check("asset_event").hint == "Airflow records the event when a task with outlets=[daily_sales] succeeds."
     assert exercise.check("event_row_count").kind == "dynamic" and exercise.check("event_row_count").requires == ("asset_event",)
     assert exercise.check("reads_triggering_events").title == "The consumer's code reads triggering_asset_events"
+    derived = [("register", "", ""), ("run", "producer", "schedule"), ("triggered", "consumer", ""), ("run", "consumer", "")]
+    assert [(s.step, s.dag, s.how) for s in derived_scenario(exercise.dags)] == [*derived, ("assets_view", "", "")]
+    # 5.3 states its own: the derived one, then an event of the grader's with a row_count no code can know
     assert [(s.step, s.dag, s.how) for s in exercise.scenario] == [
-        ("register", "", ""), ("run", "producer", "schedule"), ("triggered", "consumer", ""), ("run", "consumer", ""),
-        ("assets_view", "", "")]
+        *derived, ("event", "", ""), ("triggered", "consumer", ""), ("run", "consumer", ""), ("assets_view", "", "")]
+    assert (exercise.scenario[4].asset, exercise.scenario[4].random_ints) == ("daily_sales", ("row_count",))
     assert exercise.quiz["pass_mark"] == 4 and len(exercise.quiz["questions"]) == 5
     assert exercise.airflow3_fix("No module named 'airflow.datasets'") == (
         'Airflow 3 renamed Datasets to Assets: `from airflow.sdk import Asset`, then Asset("s3://data-lake/daily_sales").')

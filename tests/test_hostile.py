@@ -373,6 +373,19 @@ def test_dags_whose_code_is_not_in_the_file_earn_nothing(name: str) -> None:
     assert "@hourly" not in _messages(report)  # nothing of the borrowed code is quoted as this submission's
 
 
+# The consumer's logged count must be its event's (exercise 5.3): a constant beside its label, or every count
+# at once, meets the event the grader posts with a row_count picked at each grading, and fails.
+@pytest.mark.parametrize(("name", "says"), [
+    ("constant_row_count_beside_its_label", "logged Rows received: 417, but the event the grader posted to"),
+    ("logs_every_possible_row_count", "different numbers ("),
+])
+def test_a_count_not_read_from_the_event_fails_on_the_graders_own_event(name: str, says: str) -> None:
+    report = _graded(name, exercise_id="5.3")
+    result = report.check("logs_row_count")
+    assert result.status == "failed" and says in result.message, result.message
+    assert not report.passed and report.check("consumer_run").status == "passed"
+
+
 def test_changing_or_into_and_at_import_fails_and_quotes_the_line() -> None:
     report = _graded("swaps_or_for_and_at_import", exercise_id="5.2")
     result = report.check("loaded_as_written")

@@ -31,8 +31,8 @@ from exercise_cli.results import Report
 _NOISE = ("Returned value was: None",)
 _DETAIL_INDENT = 9  # under a step's message: "  1.3s ✔ "
 _OK, _FAILED = "[green]✔[/]", "[bold red]✘[/]"
-_STEP_LABELS = {"register": "registered", "not_triggered": "no consumer run yet", "triggered": "consumer run created",
-                "assets_view": "Assets view"}
+_STEP_LABELS = {"register": "registered", "event": "asset event posted", "not_triggered": "no consumer run yet",
+                "triggered": "consumer run created", "assets_view": "Assets view"}
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -252,6 +252,8 @@ class Demo:
             self.waiting.set("Reading which DAGs Airflow lists...")
         elif step.step == "run":
             self.waiting.set(f"the run of {dag} to finish", self.wait)
+        elif step.step == "event":
+            self.waiting.set(f"Posting an asset event to {self.exercise.asset(step.asset).uri}...")
         elif step.step == "not_triggered":
             from exercise_cli.scenario.rest import EARLY_SETTLE_SECONDS
 
@@ -361,6 +363,11 @@ def statement_steps(exercise: Exercise) -> list[str]:
     lines = [f"airflow dags list | grep {prefix}"]
     updated: set[str] = set()
     for step in exercise.scenario:
+        if step.step == "event":
+            extra = {**step.extra, **{key: 4242 for key in step.random_ints}}
+            lines.append(f"# the Assets view: {exercise.asset(step.asset).uri} -> Create Asset Event, extra "
+                         f"{json.dumps(extra)}")
+            continue
         spec = exercise.dags.get(step.dag)
         if spec is None:
             continue

@@ -141,6 +141,20 @@ class LocalBackend:
             .first()
         )
 
+    def post_event(self, uri: str, extra: dict) -> dict:
+        """Through the REST API's own route function (`POST /assets/events`), called in this process: the
+        event and its extra are what a deployment's API would record."""
+        from airflow.api_fastapi.core_api.datamodels.assets import CreateAssetEventsBody
+        from airflow.api_fastapi.core_api.routes.public.assets import create_asset_event
+        from airflow.models.asset import AssetEvent, AssetModel
+
+        asset = self.session.query(AssetModel).filter(AssetModel.uri == uri).first()
+        if asset is None:
+            raise LookupError(f"no Asset {uri} in the metadata DB")
+        made = create_asset_event(body=CreateAssetEventsBody(asset_id=asset.id, extra=extra), session=self.session, user=None)
+        self.session.commit()
+        return _event(self.session.get(AssetEvent, made.id))
+
     # the scheduler's asset step
     def early_runs(self, consumer_id: str) -> list[DagRunFacts]:
         # Every run, of any type: a consumer on Assets OR a timetable gets a scheduled run from this step.
@@ -306,7 +320,8 @@ class LocalBackend:
         self.session.commit()
         if ti.dag_id not in self._clients:
             self._clients[ti.dag_id] = execution_api.client(self.sub.dags[ti.dag_id])
-        log_path = self.log_dir / f"{ti.dag_id}.{ti.task_id}.{ti.map_index}.{ti.try_number}.log"
+        # one file per task instance (its id): a DAG run twice must not read the first run's lines as its own
+        log_path = self.log_dir / f"{ti.dag_id}.{ti.task_id}.{ti.map_index}.{ti.try_number}.{ti.id}.log"
         self.progress.task_started(phase, ti.dag_id, ti.task_id)
         oom_kills = self.jail.oom_kills() if self.jail else 0
         done = run_supervised(ti, self._clients[ti.dag_id], self.jail, log_path, self.task_timeout)

@@ -40,6 +40,10 @@ class Backend(Protocol):
         """One run of a producer (`how`: "schedule", the scheduler's due run else a trigger, with the note
         saying so; "trigger") with its tasks run to the end, and the asset events that run recorded."""
 
+    def post_event(self, uri: str, extra: dict) -> dict:
+        """An "event" step: create an asset event of the Asset with this extra, as the REST API's
+        `POST /assets/events` (the Assets view's "Create Asset Event") does; the event as records.event."""
+
     def early_runs(self, consumer_id: str) -> list[DagRunFacts]:
         """A "not_triggered" step: let the scheduler do its asset step, and return the consumer's
         asset-triggered runs made since the scenario began (consumed events filled)."""

@@ -10,6 +10,8 @@ did and goes on: the checks decide whether a run made there is wrong.
 
 from __future__ import annotations
 
+import random
+
 from exercise_cli.course import Exercise, Step
 from exercise_cli.facts import DagRunFacts, EarlyCheck, RunFacts, Submission
 from exercise_cli.protocol import StepDone
@@ -21,6 +23,7 @@ _DOING = {
     ("register", ""): "register",
     ("run", "producer"): "run producer",
     ("run", "consumer"): "run consumer",
+    ("event", ""): "post an asset event",
     ("not_triggered", "consumer"): "create consumer run",
     ("triggered", "consumer"): "create consumer run",
     ("assets_view", ""): "read assets view",
@@ -53,7 +56,7 @@ class _Walk:
                  facts: RunFacts) -> None:
         self.exercise, self.sub, self.backend, self.progress, self.facts = exercise, sub, backend, progress, facts
         self.prepared = False
-        self.latest_producer_run: DagRunFacts | None = None
+        self.latest_events: list[dict] | None = None  # what the latest producer run or "event" step recorded
         self.chosen: dict[str, DagRunFacts] = {}  # consumer dag_id -> the asset-triggered run its "run" step runs
         self.said_missing: set[str] = set()  # DagSpec keys whose "not written yet" line was emitted
 
@@ -121,8 +124,15 @@ class _Walk:
         ran, events = self.backend.run_producer(dag_id, step.how)
         self.facts.runs[dag_id] = ran
         self.facts.events[dag_id] = events
-        self.latest_producer_run = ran
+        self.latest_events = events
         return ran.state == "success"
+
+    def event(self, step: Step) -> bool:
+        extra = {**step.extra, **{key: random.randint(1_000, 99_999) for key in step.random_ints}}
+        event = self.backend.post_event(self.exercise.asset(step.asset).uri, extra)
+        self.facts.posted_events.append(event)
+        self.latest_events = [event]
+        return True
 
     def not_triggered(self, step: Step) -> bool:
         dag_id = self._dag_id(step)
@@ -141,11 +151,10 @@ class _Walk:
         if not runs:
             self.facts.trigger_diagnosis[dag_id] = self.backend.why_not_triggered(dag_id, events)
             return False
-        latest = self.latest_producer_run
-        if latest is not None and self.facts.events.get(latest.dag_id):
-            # The run the latest producer run's event triggered (an earlier one may have come too early).
-            chosen = next((r for r in runs if any(e.get("source_run_id") == latest.run_id for e in r.consumed_events)),
-                          None)
+        if self.latest_events:
+            # The run the latest event triggered (an earlier one may have come too early, or from an earlier event).
+            ids = {e.get("id") for e in self.latest_events}
+            chosen = next((r for r in runs if any(e.get("id") in ids for e in r.consumed_events)), None)
         else:
             chosen = runs[0]
         if chosen is None:

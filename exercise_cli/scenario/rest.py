@@ -110,6 +110,14 @@ class RestBackend:
         events = [_event(e) for e in self.api.asset_events(source_dag_id=dag_id, source_run_id=run_id)]
         return facts, events
 
+    def post_event(self, uri: str, extra: dict) -> dict:
+        for consumer in self.consumers:  # as before a producer run: the last event has become its run
+            self._wait_until(lambda: not self._active(consumer))
+        asset = next((a for a in self.api.assets(uri) if a.get("uri") == uri), None)
+        if asset is None:
+            raise ApiError(f"the deployment lists no Asset {uri}", 404)
+        return _event(self.api.post_asset_event(asset["id"], extra))  # the step's line says it
+
     # the scheduler's asset step
     def early_runs(self, consumer_id: str) -> list[DagRunFacts]:
         # A deployment cannot prove a negative, but it can show that its scheduler has made one whole

@@ -7,6 +7,8 @@ Learner text (task output, a task's error) enters here and is cleaned here.
 
 from __future__ import annotations
 
+import json
+
 from exercise_cli.course import Exercise, Step
 from exercise_cli.facts import DagRunFacts, RunFacts
 from exercise_cli.learner_text import clean
@@ -34,6 +36,10 @@ def step_done(exercise: Exercise, step: Step, dag_id: str | None, facts: RunFact
         else:
             data["summary"] = _run(run, dag_id) if run else f"no asset-triggered run of {dag_id} to run"
             data["output"] = _output_tail(run)
+    elif step.step == "event":
+        posted = facts.posted_events[-1] if facts.posted_events else {}
+        data["summary"] = (f"posted asset event #{posted.get('id')} to {posted.get('uri')}, extra "
+                           f"{clean(json.dumps(posted.get('extra'), sort_keys=True), _LINE_CHARS)}")
     elif step.step == "not_triggered":
         data["summary"], data["ok"] = _not_yet(exercise, step, dag_id or "", facts)
     elif step.step == "triggered":
@@ -79,7 +85,7 @@ def _events(events: list[dict], run: DagRunFacts | None) -> str:
 
 
 def _consumed(events: list[dict]) -> str:
-    return ", ".join(f"#{e.get('id')} ({e.get('uri')} from {e.get('source_dag_id')})" for e in events) or "no event"
+    return ", ".join(f"#{e.get('id')} ({e.get('uri')} from {e.get('source_dag_id') or 'the REST API'})" for e in events) or "no event"
 
 
 def _not_yet(exercise: Exercise, step: Step, dag_id: str, facts: RunFacts) -> tuple[str, bool]:
@@ -98,7 +104,7 @@ def _triggered(dag_id: str, facts: RunFacts, run: DagRunFacts | None) -> str:
         return f"the scheduler created {dag_id} run {run.run_id} ({run.run_type}) from event {_consumed(run.consumed_events)}"
     runs = facts.triggered.get(dag_id) or []
     if runs:
-        return f"{len(runs)} asset-triggered run(s) of {dag_id}, none from the latest producer run's event"
+        return f"{len(runs)} asset-triggered run(s) of {dag_id}, none from the latest event"
     return facts.trigger_diagnosis.get(dag_id) or f"no asset-triggered run of {dag_id}"
 
 

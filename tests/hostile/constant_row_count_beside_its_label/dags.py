@@ -1,8 +1,7 @@
 """Hostile (exercise 5.3): the producer attaches a fixed row_count (a module constant, 417), and the
 consumer prints `"Rows received:", ROWS`, the same constant, never reading its event (the read of
-triggering_asset_events is dead code). logs_row_count's "written down" test looks only for a string
-constant holding "Rows received: N", so the label and the number kept apart pass: graded 5/5 (20 of
-20), "logged Rows received: 417, the row_count of the event that triggered the run"."""
+triggering_asset_events is dead code); the grader's own event, with a row_count picked at each grading,
+tells the constant from a count read from the event."""
 from datetime import datetime
 
 from airflow.sdk import Asset, Metadata, dag, task
