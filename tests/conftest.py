@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import textwrap
 from functools import cache
 from pathlib import Path
@@ -15,6 +16,7 @@ from exercise_cli.course import load_exercise
 from exercise_cli.facts import Submission
 
 TESTS = Path(__file__).parent
+sys.path.insert(0, str(TESTS / "checks"))  # hand_built, for the unit tests of an exercise's own checks beside its fixtures
 SUBMISSIONS = TESTS / "submissions" / "exercise_5_1"  # exercise 5.1's fixtures (each exercise has a folder there)
 REPO = TESTS.parent
 

@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 from conftest import REPO, SUBMISSIONS
 from exercise_cli.app import app
 from exercise_cli.autograder.not_graded import GRADER_PROBLEM
+from exercise_cli.course import load_course
 from exercise_cli.grading.process import make_throwaway
 from exercise_cli.sandbox import jail, seccomp
 
@@ -214,44 +215,40 @@ def _run_classroom_steps(repo: Path, steps: list[dict], root: Path, scratch: Pat
     return points
 
 
-def test_both_bundles_grade_exercise_5_2(platform_root: Path, tmp_path: Path) -> None:
-    """`--exercise 5.2`: the Gradescope run_autograder and the Classroom workflow grade 5.2 (the wheel carries
-    the whole course; setup.sh's venv is shared here rather than installed again)."""
+@pytest.mark.parametrize("exercise", load_course().exercises(), ids=lambda e: e.id)
+def test_both_bundles_grade_each_exercise(exercise, platform_root: Path, tmp_path: Path) -> None:
+    """`--exercise ID`: Gradescope's run_autograder gives its solution every counted criterion's point; the
+    Classroom workflow has one grader per counted criterion and gives its untouched starter none (the wheel
+    carries the whole course; setup.sh's venv is shared here rather than installed again)."""
     wheel = next((platform_root / "source").glob("*.whl"))
-    fixtures = REPO / "tests" / "submissions" / "exercise_5_2"
+    counted = [c.id for c in exercise.criteria if c.counts]
     root = make_throwaway("exercise-autograder-")
     os.chmod(root, 0o755)
     try:
         bundle = root / "autograder.zip"
-        result = CliRunner().invoke(app, ["autograder", "gradescope", str(bundle), "--exercise", "5.2", "--wheel", str(wheel),
+        result = CliRunner().invoke(app, ["autograder", "gradescope", str(bundle), "--exercise", exercise.id, "--wheel", str(wheel),
                                           "--task-timeout", "20"])
-        assert result.exit_code == 0 and "exercise 5.2" in result.output, result.output
+        assert result.exit_code == 0 and f"exercise {exercise.id}" in result.output, result.output
         with zipfile.ZipFile(bundle) as z:
             z.extractall(root / "source")
-        assert "--exercise 5.2" in (root / "source" / "setup.sh").read_text()
+        assert f"--exercise {exercise.id}" in (root / "source" / "setup.sh").read_text()
         (root / "exercise-venv").symlink_to(platform_root / "exercise-venv")
-        (root / "submission").mkdir()
         (root / "results").mkdir()
-        for name, points in (("solution", 5), ("fails_or_operator", 1)):
-            shutil.rmtree(root / "submission")
-            shutil.copytree(REPO / "solution" / "exercise_5_2" if name == "solution" else fixtures / name, root / "submission")
-            env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root))
-            _run(["bash", str(root / "source" / "run_autograder")], env=env, check=True, capture_output=True)
-            doc = json.loads((root / "results" / "results.json").read_text())
-            _valid_results(doc)
-            assert doc["score"] == points and doc["output"].startswith("Exercise 5.2: "), doc["output"]
+        shutil.copytree(exercise.solution_dir, root / "submission")
+        env = dict(os.environ, EXERCISE_AUTOGRADER_ROOT=str(root))
+        _run(["bash", str(root / "source" / "run_autograder")], env=env, check=True, capture_output=True)
+        doc = json.loads((root / "results" / "results.json").read_text())
+        _valid_results(doc)
+        assert doc["score"] == len(counted) and doc["output"].startswith(f"Exercise {exercise.id}: "), doc["output"]
 
         repo = tmp_path / "assignment"
-        result = CliRunner().invoke(app, ["autograder", "github-classroom", str(repo), "--exercise", "5.2", "--wheel", str(wheel),
+        result = CliRunner().invoke(app, ["autograder", "github-classroom", str(repo), "--exercise", exercise.id, "--wheel", str(wheel),
                                           "--task-timeout", "20"])
         assert result.exit_code == 0, result.output
-        assert (repo / "dags" / "exercise_5_2_multi_asset_starter.py").is_file()
+        assert (repo / "dags" / exercise.starter).read_text() == exercise.starter_path.read_text()
         steps = _workflow_steps(repo)
         graders = [s for s in steps if "autograding-command-grader" in s.get("uses", "")]
-        assert [s["with"]["command"].rsplit(" ", 1)[-1] for s in graders] == [
-            "producers_registered", "consumer_multi_asset", "waits_for_all", "logs_events", "assets_view"]
-        shutil.rmtree(repo / "dags")
-        shutil.copytree(fixtures / "fails_or_operator", repo / "dags")
-        assert _run_classroom_steps(repo, steps, platform_root, tmp_path) == 1
+        assert [s["with"]["command"].rsplit(" ", 1)[-1] for s in graders] == counted
+        assert _run_classroom_steps(repo, steps, platform_root, tmp_path) == 0
     finally:
         shutil.rmtree(root, ignore_errors=True)

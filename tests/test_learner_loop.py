@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO, graded, submission
 from exercise_cli.app import app
-from exercise_cli.course import load_exercise
+from exercise_cli.course import load_course, load_exercise
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.grading.grader import grade
 from exercise_cli.tutor.quiz import load_quiz
@@ -225,25 +225,27 @@ def test_a_pass_seen_in_watch_is_recorded(tmp_path: Path) -> None:
     assert json.loads(state.read_text())["progress"]["5.1"]["last_check_passed"] is True
 
 
-def test_watch_grades_the_exercise_the_folder_is_for(tmp_path: Path) -> None:
-    """A 5.2 folder: watch needs no --exercise, grades 5.2 in full and records the pass under 5.2."""
-    mine = tmp_path / "dags-5.2"
-    assert run("init", str(mine), "--exercise", "5.2").exit_code == 0
-    exercise = load_exercise("5.2")
+@pytest.mark.parametrize("exercise", load_course().exercises(), ids=lambda e: e.id)
+def test_watch_grades_the_exercise_the_folder_is_for(exercise, tmp_path: Path) -> None:
+    """A folder `init --exercise ID` made: watch needs no --exercise, grades that exercise in full and records
+    the pass under its id alone."""
+    mine = tmp_path / "dags"
+    assert run("init", str(mine), "--exercise", exercise.id).exit_code == 0
     shutil.copy(exercise.solution_dir / exercise.solution, mine / exercise.starter)
     proc = subprocess.Popen([EXERCISE, "watch", str(mine)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}, start_new_session=True)
     state = mine / ".exercise-state.json"
     deadline = time.monotonic() + 180
     try:
-        while time.monotonic() < deadline and not json.loads(state.read_text())["progress"].get("5.2", {}).get("last_check_passed"):
+        while time.monotonic() < deadline and not json.loads(state.read_text())["progress"].get(exercise.id, {}).get("last_check_passed"):
             time.sleep(0.3)
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         output = proc.communicate(timeout=30)[0].decode()
-    assert json.loads(state.read_text())["progress"]["5.2"]["last_check_passed"] is True, output[-2000:]
-    assert "5.1" not in json.loads(state.read_text())["progress"]
-    assert "Exercise 5.2: Multi-Asset Dependencies" in output
+    progress = json.loads(state.read_text())["progress"]
+    assert progress[exercise.id]["last_check_passed"] is True, output[-2000:]
+    assert list(progress) == [exercise.id]
+    assert exercise.title in output
 
 
 def test_the_reset_prompt_fits_on_its_line(tmp_path: Path) -> None:

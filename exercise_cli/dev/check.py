@@ -56,7 +56,9 @@ def todo_path(exercise: Exercise) -> list[Path]:
 
 
 def unit_test(check_id: str, exercise: Exercise) -> Path | None:
-    folders = [REPO / "tests" / "checks"] + ([] if exercise.builtin else [exercise.root / "tests" / "checks"])
+    """A check's unit test module: tests/checks/ for the course's shared checks, beside the exercise's fixtures
+    (tests/submissions/<folder>/, a course's own submissions/<folder>/) for its own, so that an exercise adds files in its own folders only."""
+    folders = [REPO / "tests" / "checks"] + ([] if exercise.builtin else [exercise.root / "tests" / "checks"]) + [fixtures_dir(exercise)]
     return next((f / f"test_{check_id}.py" for f in folders if (f / f"test_{check_id}.py").is_file()), None)
 
 
@@ -83,7 +85,8 @@ def checks_have_modules_and_unit_tests(exercise: Exercise) -> list[str]:
         if not callable(getattr(check_module(check.id, exercise), "check", None)):
             problems.append(f"check {check.id}: its module has no check()")
         if unit_test(check.id, exercise) is None:
-            problems.append(f"check {check.id}: no unit test tests/checks/test_{check.id}.py")
+            problems.append(f"check {check.id}: no unit test tests/checks/test_{check.id}.py "
+                            f"(or {fixtures_dir(exercise).relative_to(fixtures_dir(exercise).parents[2])}/test_{check.id}.py for the exercise's own)")
     return problems
 
 

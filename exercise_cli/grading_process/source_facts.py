@@ -162,13 +162,14 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
 
 
 def _dag_definitions(tree: ast.Module, text: str) -> list[DagDefinition]:
-    """Every DAG(...) and @dag(...) call, in the syntax tree's order, with its keywords as written."""
+    """Every DAG(...), @dag(...) and @asset(...) call (an @asset makes a DAG of its own, named after its
+    function unless dag_id= says), in the syntax tree's order, with its keywords as written."""
     found: list[DagDefinition] = []
     for node in ast.walk(tree):
         calls: list[tuple[ast.Call, str | None]] = []
         if isinstance(node, ast.FunctionDef):
             calls = [(deco, node.name) for deco in node.decorator_list
-                     if isinstance(deco, ast.Call) and _call_name(deco) == "dag"]
+                     if isinstance(deco, ast.Call) and _call_name(deco) in ("dag", "asset")]
         elif isinstance(node, ast.Call) and _call_name(node) == "DAG":
             calls = [(node, None)]
         for call, function in calls:

@@ -8,13 +8,6 @@ import re
 
 from conftest import TESTS, graded
 
-FIXTURES = TESTS / "submissions" / "exercise_5_4"
-
-
-def test_a_start_date_on_asset_gets_the_fix() -> None:
-    report = graded(str(FIXTURES / "fails_start_date_on_asset"), static=False, exercise_id="5.4")
-    assert "@asset takes no start_date" in report.check("files_import").hint
-
 
 def test_the_solution_is_two_asset_dags_and_the_summary_names_the_upstream_run() -> None:
     report = graded(str(TESTS.parent / "solution" / "exercise_5_4"), static=False, exercise_id="5.4")
