@@ -169,8 +169,9 @@ def load(tmp_path: Path, airflow_home: Path):
 # `make test` runs the suite in two lanes (pytest-xdist, --dist loadfile: a module's tests share one lane, and so
 # its fixtures and graded reports; --no-loadscope-reorder keeps this order, where xdist would put the modules with
 # the most tests first). The longest modules go first, so that no lane is left alone with one of them at the end.
-_LONGEST_FIRST = ("test_hostile_in_container.py", "test_real_stack.py", "test_hostile_text.py", "test_autograder.py",
-                  "test_golden.py", "test_hostile.py")
+_LONGEST_FIRST = ("test_hostile_in_container.py", "test_golden.py", "test_server.py", "test_real_stack.py",
+                  "test_autograder.py", "test_live_recorded.py", "test_hostile_text.py", "test_hostile.py",
+                  "test_terminal_loop.py", "test_learner_loop.py", "test_grade_batch.py", "test_course.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -80,8 +80,8 @@ def test_a_broken_requirement_is_found(exercise, tmp_path) -> None:
                         + graded(str(copy), static=False, exercise_id=exercise.id).check("files_import").message[:200]]
 
 
-def _grade(path: str, static: bool, task_timeout: float, exercise_id: str):
-    return graded(path, static=static, task_timeout=task_timeout, exercise_id=exercise_id)
+def _grade(path: str, static: bool, task_timeout: float, exercise_id: str, timeout: float | None = None):
+    return graded(path, static=static, task_timeout=task_timeout, timeout=timeout, exercise_id=exercise_id)
 
 SYNTHETIC = TESTS / "synthetic_course"
 

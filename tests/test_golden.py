@@ -63,8 +63,8 @@ def test_the_words_kept_are_the_ones_that_stay_the_same() -> None:
         "line", "SyntaxError: invalid syntax at"]
 
 
-def _grade(path: str, static: bool, task_timeout: float, exercise_id: str):
-    return graded(path, static=static, task_timeout=task_timeout, exercise_id=exercise_id)
+def _grade(path: str, static: bool, task_timeout: float, exercise_id: str, timeout: float | None = None):
+    return graded(path, static=static, task_timeout=task_timeout, timeout=timeout, exercise_id=exercise_id)
 
 
 def test_every_fixture_has_its_golden_verdict() -> None:

@@ -103,7 +103,9 @@ def test_a_passing_case_deployed_passes_every_check_in_the_local_checks_words(ea
     _static_checks_in_the_local_words(each, doc, dags)
 
 
-@pytest.mark.parametrize("version", VERSIONS)
+# A failing case's words are the checks', the same in every version: the oldest and the newest replay them (every
+# version's REST shapes are replayed by the passing cases; `make compat` grades them all live).
+@pytest.mark.parametrize("version", [list(VERSIONS)[0], list(VERSIONS)[-1]])
 @pytest.mark.parametrize("each", FAILING, ids=lambda c: f"{c.exercise}-{c.fixture}")
 def test_a_failing_case_deployed_fails_its_criterion_in_the_local_checks_words(each: Case, version: str) -> None:
     """E.g. a URI mismatch fails auto_trigger; an OR consumer fails waits_for_all on the runs the deployment's

@@ -90,26 +90,3 @@ def test_messages_name_the_learners_file_not_the_grading_copy() -> None:
     report = graded(submission("fails_syntax_error"), static=True)
     text = str(report.to_dict())
     assert "exercise-check-" not in text
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("fails_os_exit_at_import", "exited with code 7 while importing your DAG files"),
-        ("fails_hang_at_import", "timed out after 12 s while importing your dag files"),
-    ],
-)
-def test_hostile_imports_fail_files_import_with_a_reason(name: str, expected: str) -> None:
-    report = graded(submission(name), static=True, timeout=12.0)
-    result = report.check("files_import")
-    assert result.status == "failed"
-    assert expected in result.message.lower() or expected in result.message
-    assert report.exit_code == 1
-
-
-def test_segfault_at_import_is_bounded_by_the_timeout() -> None:
-    report = graded(submission("fails_segfault_at_import"), static=True, timeout=8.0)
-    result = report.check("files_import")
-    assert result.status == "failed"
-    assert "timed out after 8 s while importing your DAG files" in result.message
-    assert "segfault" in result.hint

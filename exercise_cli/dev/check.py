@@ -17,18 +17,18 @@ from exercise_cli.course import Course, Exercise, LiveCase
 from exercise_cli.dev import golden
 from exercise_cli.results import Report
 
-# (path, static, task_timeout, exercise id) -> the report `exercise check` would give
-Grade = Callable[[str, bool, float, str], Report]
+# (path, static, task_timeout, exercise id, import timeout or None for the default) -> the report
+Grade = Callable[..., Report]
 
 REPO = Path(__file__).resolve().parent.parent.parent  # the repository, in a checkout or an editable install
 RECORDED = REPO / "tests" / "live" / "recorded"  # tests/live/recorded/<Airflow version>/<folder>_<fixture>.json
 _TODO = re.compile(r"_todo(\d+)_")
 
 
-def default_grade(path: str, static: bool, task_timeout: float, exercise_id: str) -> Report:
+def default_grade(path: str, static: bool, task_timeout: float, exercise_id: str, timeout: float | None = None) -> Report:
     from exercise_cli.grading.grader import grade
 
-    return grade(path, static=static, task_timeout=task_timeout, exercise_id=exercise_id)
+    return grade(path, static=static, task_timeout=task_timeout, timeout=timeout, exercise_id=exercise_id)
 
 
 @dataclass
@@ -229,7 +229,7 @@ def fixture_matches_golden(exercise: Exercise, fixture: Path, grade: Grade = def
     expected = golden.read(fixture)
     if expected is None:
         return [f"{fixture.name}: no {golden.GOLDEN}: `exercise dev check {exercise.id} --update-golden` writes it"]
-    report = grade(str(fixture), expected.get("mode") == "static", golden.task_timeout(fixture), exercise.id)
+    report = grade(str(fixture), expected.get("mode") == "static", golden.task_timeout(fixture), exercise.id, golden.timeout(fixture))
     return [f"{fixture.name}: {line}" for line in golden.differences(expected, report)]
 
 
@@ -270,4 +270,4 @@ def update_golden(exercise: Exercise, names: list[str] | None = None, grade: Gra
         if names and fixture.name not in names:
             continue
         timeout = golden.task_timeout(fixture)
-        yield golden.write(fixture, grade(str(fixture), False, timeout, exercise.id), timeout)
+        yield golden.write(fixture, grade(str(fixture), False, timeout, exercise.id, golden.timeout(fixture)), timeout)

@@ -34,12 +34,21 @@ def task_timeout(fixture: Path) -> float:
     return float((read(fixture) or {}).get("task_timeout", DEFAULT_TASK_TIMEOUT))
 
 
+def timeout(fixture: Path) -> float | None:
+    """The import timeout the fixture is graded with, where its golden file sets one (a fixture that never
+    finishes importing need not wait out the default)."""
+    value = (read(fixture) or {}).get("timeout")
+    return float(value) if value is not None else None
+
+
 def of(report: Report, timeout: float = DEFAULT_TASK_TIMEOUT, kept: dict | None = None) -> dict:
     """The golden record of a grading: the verdict, each criterion's and check's status, phrases of messages.
     `kept`: the record it replaces, whose entry for a check stays wherever it still holds."""
     doc: dict = {"exercise": report.exercise, "mode": report.mode, "passed": report.passed}
     if timeout != DEFAULT_TASK_TIMEOUT:
         doc["task_timeout"] = timeout
+    if (kept or {}).get("timeout") is not None:
+        doc["timeout"] = kept["timeout"]
     doc["criteria"] = {c.id: c.status for c in report.criteria}
     doc["checks"] = {}
     before = (kept or {}).get("checks", {})
