@@ -359,18 +359,12 @@ HOSTILE_FIXTURES = sorted(p for p in HOSTILE.iterdir() if p.is_dir())
 def test_hostile_submissions_one_after_another_through_one_server(fixture: Path, one_server: protocol.State) -> None:
     from test_hostile import _left_running, _markers_left
 
-    served = _served_grade(fixture, task_timeout=30)
+    # What it may reach is the question here: that a served verdict is a fresh process's is
+    # test_verdicts_are_a_fresh_processs', and each fixture's verdict test_hostile*'s.
+    _served_grade(fixture, task_timeout=30)
     assert _left_running() == []
     assert _markers_left() == []
-    fresh = grade(fixture, task_timeout=30)
-    assert _outcomes(served) == _outcomes(fresh)
     assert client.status().pid == one_server.pid  # it reached nothing of the server's
-
-
-def _outcomes(report) -> list[tuple[str, str, int | None]]:
-    """Each check's status: a hostile fixture's messages (and so their lines) may name the first of several refused
-    DAGs, in the order of the parse child's dict, which varies from one process's hash seed to another's."""
-    return [(c.id, c.status) for criterion in report.criteria for c in criterion.checks]
 
 
 def test_after_the_hostile_submissions_the_solution_passes_through_the_same_server(one_server: protocol.State) -> None:
