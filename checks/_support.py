@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -60,6 +61,16 @@ def keyed(facts: dict[str, Any], sub: Submission, spec: DagSpec) -> Any:
     """The run fact of this DAG (facts are keyed by the DAG id that ran)."""
     found = facts.get(dag_id_of(sub, spec))
     return found if found is not None else facts.get(spec.id)
+
+
+def with_whole_number(events: list[dict], key: str) -> list[dict]:
+    """The asset events whose extra holds a whole number at `key`, in their order."""
+    return [e for e in events if isinstance(e.get("extra"), dict) and isinstance(e["extra"].get(key), int)]
+
+
+def written_number(text: str) -> int:
+    """A whole number as a task printed it, its thousands separators dropped: "8,344" and "8_344" are 8344."""
+    return int(re.sub(r"[,_]", "", text))
 
 
 def the(sub: Submission, spec: DagSpec) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from exercise_cli.checks._support import combined, failed, keyed, passed, the
+from exercise_cli.checks._support import combined, failed, keyed, passed, the, with_whole_number, written_number
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
@@ -23,15 +23,14 @@ def check(sub: Submission) -> CheckResult:
 
 def _consumer(sub: Submission, spec) -> CheckResult:
     run = keyed(sub.run.runs, sub, spec)
-    events = [e for e in (run.consumed_events if run else [])
-              if isinstance(e.get("extra"), dict) and isinstance(e["extra"].get(KEY), int)]
+    events = with_whole_number(run.consumed_events if run else [], KEY)
     if not events:
         return failed(f"the events that triggered {the(sub, spec)}'s run carry no {KEY}")
     counts = [e["extra"][KEY] for e in events]
     wanted = events[-1]["extra"][KEY]
     event = (f"the event the grader posted to {events[-1]['uri']} (as the Assets view's Create Asset Event does)"
              if not events[-1].get("source_dag_id") else "the event that triggered the run")
-    logged = [(t, int(re.sub(r"[,_]", "", m.group(1)))) for t in run.tasks for m in _LOGGED.finditer(t.output)]
+    logged = [(t, written_number(m.group(1))) for t in run.tasks for m in _LOGGED.finditer(t.output)]
     if not logged:
         return failed(f"{the(sub, spec)}'s output has no line {LABEL} N; wanted {LABEL} {wanted}, the {KEY} of {event}")
     said = sorted({n for _, n in logged})

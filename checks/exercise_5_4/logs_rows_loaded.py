@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from exercise_cli.checks._support import combined, failed, keyed, passed, the
+from exercise_cli.checks._support import combined, failed, keyed, passed, the, with_whole_number, written_number
 from exercise_cli.facts import Submission
 from exercise_cli.results import CheckResult
 
@@ -25,11 +25,10 @@ def check(sub: Submission) -> CheckResult:
 def _producer(sub: Submission, spec) -> CheckResult:
     run = keyed(sub.run.runs, sub, spec)
     tasks = run.tasks if run else []
-    counts = {e["extra"]["row_count"] for e in keyed(sub.run.events, sub, spec) or []
-              if isinstance(e.get("extra"), dict) and isinstance(e["extra"].get("row_count"), int)}
+    counts = {e["extra"]["row_count"] for e in with_whole_number(keyed(sub.run.events, sub, spec) or [], "row_count")}
     for task in tasks:
         for line in task.output.splitlines():
-            numbers = {int(n.replace(",", "")) for n in re.findall(_NUMBER, line)}
+            numbers = {written_number(n) for n in re.findall(_NUMBER, line)}
             if (numbers & counts) if counts else _COUNT.search(line):
                 return passed(f"task {task.task_id} printed {line.strip()[:160]!r}")
     printed = "; ".join(f"{t.task_id}: {_last_lines(t.output)}" for t in tasks) or "no task ran"

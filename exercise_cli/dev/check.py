@@ -86,7 +86,7 @@ def checks_have_modules_and_unit_tests(exercise: Exercise) -> list[str]:
             problems.append(f"check {check.id}: its module has no check()")
         if unit_test(check.id, exercise) is None:
             problems.append(f"check {check.id}: no unit test tests/checks/test_{check.id}.py "
-                            f"(or {fixtures_dir(exercise).relative_to(fixtures_dir(exercise).parents[2])}/test_{check.id}.py for the exercise's own)")
+                            f"(or {fixtures_dir(exercise) / f'test_{check.id}.py'} for the exercise's own)")
     return problems
 
 

@@ -54,11 +54,12 @@ def of(report: Report, timeout: float = DEFAULT_TASK_TIMEOUT, kept: dict | None 
     before = (kept or {}).get("checks", {})
     for criterion in report.criteria:
         for check in criterion.checks:
+            if check.id in before and not _check_differences(check.id, before[check.id], check):
+                doc["checks"][check.id] = before[check.id]  # what an author pinned, still true
+                continue
             entry: dict = {"status": check.status}
             if check.status == "failed":  # a skipped check's reason names the failed one: that one is kept
                 entry["message_contains"] = phrases(check.message)
-            if check.id in before and not _check_differences(check.id, before[check.id], check):
-                entry = before[check.id]
             doc["checks"][check.id] = entry
     return doc
 
