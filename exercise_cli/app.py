@@ -240,6 +240,9 @@ def check(
     username: Annotated[Optional[str], typer.Option("--username", envvar="AIRFLOW_USERNAME", help="--live: user to log in as.")] = None,
     password: Annotated[Optional[str], typer.Option("--password", envvar="AIRFLOW_PASSWORD", help="--live: that user's password.")] = None,
     wait: Annotated[float, typer.Option("--wait", min=1, help="--live: seconds to wait for each run.")] = 120.0,
+    poll: Annotated[
+        float, typer.Option("--poll", min=0.01, max=60, help="--live: seconds between two reads of what is awaited.")
+    ] = 0.5,
     junit: Annotated[Optional[Path], typer.Option("--junit", metavar="FILE", help="Also write JUnit XML (one testcase per check).")] = None,
     gradescope: Annotated[Optional[Path], typer.Option("--gradescope", metavar="FILE", help="Also write Gradescope's results.json.")] = None,
     weight: Annotated[
@@ -277,9 +280,9 @@ def check(
 
                 if static:
                     raise UsageError("--live grades what a deployment runs; --static is for a local file or folder")
-                report = grade_deployment(live, token=token, username=username, password=password, wait=wait,
+                report = grade_deployment(live, token=token, username=username, password=password, wait=wait, poll=poll,
                                           timeout=timeout, quiz_passed=quiz_passed, isolation=isolation, on_event=on_event,
-                                          exercise_id=chosen.id)
+                                          exercise_id=chosen.id, use_server=server_allowed(no_server, isolation))
             else:
                 report = grade_served(path, use_server=server_allowed(no_server, isolation), static=static, timeout=timeout,
                                       task_timeout=task_timeout, quiz_passed=quiz_passed, on_event=on_event,

@@ -7,6 +7,7 @@ import shutil
 import signal
 import sys
 import textwrap
+import time
 from functools import cache
 from pathlib import Path
 
@@ -54,6 +55,24 @@ def private_server_dir(tmp_path_factory: pytest.TempPathFactory):
     from exercise_cli.server.client import stop
 
     stop()
+
+
+@pytest.fixture(scope="module")
+def served_checks():
+    """`exercise check` in this module hands its job to a warm grading server, as a learner's second check does
+    (tests/test_server.py proves it grades as a fresh process does; the cold path has tests of its own)."""
+    from exercise_cli.server import client
+
+    saved = {key: os.environ.pop(key, None) for key in ("EXERCISE_NO_SERVER", "CI")}
+    try:
+        if client.start_in_background():
+            deadline = time.monotonic() + 180
+            while client.status() is None and time.monotonic() < deadline:
+                time.sleep(0.1)  # a check before it is ready would be graded in a fresh process, and pass as well
+        yield
+    finally:
+        client.stop()
+        os.environ.update({key: value for key, value in saved.items() if value is not None})
 
 
 def graded(path: str, static: bool, task_timeout: float = 60.0, timeout: float | None = None, exercise_id: str | None = None):

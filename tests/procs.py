@@ -75,6 +75,23 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def jobs_of(warm_pid: int) -> set[int]:
+    """A warm grading process's children that took a check: each works in its check's folder, where the spare
+    it forks ahead still waits in the warm process's own."""
+    try:
+        own = os.readlink(f"/proc/{warm_pid}/cwd")
+    except OSError:
+        return set()
+    found = set()
+    for pid in descendants(warm_pid):
+        try:
+            if (stat := _stat(pid)) and stat[1] == warm_pid and os.readlink(f"/proc/{pid}/cwd") != own:
+                found.add(pid)
+        except OSError:
+            continue
+    return found
+
+
 def still_running(pids: set[int]) -> list[int]:
     """Those of `pids` that still run (a zombie left to a container's init that does not reap is not running)."""
     return sorted(pid for pid in pids if (stat := _stat(pid)) and stat[0] not in ("Z", "X"))

@@ -78,8 +78,7 @@ def _set_up(root: Path) -> Path:
     names = set(zipfile.ZipFile(bundle).namelist())
     assert {"setup.sh", "run_autograder", "constraints.txt"} <= names and len(names) == 4
     assert any(n.endswith(".whl") for n in names)
-    with zipfile.ZipFile(bundle) as z:
-        z.extractall(root / "source")
+    _unpack(bundle, root / "source")
     for name in ("setup.sh", "run_autograder"):
         os.chmod(root / "source" / name, 0o755)
     (root / "submission").mkdir()
@@ -91,6 +90,17 @@ def _set_up(root: Path) -> Path:
     assert "the reference solution passes here, isolation: " in setup.stdout
     assert "isolation: process" not in setup.stdout
     return root
+
+
+def _unpack(bundle: Path, source: Path) -> None:
+    """Unpack as Gradescope does, the wheel root's alone as setup.sh leaves it, and never readable by others on
+    the way (test_hostile's wheel test, in the other lane, looks for such wheels in /tmp)."""
+    source.mkdir(mode=0o700)
+    with zipfile.ZipFile(bundle) as z:
+        z.extractall(source)
+    for wheel in source.glob("*.whl"):
+        os.chmod(wheel, 0o600)
+    source.chmod(0o755)
 
 
 def _gradescope(root: Path, name: str, inside: list[str] | None = None, **env_extra: str) -> dict:
@@ -229,10 +239,7 @@ def test_both_bundles_grade_each_exercise(exercise, platform_root: Path, tmp_pat
         result = CliRunner().invoke(app, ["autograder", "gradescope", str(bundle), "--exercise", exercise.id, "--wheel", str(wheel),
                                           "--task-timeout", "20"])
         assert result.exit_code == 0 and f"exercise {exercise.id}" in result.output, result.output
-        with zipfile.ZipFile(bundle) as z:
-            z.extractall(root / "source")
-        for wheel_copy in (root / "source").glob("*.whl"):  # root's alone, as setup.sh leaves it (not run here)
-            os.chmod(wheel_copy, 0o600)
+        _unpack(bundle, root / "source")
         assert f"--exercise {exercise.id}" in (root / "source" / "setup.sh").read_text()
         (root / "exercise-venv").symlink_to(platform_root / "exercise-venv")
         (root / "results").mkdir()

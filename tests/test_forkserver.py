@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from procs import descendants, wait_for
+from procs import descendants, jobs_of, still_running, wait_for
 
 from conftest import submission
 from exercise_cli.grading.forkserver import ForkServer
@@ -50,7 +50,7 @@ def test_forked_child_that_hangs_is_killed_and_reported(server) -> None:
 
 
 def _forked_children(warm: ForkServer) -> set[int]:
-    return descendants(warm.proc.pid)
+    return jobs_of(warm.proc.pid)
 
 
 def test_a_killed_warm_process_is_noticed_at_once_and_the_submission_graded_again(tmp_path) -> None:
@@ -117,3 +117,33 @@ def test_a_killed_fresh_grading_process_is_graded_again() -> None:
     report = grade(submission("passes_classic_operators"), static=True, on_event=on_event)
     assert killed and report.passed
     assert len(notes) == 1 and "killed by SIGKILL" in notes[0], notes
+
+
+def test_a_spare_child_forked_ahead_takes_the_next_check_and_a_dead_one_costs_none() -> None:
+    """The warm process keeps one child forked ahead: a check is handed to it (no fork to wait for), the next
+    spare is forked after; a spare killed from outside is replaced when a check comes, which still passes; and
+    the spare goes when the warm process does."""
+    taken: list[int] = []
+    with ForkServer() as warm:
+        def launch(*args):
+            child = warm.launch(*args)
+            taken.append(child.pid)
+            return child
+
+        def spare() -> int | None:
+            waiting = descendants(warm.proc.pid) - jobs_of(warm.proc.pid)
+            return next(iter(waiting)) if len(waiting) == 1 else None
+
+        wait_for(spare, what="a spare child")
+        first = spare()
+        assert grade(submission("passes_cron_schedule"), static=True, launcher=launch).passed
+        assert taken == [first]
+        wait_for(lambda: spare() not in (None, first), what="the next spare")
+        second = spare()
+        os.kill(second, signal.SIGKILL)
+        wait_for(lambda: not still_running({second}), timeout=10, what="the spare to die")
+        assert grade(submission("passes_cron_schedule"), static=True, launcher=launch).passed
+        assert len(taken) == 2 and taken[1] not in (first, second)  # taken at once, not graded again
+        wait_for(spare, what="a spare after the dead one")
+        last = spare()
+    wait_for(lambda: not still_running({last}), timeout=10, what="the last spare to go with the warm process")

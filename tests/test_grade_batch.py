@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SUBMISSIONS, class_folder
-from procs import cli_env, descendants, start, tmpdir_of_its_own, wait_for  # noqa: F401 - a fixture
+from procs import cli_env, descendants, jobs_of, start, tmpdir_of_its_own, wait_for  # noqa: F401 - a fixture
 from typer.testing import CliRunner
 
 from exercise_cli.app import app
@@ -168,7 +168,7 @@ def test_a_warm_process_killed_mid_grade_costs_no_grade(tmp_path: Path, tmpdir_o
             return None
         for pid in descendants(proc.pid):
             try:
-                if b"grading_process.server" in Path(f"/proc/{pid}/cmdline").read_bytes() and descendants(pid):
+                if b"grading_process.server" in Path(f"/proc/{pid}/cmdline").read_bytes() and len(jobs_of(pid)) == 2:
                     return pid
             except OSError:
                 continue

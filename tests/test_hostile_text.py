@@ -97,8 +97,9 @@ def without_own_styling(screen: bytes) -> str:
 # The hostile submissions, through `check` and `report` --------------------------------------------
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """Each fixture checked once in full: the checklist, --json, --junit and --gradescope."""
+def checked(tmp_path_factory: pytest.TempPathFactory, served_checks) -> dict[str, dict]:
+    """Each fixture checked once in full: the checklist, --json, --junit and --gradescope (through the warm
+    grading server, as a learner's checks after the first are)."""
     out = tmp_path_factory.mktemp("checked")
     results = {}
     for name in FIXTURES:

@@ -26,6 +26,7 @@ from compat.recording import ReplayServer  # noqa: E402
 
 RECORDED = Path(__file__).parent / "live" / "recorded"
 EXERCISES = sorted({case.exercise for case in CASES})
+pytestmark = pytest.mark.usefixtures("served_checks")
 
 
 def case(exercise: str, fixture: str) -> Case:
@@ -33,9 +34,11 @@ def case(exercise: str, fixture: str) -> Case:
 
 
 def replayed(version: str, case: Case, recording: Path | None = None) -> tuple[int, dict]:
+    """A recording answers in the order it was recorded, however fast it is asked: a poll every 0.02 s, and
+    the 5 s of --wait is what a consumer run the static checks say cannot come is waited for."""
     with ReplayServer(recording or RECORDED / version / case.recording) as server:
         result = CliRunner().invoke(app, ["check", "--live", server.url, "--exercise", case.exercise, "--username", "admin",
-                                          "--password", "recorded", "--json", "--wait", "30"], env={"COLUMNS": "100"})
+                                          "--password", "recorded", "--json", "--wait", "5", "--poll", "0.02"], env={"COLUMNS": "100"})
     assert server.unrecorded == [], f"requests the recording of {version} does not hold"
     assert server.airflow == version
     return result.exit_code, json.loads(result.stdout)

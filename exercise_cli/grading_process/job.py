@@ -91,7 +91,7 @@ def _run_local(job: Job, sub: Submission, progress: ProgressWriter, jail: Jail |
 
 def _run_live(job: Job, sub: Submission, static: dict[str, dict], progress: ProgressWriter) -> None:
     from exercise_cli.airflow_rest import AirflowApi  # httpx: live mode's alone
-    from exercise_cli.scenario.rest import RestBackend
+    from exercise_cli.scenario.rest import POLL_SECONDS, RestBackend
 
     live = job.live or {}
     api = AirflowApi(live["url"], token=live["token"])
@@ -99,7 +99,8 @@ def _run_live(job: Job, sub: Submission, static: dict[str, dict], progress: Prog
     # A consumer run the static checks say cannot come is not waited for long.
     hopeless = cannot_be_triggered(sub.exercise, static)
     backend = RestBackend(api, sub, progress, wait, import_errors=live.get("import_errors") or {},
-                          trigger_patience=min(wait, HOPELESS_PATIENCE_SECONDS) if hopeless else None)
+                          trigger_patience=min(wait, HOPELESS_PATIENCE_SECONDS) if hopeless else None,
+                          poll=float(live.get("poll") or POLL_SECONDS))
     try:
         run_scenario(sub.exercise, sub, backend, progress, sub.run)
     finally:

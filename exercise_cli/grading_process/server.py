@@ -3,11 +3,15 @@
 Importing Airflow and building its in-process Execution API cost seconds; a process that pays
 them once and then forks a child per submission gives each child that head start, while the
 grading child still owns its own session, home and database, and runs no learner code. Used by
-`exercise watch` and `exercise grade`.
+`exercise watch`, `exercise grade` and the user's grading server (exercise_cli/server/daemon.py).
 
 Protocol, one JSON object per line: stdin gets {"job": path, "env": {...}}; stdout answers
 {"started": pid} for each job, {"exit": pid, "code": n} when a child ends, {"ready": true} first.
 At fork time this process has no threads and no open database connection.
+
+One child is always forked ahead (the spare), in a session of its own, waiting on a pipe for its job:
+a job is handed to it and answered at once, and the next spare is forked after the answer, so no
+check waits for a fork. A spare whose pipe closes unused (this process ended, however) exits.
 """
 
 from __future__ import annotations
@@ -60,8 +64,47 @@ def _import_scheduler_step() -> None:
     stats._get_registry()
 
 
+def _fork_spare() -> tuple[int, int]:
+    """A grading child forked ahead of its job: (its pid, the pipe to hand it the job on)."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        request = b""
+        try:
+            os.close(write_fd)
+            os.setsid()
+            request = _read_all(read_fd)
+            if request:
+                _child(json.loads(request))
+        finally:
+            os._exit(70 if request else 0)
+    os.close(read_fd)
+    return pid, write_fd
+
+
+def _read_all(fd: int) -> bytes:
+    data = b""
+    while chunk := os.read(fd, 65536):
+        data += chunk
+    os.close(fd)
+    return data
+
+
+def _hand_over(spare: tuple[int, int], line: bytes) -> int | None:
+    """Give the spare its job (the pipe is closed after it: the spare reads to its end); None if it died."""
+    pid, fd = spare
+    try:
+        view = memoryview(line)
+        while view:
+            view = view[os.write(fd, view):]
+        return pid
+    except BrokenPipeError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def _child(request: dict) -> None:
-    os.setsid()
     job_path = request["job"]
     env = request["env"]
     home = env["AIRFLOW_HOME"]
@@ -93,6 +136,7 @@ def main() -> None:
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()
     children: set[int] = set()
+    spare = _fork_spare()
     buffer = b""
     stdin = sys.stdin.fileno()
     open_input = True
@@ -107,16 +151,16 @@ def main() -> None:
                 line, buffer = buffer.split(b"\n", 1)
                 if not line.strip():
                     continue
-                request = json.loads(line)
-                pid = os.fork()
-                if pid == 0:
-                    try:
-                        _child(request)
-                    finally:
-                        os._exit(70)
+                json.loads(line)  # the CLI's own line: a bad one ends this process, as it did before any spare
+                # a spare killed from outside: one forked now takes the job; if none can, this process ends and
+                # the CLI grades the job again in a new one
+                pid = _hand_over(spare, line) or _hand_over(_fork_spare(), line)
+                if pid is None:
+                    raise SystemExit("no forked child took the job")
                 children.add(pid)
                 out.write(json.dumps({"started": pid}) + "\n")
                 out.flush()
+                spare = _fork_spare()
         while children:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
@@ -129,6 +173,11 @@ def main() -> None:
             code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
             out.write(json.dumps({"exit": pid, "code": code}) + "\n")
             out.flush()
+    os.close(spare[1])  # the spare ends, unused
+    try:
+        os.waitpid(spare[0], 0)
+    except ChildProcessError:  # it died before, and the loop above reaped it
+        pass
 
 
 if __name__ == "__main__":

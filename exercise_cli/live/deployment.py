@@ -34,6 +34,7 @@ class LiveTarget:
     url: str
     token: str
     wait: float
+    poll: float  # seconds between two reads of what is awaited
     import_errors: dict[str, str] = field(default_factory=dict)  # deployment file -> Airflow's stack trace
 
 
@@ -65,14 +66,17 @@ def grade_deployment(
     username: str | None,
     password: str | None,
     wait: float,
+    poll: float = 0.5,
     timeout: float | None = None,
     quiz_passed: bool = False,
     isolation: str = "auto",
     on_event: Callable[[Progress], None] | None = None,
     exercise_id: str | None = None,
+    use_server: bool = False,
 ) -> Report:
-    """Grade the deployment at `url`. Raises EnvironmentProblem (exit code 2) when it cannot be read."""
-    from exercise_cli.grading.grader import grade
+    """Grade the deployment at `url` (through this user's grading server where `use_server`). Raises
+    EnvironmentProblem (exit code 2) when it cannot be read."""
+    from exercise_cli.server.client import grade_served
 
     api = connect(url, token, username, password)
     course = load_exercise(exercise_id)
@@ -82,10 +86,10 @@ def grade_deployment(
             import_errors = {e.get("filename") or "?": e.get("stack_trace") or "" for e in api.import_errors()}
         except ApiError as exc:
             raise EnvironmentProblem(f"cannot read the deployment's DAGs: {exc}") from None
-        target = LiveTarget(api.base_url, api.token or "", wait, import_errors)
-        report = grade(files, timeout=timeout or _STARTUP_SECONDS + _WAITS * wait, quiz_passed=quiz_passed,
-                       isolation=isolation, on_event=on_event, live=asdict(target),
-                       exercise_id=course.id)  # type: ignore[arg-type]
+        target = LiveTarget(api.base_url, api.token or "", wait, poll, import_errors)
+        report = grade_served(files, use_server=use_server, timeout=timeout or _STARTUP_SECONDS + _WAITS * wait,
+                              quiz_passed=quiz_passed, isolation=isolation, on_event=on_event, live=asdict(target),
+                              exercise_id=course.id)
     report.submission = api.base_url
     return report
 

@@ -34,11 +34,13 @@ def add_deployment_errors(sub: Submission, import_errors: dict[str, str]) -> Non
 
 class RestBackend:
     def __init__(self, api: AirflowApi, sub: Submission, progress: Progress, wait: float,
-                 import_errors: dict[str, str] | None = None, trigger_patience: float | None = None) -> None:
+                 import_errors: dict[str, str] | None = None, trigger_patience: float | None = None,
+                 poll: float = POLL_SECONDS) -> None:
         """`wait`: how long to wait for a run to finish or appear (--wait); `trigger_patience`: how long
-        to wait for an asset-triggered run (default `wait`); `import_errors`: the deployment's, read once
-        before parsing (exercise_cli/live/deployment.py)."""
-        self.api, self.sub, self.progress, self.wait = api, sub, progress, wait
+        to wait for an asset-triggered run (default `wait`); `poll`: seconds between two reads of what
+        is awaited (--poll); `import_errors`: the deployment's, read once before parsing
+        (exercise_cli/live/deployment.py)."""
+        self.api, self.sub, self.progress, self.wait, self.poll = api, sub, progress, wait, poll
         self.import_errors = import_errors or {}
         self.patience = wait if trigger_patience is None else trigger_patience
         self.unavailable: dict[str, str] = {}
@@ -224,7 +226,7 @@ class RestBackend:
 
     # helpers
     def _run_facts(self, dag_id: str, run_id: str) -> DagRunFacts:
-        run = self.api.wait_for_run(dag_id, run_id, self.wait, interval=POLL_SECONDS)
+        run = self.api.wait_for_run(dag_id, run_id, self.wait, interval=self.poll)
         state = run.get("state") or ""
         facts = records.dag_run(dag_id, run_id, run.get("run_type"), state)
         if state not in FINISHED:
@@ -270,7 +272,7 @@ class RestBackend:
                 return True
             if time.monotonic() >= deadline:
                 return False
-            time.sleep(POLL_SECONDS)
+            time.sleep(self.poll)
 
 
 def _event(event: dict) -> dict:
