@@ -12,7 +12,7 @@ forced by EXERCISE_SANDBOX_TIER) and without the sandbox (`--no-sandbox`):
   peak RSS of any one process of a full check, cold and warm        (target <= 450 MB)
   exercise watch: save -> static verdict / import airflow            (target <= 0.25)
   exercise watch: save -> full verdict / import airflow              (target <= 0.5)
-  the idle grading server's RSS (its two processes), reported
+  the idle grading server's memory (RSS and PSS of its processes: the daemon, the warm process, its spare child), reported
   where a cold and a warm 5.1 check spend their time, phase by phase (the grading process's own events)
   exercise grade of 20 copies, --jobs 2 / 20 separate `exercise check` (target <= 0.25)
   a classmate's grading beside a CPU hog / graded alone              (target <= 1.5)
@@ -200,6 +200,18 @@ def _status_kb(pid: int, field: str) -> int:
     return 0
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: a page shared by n processes counts 1/n in each (the warm process and the spare
+    child it forked share most of theirs, which RSS would count twice)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 class TreePeak:
     """The largest peak RSS (VmHWM) of any process under `root` while it runs, sampled every 50 ms: the grading
     children a server forks are not the command's children, so getrusage cannot see them."""
@@ -338,7 +350,8 @@ def main() -> None:
     figures: dict[str, dict[str, float]] = {}
     server = start_server(env)
     subprocess.run([exercise, "check", str(SOLUTION), "--json"], capture_output=True, env=env)  # its first, untimed
-    idle_rss = {pid: _status_kb(pid, "VmRSS") / 1024 for pid in _tree(server)}
+    time.sleep(1)  # the spare child forked after that check
+    idle_rss = {pid: (_status_kb(pid, "VmRSS") / 1024, _pss_kb(pid) / 1024) for pid in _tree(server)}
     try:
         for mode, flags in modes.items():
             os.environ["EXERCISE_SANDBOX_TIER"] = env["EXERCISE_SANDBOX_TIER"] = mode if not flags else ""
@@ -390,8 +403,8 @@ def main() -> None:
         row("20 separate `exercise check`", lambda f: f["one_by_one"])
         row("batch / one by one", lambda f: f["batch"] / f["one_by_one"], "", "(target <= 0.25)")
         row("classmate beside a CPU hog / alone", lambda f: f["hog"], "", "(target <= 1.5)")
-    print("idle grading server RSS: " + ", ".join(f"pid {pid} {mb:.0f} MB" for pid, mb in idle_rss.items())
-          + f" (total {sum(idle_rss.values()):.0f} MB)")
+    print("idle grading server, RSS / PSS: " + ", ".join(f"pid {pid} {rss:.0f} / {pss:.0f} MB" for pid, (rss, pss) in idle_rss.items())
+          + f" (PSS total {sum(pss for _, pss in idle_rss.values()):.0f} MB: the spare child shares the warm process's pages)")
     print(f"where a 5.1 full check's time goes (one run each, {next(iter(modes))}):")
     print(f"  {'phase':<30}{'cold':>8}{'warm':>8}")
     warm_steps = dict(warm_phases[1])

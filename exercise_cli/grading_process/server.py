@@ -35,6 +35,9 @@ def _warm_up() -> None:
         __import__(f"exercise_cli.{name}")
     _parse_reference_solution()
     _import_scheduler_step()
+    from exercise_cli.sandbox.jail import resolve_loaded_folders
+
+    resolve_loaded_folders()
     settings.dispose_orm(do_log=False)
 
 
