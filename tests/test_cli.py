@@ -87,6 +87,7 @@ def test_show_renders_the_statement() -> None:
     [
         (["check", "does/not/exist"], "no such file or folder"),
         (["check", "README.md"], "is not a Python file"),
+        (["check", "--live", "http://127.0.0.1:9", "--poll", "0"], "Invalid value for '--poll'"),
     ],
 )
 def test_check_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:

@@ -703,13 +703,15 @@ def _drop_capabilities() -> None:
     _check(_libc.capset(ctypes.byref(header), data), "capset")
 
 
-# What the folders a sandboxed child reads were found from, kept by the grading process (the warm one:
-# once for all its children) so that each child, which must list them before it enters the sandbox,
-# looks its thousands of loaded modules up instead of resolving each one's file (0.07 s a child).
-# Only the grader's own paths: the install's, and each check's throwaway folders.
+# The folders a sandboxed child reads, from what the grading process loaded: resolved there before it
+# forks the child (the warm one: once for all its children). A child must list them before it enters
+# the sandbox; resolving each of thousands of module files, or even walking them again in a forked
+# child (every module's refcount a copied page), took 0.02-0.07 s a child. Only the grader's own
+# paths: the install's, and each check's throwaway folders.
 _RESOLVED: dict[str, str] = {}  # a path -> that path resolved
 _MODULE_FOLDERS: dict[str, tuple[object, str]] = {}  # a module's name -> (that module, its file's folder)
 _LOADED_FOLDERS: set[str] = set()  # every such folder (a module replaced under its name leaves its old one)
+_INSTALL: tuple[tuple, list[str]] = ((), [])  # ((number of modules, sys.path) when listed, the folders)
 
 
 def _resolved(path: str) -> str:
@@ -720,34 +722,44 @@ def _resolved(path: str) -> str:
 
 
 def resolve_loaded_folders() -> None:
-    """Resolve the folders of everything loaded so far, here, before the children that need them are forked."""
-    _loaded_folders()
+    """List the folders of everything loaded so far, here, before the children that need them are forked."""
+    _install_folders()
 
 
-def _loaded_folders() -> set[str]:
-    for name, module in list(sys.modules.items()):
-        known = _MODULE_FOLDERS.get(name)
-        if known is not None and known[0] is module:
-            continue
-        file = getattr(module, "__file__", None)
-        folder = os.path.dirname(_resolved(file)) if isinstance(file, str) else ""
-        _MODULE_FOLDERS[name] = (module, folder)
-        if folder:
-            _LOADED_FOLDERS.add(folder)
-    return {sys.base_prefix, sys.prefix, *(p for p in sys.path if p and os.path.isdir(p)), *_LOADED_FOLDERS}
+def _install_folders() -> list[str]:
+    """Python's install, the venv and every loaded module's folder, resolved, outermost only; listed again
+    when a module or a sys.path entry was added since."""
+    global _INSTALL
+    key = (len(sys.modules), tuple(sys.path))
+    if _INSTALL[0] != key:
+        for name, module in list(sys.modules.items()):
+            known = _MODULE_FOLDERS.get(name)
+            if known is not None and known[0] is module:
+                continue
+            file = getattr(module, "__file__", None)
+            folder = os.path.dirname(_resolved(file)) if isinstance(file, str) else ""
+            _MODULE_FOLDERS[name] = (module, folder)
+            if folder:
+                _LOADED_FOLDERS.add(folder)
+        found = {sys.base_prefix, sys.prefix, *(p for p in sys.path if p), *_LOADED_FOLDERS}
+        _INSTALL = (key, _outermost({_resolved(p) for p in found if os.path.isdir(p)}))
+    return _INSTALL[1]
 
 
-def _needed_folders(jail: Jail) -> list[str]:
-    """Folders the child reads: Python's install, the venv, the loaded packages, the submission."""
-    found = {*_loaded_folders(), *jail.readable}
-    hidden = tuple(os.path.realpath(h).rstrip("/") + "/" for h in jail.hidden)
-    ordered = sorted({_resolved(p) for p in found if os.path.isdir(p)})
-    ordered = [p for p in ordered if not (p + "/").startswith(hidden)]
+def _outermost(folders: set[str]) -> list[str]:
     kept: list[str] = []
-    for path in ordered:  # sorted, so a folder comes before its subfolders
+    for path in sorted(folders):  # sorted, so a folder comes before its subfolders
         if not kept or not path.startswith(kept[-1].rstrip("/") + "/"):
             kept.append(path)
     return kept
+
+
+def _needed_folders(jail: Jail) -> list[str]:
+    """Folders the child reads: Python's install, the venv, the loaded packages, the submission (a hidden
+    folder's insides left out: the outermost of a hidden folder's insides is inside it too)."""
+    hidden = tuple(os.path.realpath(h).rstrip("/") + "/" for h in jail.hidden)
+    found = {*_install_folders(), *(_resolved(p) for p in jail.readable if os.path.isdir(p))}
+    return [p for p in _outermost(found) if not (p + "/").startswith(hidden)]
 
 
 def can_enter(folder: str, uid: int) -> bool:
