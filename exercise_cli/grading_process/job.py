@@ -54,6 +54,7 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
     import airflow.serialization.serialized_objects  # noqa: F401
 
     from exercise_cli.grading_process.loading import load_submission
+
     resolve_loaded_folders()  # once here, not in each sandboxed child (the warm process has done most of it)
     progress.phase("parse")
 
