@@ -93,16 +93,15 @@ def _run_local(job: Job, sub: Submission, progress: ProgressWriter, jail: Jail |
 
 def _run_live(job: Job, sub: Submission, static: dict[str, dict], progress: ProgressWriter) -> None:
     from exercise_cli.airflow_rest import AirflowApi  # httpx: live mode's alone
-    from exercise_cli.scenario.rest import POLL_SECONDS, RestBackend
+    from exercise_cli.scenario.rest import RestBackend
 
     live = job.live or {}
     api = AirflowApi(live["url"], token=live["token"])
     wait = float(live["wait"])
     # A consumer run the static checks say cannot come is not waited for long.
     hopeless = cannot_be_triggered(sub.exercise, static)
-    backend = RestBackend(api, sub, progress, wait, import_errors=live.get("import_errors") or {},
-                          trigger_patience=min(wait, HOPELESS_PATIENCE_SECONDS) if hopeless else None,
-                          poll=float(live.get("poll") or POLL_SECONDS))
+    backend = RestBackend(api, sub, progress, wait, float(live["poll"]), import_errors=live.get("import_errors") or {},
+                          trigger_patience=min(wait, HOPELESS_PATIENCE_SECONDS) if hopeless else None)
     try:
         run_scenario(sub.exercise, sub, backend, progress, sub.run)
     finally:

@@ -25,6 +25,7 @@ from exercise_cli.results import Report
 # the producer run, the consumer run's creation, and that run.
 _WAITS = 5
 _STARTUP_SECONDS = 60.0
+POLL_SECONDS = 0.5  # --poll's default: between two reads of a run's state, on a deployment someone else may share
 
 
 @dataclass
@@ -66,7 +67,7 @@ def grade_deployment(
     username: str | None,
     password: str | None,
     wait: float,
-    poll: float = 0.5,
+    poll: float = POLL_SECONDS,
     timeout: float | None = None,
     quiz_passed: bool = False,
     isolation: str = "auto",

@@ -709,8 +709,6 @@ def _drop_capabilities() -> None:
 # child (every module's refcount a copied page), took 0.02-0.07 s a child. Only the grader's own
 # paths: the install's, and each check's throwaway folders.
 _RESOLVED: dict[str, str] = {}  # a path -> that path resolved
-_MODULE_FOLDERS: dict[str, tuple[object, str]] = {}  # a module's name -> (that module, its file's folder)
-_LOADED_FOLDERS: set[str] = set()  # every such folder (a module replaced under its name leaves its old one)
 _INSTALL: tuple[tuple, list[str]] = ((), [])  # ((number of modules, sys.path) when listed, the folders)
 
 
@@ -732,16 +730,9 @@ def _install_folders() -> list[str]:
     global _INSTALL
     key = (len(sys.modules), tuple(sys.path))
     if _INSTALL[0] != key:
-        for name, module in list(sys.modules.items()):
-            known = _MODULE_FOLDERS.get(name)
-            if known is not None and known[0] is module:
-                continue
-            file = getattr(module, "__file__", None)
-            folder = os.path.dirname(_resolved(file)) if isinstance(file, str) else ""
-            _MODULE_FOLDERS[name] = (module, folder)
-            if folder:
-                _LOADED_FOLDERS.add(folder)
-        found = {sys.base_prefix, sys.prefix, *(p for p in sys.path if p), *_LOADED_FOLDERS}
+        files = [getattr(module, "__file__", None) for module in list(sys.modules.values())]
+        found = {sys.base_prefix, sys.prefix, *(p for p in sys.path if p),
+                 *(os.path.dirname(_resolved(file)) for file in files if isinstance(file, str))}
         _INSTALL = (key, _outermost({_resolved(p) for p in found if os.path.isdir(p)}))
     return _INSTALL[1]
 

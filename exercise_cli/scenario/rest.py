@@ -20,7 +20,6 @@ from exercise_cli.scenario.backend import Progress
 from exercise_cli.scenario.diagnosis import asset_uris, why_not_triggered
 from exercise_cli.task_logs import error_of, task_output
 
-POLL_SECONDS = 0.5
 _NOT_THE_SCHEDULERS = ("manual", "backfill")  # run types a person starts, not the scheduler
 EARLY_SETTLE_SECONDS = 10.0  # a "not_triggered" step: what two scheduler heartbeats take by default (5 s each)
 
@@ -33,13 +32,11 @@ def add_deployment_errors(sub: Submission, import_errors: dict[str, str]) -> Non
 
 
 class RestBackend:
-    def __init__(self, api: AirflowApi, sub: Submission, progress: Progress, wait: float,
-                 import_errors: dict[str, str] | None = None, trigger_patience: float | None = None,
-                 poll: float = POLL_SECONDS) -> None:
-        """`wait`: how long to wait for a run to finish or appear (--wait); `trigger_patience`: how long
-        to wait for an asset-triggered run (default `wait`); `poll`: seconds between two reads of what
-        is awaited (--poll); `import_errors`: the deployment's, read once before parsing
-        (exercise_cli/live/deployment.py)."""
+    def __init__(self, api: AirflowApi, sub: Submission, progress: Progress, wait: float, poll: float,
+                 import_errors: dict[str, str] | None = None, trigger_patience: float | None = None) -> None:
+        """`wait`: how long to wait for a run to finish or appear (--wait); `poll`: seconds between two reads
+        of what is awaited (--poll); `trigger_patience`: how long to wait for an asset-triggered run (default
+        `wait`); `import_errors`: the deployment's, read once before parsing (exercise_cli/live/deployment.py)."""
         self.api, self.sub, self.progress, self.wait, self.poll = api, sub, progress, wait, poll
         self.import_errors = import_errors or {}
         self.patience = wait if trigger_patience is None else trigger_patience
