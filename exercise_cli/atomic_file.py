@@ -21,20 +21,21 @@ def _umask() -> int:
 _MODE = 0o666 & ~_umask()  # what open() would give a new file (mkstemp gives 0600); read once, before any thread
 
 
-def write_atomically(path: str | os.PathLike, text: str) -> None:
-    """Write `text` (UTF-8) to `path` through a temporary file renamed into place. Raises OSError
-    naming `path` (a full disk fails in write or fsync, whose errors name no file)."""
+def write_atomically(path: str | os.PathLike, text: str | bytes, mode: int | None = None) -> None:
+    """Write `text` (UTF-8, or bytes as they are) to `path` through a temporary file renamed into place,
+    with `mode` (default: what open() would give). Raises OSError naming `path` (a full disk fails in
+    write or fsync, whose errors name no file)."""
     target = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
         raise _naming(exc, target) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8") if isinstance(text, str) else text)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, _MODE)
+        os.chmod(tmp, _MODE if mode is None else mode)
         os.replace(tmp, target)
     except BaseException as exc:
         try:

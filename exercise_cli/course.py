@@ -3,7 +3,8 @@
 An exercise names its statement, starter and solution, its DAGs by role, its Assets, its criteria
 with their checks and hints, its quiz and its scenario (the steps one engine runs in every mode).
 The machinery never names an exercise: adding one is adding its folders (docs/writing-exercises.md).
-The files are read strictly (course_schema.py: a typo or a wrong type is one line naming file:line);
+The files are read strictly (course_schema.py: a typo or a wrong type is one line naming file:line),
+and the built-in course, once read, is kept for the next command (course_cache.py);
 course.toml's [defaults] give what an exercise leaves out; a check's parameters are its module's PARAMS
 with the exercise's `with = {...}`, and its title and hint may say {name} for each.
 
@@ -28,13 +29,27 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import tomllib
-
-import exercise_cli.course_schema as schema
-from exercise_cli.course_schema import FORMAT_VERSION, PHASES, ROLES, STEPS, CourseError, LiveCase
+from exercise_cli.phases import PHASES
 
 __all__ = ["FORMAT_VERSION", "PHASES", "ROLES", "STEPS", "CourseError", "LiveCase"]
 COURSE_ENV = "EXERCISE_COURSE"  # a course file other than the built-in one (an instructor's, the tests')
+FORMAT_VERSION = 1
+STEPS = ("register", "run", "event", "not_triggered", "triggered", "assets_view")
+ROLES = ("producer", "consumer")
+
+
+class CourseError(Exception):
+    """A course or exercise file that does not hold what it must, in one line naming the file and line."""
+
+
+@dataclass(frozen=True)
+class LiveCase:
+    """A case `make compat` grades with `check --live` on every Airflow version, and the recorded test replays."""
+
+    fixture: str  # "solution", or a fixture folder's name under tests/submissions/<folder>/
+    fails: str = ""  # the criterion it must fail ("": it must pass)
+    statuses: dict[str, str] = field(default_factory=dict, hash=False)  # check id -> its live status
+    contains: dict[str, list[str]] = field(default_factory=dict, hash=False)  # check id -> words its live message holds
 
 
 @dataclass(frozen=True)
@@ -187,7 +202,7 @@ class Exercise:
 
     def _folder(self, kind: str) -> Path:
         if self.builtin:
-            return _package_dir({"data": "exercise_cli.data_root", "starter": "exercise_cli.starter",
+            return package_dir({"data": "exercise_cli.data_root", "starter": "exercise_cli.starter",
                                  "solution": "exercise_cli.solution", "checks": "exercise_cli.checks"}[kind]) / self.folder
         return self.root / kind / self.folder
 
@@ -199,14 +214,16 @@ class Course:
     folders: dict[str, str]
     file: Path | None = None  # None: the built-in course
     live: dict[str, tuple[LiveCase, ...]] = field(default_factory=dict, hash=False)  # by exercise id
-    defaults: schema.Defaults = field(default_factory=schema.Defaults, hash=False)
+    built: dict[str, Exercise] = field(default_factory=dict, hash=False, compare=False)  # read before (course_cache.py)
 
     def exercise(self, exercise_id: str | None = None) -> Exercise:
         wanted = exercise_id or self.exercise_ids[0]  # the default: the course's first
         if wanted not in self.folders:
             raise CourseError(f"no exercise {wanted!r} in this course (it has {', '.join(self.exercise_ids)}); "
                               "`exercise list` shows them")
-        return _load_exercise(self.file, wanted, self.folders[wanted])
+        if wanted in self.built:
+            return self.built[wanted]
+        return replace(_load_exercise(self.file, wanted, self.folders[wanted]), live=self.live.get(wanted, ()))
 
     def exercises(self) -> list[Exercise]:
         return [self.exercise(i) for i in self.exercise_ids]
@@ -228,187 +245,40 @@ def load_exercise(exercise_id: str | None = None, path: Path | None = None) -> E
 
 @cache
 def _load_course(path: Path | None) -> Course:
-    where = path if path is not None else _package_dir("exercise_cli.data_root") / "course.toml"
-    raw, text = _toml(where)
-    parsed: schema.CourseFile = schema.read(schema.CourseFile, raw, where, text)
-    folders = {entry.id: entry.folder for entry in parsed.exercises}
-    return Course(title=parsed.title, exercise_ids=tuple(folders), folders=folders, file=path, defaults=parsed.defaults,
-                  live={entry.id: tuple(entry.live) for entry in parsed.exercises})
+    if path is not None:
+        return _read_course(path)
+    from exercise_cli.course_cache import kept
+
+    return kept(_read_whole_course)
+
+
+def _read_whole_course() -> tuple[Course, bool]:
+    """The built-in course with every exercise built, and whether every one was (a course file that
+    reads is not enough: an exercise that does not build says so when it is asked for)."""
+    course = _read_course(None)
+    try:
+        return replace(course, built={exercise_id: course.exercise(exercise_id) for exercise_id in course.exercise_ids}), True
+    except CourseError:
+        return course, False
+
+
+def _read_course(path: Path | None) -> Course:
+    from exercise_cli.course_build import read_course
+
+    return read_course(path)
 
 
 @cache
 def _load_exercise(course: Path | None, exercise_id: str, folder: str) -> Exercise:
-    root = course.parent if course is not None else Path()
-    data = (root / "data" / folder) if course is not None else _package_dir("exercise_cli.data_root") / folder
-    where = data / "exercise.toml"
-    raw, text = _toml(where)
-    parsed: schema.ExerciseFile = schema.read(schema.ExerciseFile, raw, where, text)
-    the_course = load_course(course)
-    exercise = _Build(parsed, where, text, the_course.defaults).exercise(folder, root, builtin=course is None)
-    if exercise.id != exercise_id:
-        raise CourseError(f"{schema.where(where, text, ('id',))}: this is exercise {exercise.id!r}, the course lists it "
-                          f"as {exercise_id!r}")
-    return replace(exercise, live=the_course.live.get(exercise_id, ()))
+    from exercise_cli.course_build import build_exercise
 
-
-class _Build:
-    """An exercise file, read, turned into the Exercise: the course's defaults applied, and what its keys
-    refer to (Assets, DAGs, checks and their modules, phases) checked, each error naming its line."""
-
-    def __init__(self, parsed: schema.ExerciseFile, path: Path, text: str, defaults: schema.Defaults) -> None:
-        self.parsed, self.path, self.text, self.defaults = parsed, path, text, defaults
-
-    def fail(self, loc: tuple, message: str) -> CourseError:
-        return CourseError(f"{schema.where(self.path, self.text, loc)}: {message}")
-
-    def exercise(self, folder: str, root: Path, builtin: bool) -> Exercise:
-        p = self.parsed
-        assets = {key: AssetSpec(key, a.uri) for key, a in p.assets.items()}
-        dags = {key: self._dag(key, d, assets) for key, d in p.dags.items()}
-        scenario = (tuple(self._step(index, s, dags, assets) for index, s in enumerate(p.scenario)) if p.scenario is not None
-                    else derived_scenario(dags))
-        exercise = Exercise(
-            id=p.id, title=p.title, folder=folder, statement=p.statement, starter=p.starter, solution=p.solution,
-            start_date=p.start_date, assets=assets, dags=dags, scenario=scenario, criteria=(), quiz=self._quiz(),
-            root=root, builtin=builtin,
-        )
-        self.words = exercise_words(exercise)
-        own = {h.found for h in p.airflow2_habits}  # the exercise's fix for a habit replaces the course's
-        habits = [*p.airflow2_habits, *(h for h in self.defaults.airflow2_habits if h.found not in own)]
-        exercise = replace(exercise, airflow2_habits=tuple(
-            (h.found, self._filled(("airflow2_habits", i, "fix"), h.fix, {})) for i, h in enumerate(habits)))
-        phases = {exercise.phase(step) for step in scenario} | {"parse"}
-        criteria = self._criteria(exercise, phases)
-        listed = {check.id for criterion in criteria for check in criterion.checks}
-        for check_id in p.checks:
-            if check_id not in listed:
-                raise self.fail(("checks", check_id), f"checks.{check_id}: no criterion lists check {check_id!r}")
-        ids = {check.id for criterion in criteria for check in criterion.checks}
-        if p.trigger_blockers is not None:
-            for index, check_id in enumerate(p.trigger_blockers):
-                if check_id not in ids:
-                    raise self.fail(("trigger_blockers", index), f"trigger_blockers: {check_id!r} is no check of this exercise")
-        blockers = p.trigger_blockers if p.trigger_blockers is not None else self.defaults.trigger_blockers
-        return replace(exercise, criteria=criteria, trigger_blockers=tuple(c for c in blockers if c in ids))
-
-    def _dag(self, key: str, d: schema.DagEntry, assets: dict[str, AssetSpec]) -> DagSpec:
-        for field in ("outlets", "schedule_on"):
-            for index, asset in enumerate(getattr(d, field)):
-                if asset not in assets:
-                    raise self.fail(("dags", key, field), f"dags.{key}.{field}: no Asset {asset!r} in [assets]")
-        return DagSpec(key=key, id=d.id, role=d.role, tags=tuple(d.tags), schedule=None if d.schedule == "none" else d.schedule,
-                       outlets=tuple(d.outlets), schedule_on=tuple(d.schedule_on), logic=d.logic, message=d.message)
-
-    def _step(self, index: int, s: schema.StepEntry, dags: dict[str, DagSpec], assets: dict[str, AssetSpec]) -> Step:
-        at = ("scenario", index, "step")
-        if s.step == "event":
-            if s.dag or s.how:
-                raise self.fail(at, "scenario step 'event' takes asset, extra and random_ints, not dag or how")
-            if s.asset not in assets:
-                raise self.fail(at, f"scenario step 'event' names no Asset of this exercise: {s.asset!r}")
-            return Step(s.step, asset=s.asset, extra=dict(s.extra), random_ints=tuple(s.random_ints))
-        if s.asset or s.extra or s.random_ints:
-            raise self.fail(at, f"scenario step {s.step!r}: asset, extra and random_ints belong to an 'event' step")
-        if s.step not in ("register", "assets_view") and s.dag not in dags:
-            raise self.fail(("scenario", index, "dag"), f"scenario step {s.step!r} names no DAG of this exercise: {s.dag!r}")
-        if s.step == "run" and dags[s.dag].role == "producer" and s.how not in ("schedule", "trigger"):
-            raise self.fail(("scenario", index), f"scenario: run of producer {s.dag!r} needs how = \"schedule\" or \"trigger\"")
-        return Step(s.step, s.dag, s.how)
-
-    def _quiz(self) -> dict[str, Any]:
-        quiz, path, text, at = self.parsed.quiz, self.path, self.text, ("quiz",)
-        if quiz is None:
-            return {}
-        if isinstance(quiz, str):  # its own file beside the exercise's
-            path = self.path.parent / quiz
-            raw, text = _toml(path)
-            quiz, at = schema.read(schema.Quiz, raw, path, text, versioned=False), ()
-
-        def fail(loc: tuple, message: str) -> CourseError:
-            return CourseError(f"{schema.where(path, text, at + loc)}: {message}")
-
-        for index, question in enumerate(quiz.questions):
-            if not 0 <= question.answer < len(question.choices):
-                raise fail(("questions", index, "answer"), f"quiz question {index + 1}: answer {question.answer} "
-                           f"is not the index of one of its {len(question.choices)} choices (0-based)")
-        if not 0 < quiz.pass_mark <= len(quiz.questions):
-            raise fail(("pass_mark",), f"quiz.pass_mark {quiz.pass_mark} is not between 1 and the "
-                       f"{len(quiz.questions)} questions")
-        return quiz.model_dump()
-
-    def _criteria(self, exercise: Exercise, phases: set[str]) -> tuple[CriterionSpec, ...]:
-        seen: set[str] = set()
-        criteria = []
-        for i, c in enumerate(self.parsed.criteria):
-            checks = []
-            for j, entry in enumerate(c.checks):
-                check = self._check(("criteria", i, "checks", j), entry, exercise, phases, seen)
-                seen.add(check.id)
-                checks.append(check)
-            criteria.append(CriterionSpec(id=c.id, title=c.title, counts=c.counts, checks=tuple(checks)))
-        return tuple(criteria)
-
-    def _check(self, loc: tuple, entry: schema.CheckEntry | str, exercise: Exercise, phases: set[str],
-               seen: set[str]) -> CheckSpec:
-        if isinstance(entry, str):
-            entry = schema.CheckEntry(id=entry)
-        if entry.id is None:
-            raise self.fail(loc, "a check needs its id")
-        if entry.id in self.parsed.checks:
-            loc = ("checks", entry.id)  # what it states is there (the criterion only lists it)
-        stated = {**self.defaults.checks.get(entry.id, schema.CheckEntry()).model_dump(exclude_none=True),
-                  **self.parsed.checks.get(entry.id, schema.CheckEntry()).model_dump(exclude_none=True),
-                  **entry.model_dump(exclude_none=True)}
-        for key in ("kind", "title", "hint"):
-            if key not in stated:
-                raise self.fail(loc, f"check {entry.id!r} has no {key} (nor has the course's [defaults.checks.{entry.id}])")
-        module = check_source(entry.id, exercise)
-        if module is None:
-            raise self.fail(loc + ("id",), f"check {entry.id!r} has no module: checks/{entry.id}.py or "
-                            f"checks/{exercise.folder}/{entry.id}.py")
-        if entry.id in seen:
-            raise self.fail(loc + ("id",), f"check {entry.id!r} is listed twice")
-        requires = (stated["requires"],) if isinstance(stated.get("requires"), str) else tuple(stated.get("requires", ()))
-        for required in requires:
-            if required not in seen:
-                raise self.fail(loc + ("requires",), f"check {entry.id!r} requires {required!r}, which is no check "
-                                "listed before it")
-        phase = stated.get("phase")
-        if stated["kind"] == "dynamic" and phase not in phases:
-            raise self.fail(loc + ("phase",), f"dynamic check {entry.id!r} needs a phase of this exercise's scenario: "
-                            f"{', '.join(sorted(phases - {'parse'}))}")
-        params = self._params(loc + ("with",), entry.id, module, stated.get("with_", {}))
-        return CheckSpec(id=entry.id, kind=stated["kind"], title=self._filled(loc + ("title",), stated["title"], params),
-                         hint=self._filled(loc + ("hint",), stated["hint"], params), requires=requires,
-                         needs=stated.get("needs"), phase=phase, params=params)
-
-    def _filled(self, loc: tuple, text: str, params: dict[str, Any]) -> str:
-        """A title, hint or fix with each {parameter} and each {word} of the exercise (exercise_words) replaced
-        by its value; other braces are left as written (hints show code)."""
-        for name, value in {**self.words, **params}.items():
-            text = text.replace("{" + name + "}", str(value))
-        for name in WORDS:
-            if "{" + name + "}" in text:
-                raise self.fail(loc, f"{'.'.join(map(str, loc[-1:]))} says {{{name}}}, which this exercise cannot fill "
-                                f"({WORDS[name]}): state this text in the exercise")
-        return text
-
-    def _params(self, loc: tuple, check_id: str, module: Path, given: dict[str, Any]) -> dict[str, Any]:
-        declared = declared_params(module)
-        for name, value in given.items():
-            if name not in declared:
-                raise self.fail(loc, f"check {check_id!r} takes no parameter {name!r}"
-                                + (f" (it takes {', '.join(declared)})" if declared else " (its module declares no PARAMS)"))
-            if type(value) is not type(declared[name]):
-                raise self.fail(loc, f"check {check_id!r}: parameter {name} = {value!r} is not a "
-                                f"{type(declared[name]).__name__}, as its default {declared[name]!r} is")
-        return {**declared, **given}
+    return build_exercise(course, exercise_id, folder)
 
 
 def check_source(check_id: str, exercise: Exercise) -> Path | None:
     """The file of a check's module: the exercise's own (checks/<folder>/<id>.py), else the shared one.
     (Found without importing it: the course is read below the checks' layer.)"""
-    for path in (exercise.checks_dir / f"{check_id}.py", _package_dir("exercise_cli.checks") / f"{check_id}.py"):
+    for path in (exercise.checks_dir / f"{check_id}.py", package_dir("exercise_cli.checks") / f"{check_id}.py"):
         if not check_id.startswith("_") and path.is_file():
             return path
     return None
@@ -502,21 +372,11 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
-def _toml(path: Path) -> tuple[dict, str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-        return tomllib.loads(text), text
-    except OSError as exc:
-        raise CourseError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CourseError(f"{path} is not valid TOML: {exc}") from None
-
-
-def _package_dir(name: str) -> Path:
+def package_dir(name: str) -> Path:
     # starter/, solution/ and checks/ sit at the repository's top level and inside exercise_cli in the
     # wheel: found through the import system, so that the repo, an editable and a wheel install all work.
     if name == "exercise_cli.data_root":
-        return _package_dir("exercise_cli") / "data"
+        return package_dir("exercise_cli") / "data"
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError(f"the installed package has no {name}")

@@ -11,7 +11,7 @@ from conftest import REPO
 
 # Lowest first. A module may import its own layer and the ones before it.
 LAYERS = [
-    ("records", ["errors", "exits", "messages", "learner_text", "atomic_file", "regular_file", "phases", "course_schema", "course", "protocol", "task_logs",
+    ("records", ["errors", "exits", "messages", "learner_text", "atomic_file", "regular_file", "phases", "install", "course_schema", "course", "course_build", "course_cache", "protocol", "task_logs",
                  "airflow_rest", "results", "facts", "code_fingerprint"]),
     ("decisions", ["checks", "verdicts"]),  # pure functions of the records
     ("sandboxed children", ["sandbox"]),

@@ -24,7 +24,8 @@ from exercise_cli.app import app
 from exercise_cli.grading.grader import grade
 from exercise_cli.sandbox import jail
 from exercise_cli.server import client, protocol
-from exercise_cli.server.place import fingerprint, server_place
+from exercise_cli.install import fingerprint
+from exercise_cli.server.place import server_place
 
 SOLUTION_5_1 = REPO / "solution" / "exercise_5_1"
 SOLUTION_5_2 = REPO / "solution" / "exercise_5_2"

@@ -22,6 +22,7 @@ from typing import Iterator
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.exits import process_alive
 from exercise_cli.grading.process import airflow_env, ensure_room, signal_group, spawn_python
+from exercise_cli.install import cache_root
 
 TEMPLATE_NAME = "airflow.db"
 
@@ -31,15 +32,6 @@ def airflow_version() -> str:
         return metadata.version("apache-airflow-core")
     except metadata.PackageNotFoundError as exc:
         raise EnvironmentProblem("Apache Airflow is not installed in this Python environment") from exc
-
-
-def cache_root() -> Path:
-    override = os.environ.get("EXERCISE_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("airflow-exercise"))
 
 
 def template_path() -> Path:

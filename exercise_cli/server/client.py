@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 
 from exercise_cli.errors import EnvironmentProblem
+from exercise_cli.install import fingerprint
 from exercise_cli.server import protocol
-from exercise_cli.server.place import Place, fingerprint, peer_credentials, server_place
+from exercise_cli.server.place import Place, peer_credentials, server_place
 
 # Seconds without a word from the server (it sends one every second) before it counts as hung.
 PATIENCE_SECONDS = 10.0

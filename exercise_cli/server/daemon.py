@@ -23,8 +23,9 @@ import threading
 import time
 from pathlib import Path
 
+from exercise_cli.install import fingerprint, version
 from exercise_cli.server import protocol
-from exercise_cli.server.place import Place, fingerprint, peer_credentials, server_place, version
+from exercise_cli.server.place import Place, peer_credentials, server_place
 
 DEFAULT_IDLE_SECONDS = 900.0
 HEARTBEAT_SECONDS = 1.0

@@ -8,21 +8,18 @@ others in is not used: the check then runs without a server.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
 import stat
 import struct
 import sys
 from dataclasses import dataclass
-from importlib import metadata
-from importlib.util import find_spec
 from pathlib import Path
 
 from exercise_cli.errors import EnvironmentProblem
+from exercise_cli.install import install_id
 
 _SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
-_PACKAGES = ("exercise_cli", "exercise_cli.checks", "exercise_cli.starter", "exercise_cli.solution")
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,7 @@ def server_place() -> Place:
         raise EnvironmentProblem(f"the grading server's folder {folder} cannot be made: {exc.strerror or exc}") from None
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
         raise EnvironmentProblem(f"the grading server's folder {folder} is not a folder of this user's alone (mode 0700)")
-    place = Place(folder, f"server-{_install_id()}")
+    place = Place(folder, f"server-{install_id()}")
     if len(os.fsencode(place.socket)) > _SOCKET_PATH_MAX:
         raise EnvironmentProblem(f"the grading server's socket path is too long for a socket: {place.socket}")
     return place
@@ -69,47 +66,6 @@ def _folder() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("exercise")) / "server"
-
-
-def _install_id() -> str:
-    """Which install: this Python and where exercise_cli is (another venv gets another server)."""
-    where = f"{sys.prefix}\0{_package_folders()[0]}"
-    return hashlib.sha256(where.encode()).hexdigest()[:12]
-
-
-def version() -> str:
-    try:
-        return metadata.version("airflow-exercise")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def fingerprint() -> str:
-    """The installed version and a hash of every installed exercise_cli file: a server started
-    before either changed serves code that is no longer there, and stops."""
-    digest = hashlib.sha256(version().encode())
-    for root in _package_folders():
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                if name.endswith((".pyc", ".pyo")):
-                    continue
-                path = os.path.join(folder, name)
-                digest.update(os.path.relpath(path, root).encode() + b"\0")
-                try:
-                    with open(path, "rb") as f:
-                        digest.update(f.read())
-                except OSError:
-                    digest.update(b"\1unreadable")
-    return f"{version()}+{digest.hexdigest()[:16]}"
-
-
-def _package_folders() -> list[str]:
-    folders = []
-    for name in _PACKAGES:
-        spec = find_spec(name)
-        folders += list(spec.submodule_search_locations or []) if spec else []
-    return folders
 
 
 def peer_credentials(sock: socket.socket) -> tuple[int, int]:
