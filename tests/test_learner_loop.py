@@ -64,7 +64,8 @@ def in_terminal(args: list[str], columns: int, cwd: Path | None = None, typed: s
     proc.wait(timeout=120)
     os.close(leader)
     text = _ANSI.sub("", b"".join(chunks).decode("utf-8", errors="replace"))
-    return [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    # a line redrawn in place (a spinner's status line, then what replaces it) shows what follows its last \r
+    return [line.rsplit("\r", 1)[-1].rstrip() for line in text.replace("\r\n", "\n").split("\n")]
 
 
 @pytest.mark.parametrize("columns", [80, 100])

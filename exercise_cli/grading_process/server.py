@@ -16,6 +16,7 @@ check waits for a fork. A spare whose pipe closes unused (this process ended, ho
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -38,6 +39,10 @@ def _warm_up() -> None:
 
     resolve_loaded_folders()
     settings.dispose_orm(do_log=False)
+    # What is loaded now is kept for the process's life: the collector leaves it out of every pass (in
+    # this process and in each child, whose passes would otherwise walk, and so copy, all its pages).
+    gc.collect()
+    gc.freeze()
 
 
 def _import_what_a_check_imports() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import selectors
 import signal
 import socket
@@ -144,8 +145,9 @@ class _Watchdog(threading.Thread):
 
     Airflow's supervisor notices an exit when its sockets close or, if the child is still
     exiting by then, at its next heartbeat interval (5 s): under load that race costs seconds.
-    Here a peek at the child's state (waitid with WNOWAIT: it stays for the supervisor to reap)
-    pokes a socket registered on the supervisor's selector, which then checks the exit at once.
+    Here the child's exit (a pidfd turning readable, where Linux has them; else a peek every
+    50 ms with waitid WNOWAIT: the child stays for the supervisor to reap) pokes a socket
+    registered on the supervisor's selector, which then checks the exit at once.
     """
 
     def __init__(self, proc: Any, log_path: Path, timeout: float) -> None:
@@ -154,15 +156,31 @@ class _Watchdog(threading.Thread):
         self.fired = ""
         self._done = threading.Event()
         self._poke, wake = socket.socketpair()
+        self._stop_read, self._stop_write = os.pipe()
+        try:
+            self._pidfd: int | None = os.pidfd_open(self.pid)
+        except (AttributeError, OSError):  # macOS, an old kernel, or the child already reaped
+            self._pidfd = None
 
         def on_wake(sock: socket.socket) -> None:
             proc.selector.unregister(sock)
 
         proc.selector.register(wake, selectors.EVENT_READ, (lambda sock: False, on_wake))
 
+    def _wait_for_exit(self, seconds: float) -> None:
+        """Until the child exits, stop() is called, or `seconds` pass."""
+        poller = select.poll()
+        for fd in (self._stop_read, self._pidfd):
+            if fd is not None:
+                poller.register(fd, select.POLLIN)
+        poller.poll(seconds * 1000)
+
     def run(self) -> None:
         deadline = time.monotonic() + self.timeout
-        while not self._done.wait(0.05):
+        while True:
+            self._wait_for_exit(0.05)
+            if self._done.is_set():
+                return
             if _exited(self.pid):
                 self._poke.send(b"x")
                 return
@@ -179,8 +197,12 @@ class _Watchdog(threading.Thread):
 
     def stop(self) -> None:
         self._done.set()
+        os.write(self._stop_write, b"x")
         self.join(timeout=2)
         self._poke.close()
+        for fd in (self._stop_read, self._stop_write, self._pidfd):
+            if fd is not None:
+                os.close(fd)
 
 
 def _exited(pid: int) -> bool:

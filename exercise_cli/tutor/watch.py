@@ -26,7 +26,9 @@ def watch_and_check(path: Path, check: Callable[[], None], stop_event=None) -> N
     before = _python_files(folder)
     check()
     compared = False
-    for changes in watch(folder, watch_filter=python_files_changed, stop_event=stop_event, debounce=300,
+    # A save is checked once no file has changed for 15 ms (an editor's write, rename and chmod come
+    # within a few): watchfiles' 50 ms default made a save wait 60-100 ms for its check.
+    for changes in watch(folder, watch_filter=python_files_changed, stop_event=stop_event, debounce=300, step=15,
                          rust_timeout=500, yield_on_timeout=True):
         if not compared:
             compared = True
