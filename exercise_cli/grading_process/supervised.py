@@ -157,8 +157,11 @@ class _Watchdog(threading.Thread):
         self._done = threading.Event()
         self._poke, wake = socket.socketpair()
         self._stop_read, self._stop_write = os.pipe()
+        self._exit_or_stop = select.poll()
+        self._exit_or_stop.register(self._stop_read, select.POLLIN)
         try:
             self._pidfd: int | None = os.pidfd_open(self.pid)
+            self._exit_or_stop.register(self._pidfd, select.POLLIN)
         except (AttributeError, OSError):  # macOS, an old kernel, or the child already reaped
             self._pidfd = None
 
@@ -167,18 +170,10 @@ class _Watchdog(threading.Thread):
 
         proc.selector.register(wake, selectors.EVENT_READ, (lambda sock: False, on_wake))
 
-    def _wait_for_exit(self, seconds: float) -> None:
-        """Until the child exits, stop() is called, or `seconds` pass."""
-        poller = select.poll()
-        for fd in (self._stop_read, self._pidfd):
-            if fd is not None:
-                poller.register(fd, select.POLLIN)
-        poller.poll(seconds * 1000)
-
     def run(self) -> None:
         deadline = time.monotonic() + self.timeout
         while True:
-            self._wait_for_exit(0.05)
+            self._exit_or_stop.poll(50)  # ms: until the child exits, stop() is called, or the next look
             if self._done.is_set():
                 return
             if _exited(self.pid):

@@ -11,19 +11,14 @@ from __future__ import annotations
 
 import sqlite3
 
-_listening = False
-
 
 def skip_durability() -> None:
     """For every SQLite connection this process opens from now on (Airflow's engine opens them)."""
-    global _listening
-    if _listening:
-        return
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    event.listen(Engine, "connect", _on_connect)
-    _listening = True
+    if not event.contains(Engine, "connect", _on_connect):
+        event.listen(Engine, "connect", _on_connect)
 
 
 def _on_connect(connection, record) -> None:
