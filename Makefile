@@ -1,5 +1,6 @@
 # Two entry points, each installs what it needs into .venv first (pinned by exercise_cli/data/constraints.txt,
-# generated from a working install of apache-airflow 3.3.2).
+# generated from a working install of apache-airflow 3.3.2; typer held at 0.28.0, as 0.29 parses every
+# option through pydantic, 0.1-0.4 s of each command).
 PYTHON ?= python3
 VENV := .venv
 INSTALLED := $(VENV)/.installed
