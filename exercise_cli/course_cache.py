@@ -20,6 +20,7 @@ from typing import Callable
 from exercise_cli.atomic_file import write_atomically
 from exercise_cli.course import Course
 from exercise_cli.install import cache_root, fingerprint, install_id
+from exercise_cli.regular_file import regular_file_bytes
 
 MAX_BYTES = 1024 * 1024  # the built-in course takes 40 KB
 _RECORDS = {"Course", "Exercise", "CriterionSpec", "CheckSpec", "AssetSpec", "DagSpec", "Step", "LiveCase"}
@@ -56,20 +57,9 @@ def _path() -> Path | None:
 
 
 def _load(path: Path, key: str) -> Course | None:
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
+    data = regular_file_bytes(path, MAX_BYTES, own=True)
+    if data is None:
         return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022 or info.st_size > MAX_BYTES:
-            return None
-        with os.fdopen(os.dup(fd), "rb") as f:
-            data = f.read(MAX_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
     try:
         found_key, course = _RecordsOnly(io.BytesIO(data)).load()
     except Exception:  # any damage (a truncated file, a record renamed since): read the files
