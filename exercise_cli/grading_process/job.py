@@ -22,8 +22,8 @@ from exercise_cli.protocol import (
     write_results,
 )
 from exercise_cli.verdicts import cannot_be_triggered, evaluate
-from exercise_cli.sandbox import cgroup
-from exercise_cli.sandbox.jail import Jail, Limits, course_folders, reap, resolve_loaded_folders, sweep_files
+from exercise_cli.sandbox import cgroup, loaded_modules
+from exercise_cli.sandbox.jail import Jail, Limits, course_folders, reap, sweep_files
 
 # The grading process's own bound (address space): far above what it needs (a full check of the
 # solution peaks near 0.4 GiB of address space), so that whatever a submission makes it read or
@@ -55,7 +55,7 @@ def _grade(job: Job, progress: ProgressWriter, jail: Jail | None) -> None:
 
     from exercise_cli.grading_process.loading import load_submission
 
-    resolve_loaded_folders()  # once here, not in each sandboxed child (the warm process has done most of it)
+    loaded_modules.refresh()  # once here, not in each sandboxed child (the warm process has done most of it)
     progress.phase("parse")
 
     # While the parse child works, build what running the DAGs needs (no thread: children are forked).
@@ -87,7 +87,7 @@ def _run_local(job: Job, sub: Submission, progress: ProgressWriter, jail: Jail |
 
     log_dir = Path(job.home) / TASK_LOG_DIR
     log_dir.mkdir(exist_ok=True)
-    resolve_loaded_folders()  # what running the DAGs loaded, before the task children are forked
+    loaded_modules.refresh()  # what running the DAGs loaded, before the task children are forked
     run_scenario(sub.exercise, sub, LocalBackend(sub, progress, log_dir, jail, job.task_timeout), progress, sub.run)
 
 

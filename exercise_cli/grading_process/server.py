@@ -35,9 +35,9 @@ def _warm_up() -> None:
     _import_what_a_check_imports()
     _parse_reference_solution()
     _import_scheduler_step()
-    from exercise_cli.sandbox.jail import resolve_loaded_folders
+    from exercise_cli.sandbox import loaded_modules
 
-    resolve_loaded_folders()
+    loaded_modules.refresh()
     settings.dispose_orm(do_log=False)
     # What is loaded now is kept for the process's life: the collector leaves it out of every pass (in
     # this process and in each child, whose passes would otherwise walk, and so copy, all its pages).

@@ -39,7 +39,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from exercise_cli.sandbox import cgroup, seccomp
+from exercise_cli.sandbox import cgroup, loaded_modules, seccomp
 
 GiB = 1024**3
 MiB = 1024**2
@@ -500,7 +500,8 @@ def _reach_closed_folders(needed: list[str], uid: int) -> dict[str, str]:
 
 
 def _reroute_imports(reach: dict[str, str]) -> None:
-    """Point Python's import paths at the reachable names of folders behind closed ones."""
+    """Point Python's import paths at the reachable names of folders behind closed ones (only the modules
+    with a path there are touched: loaded_modules indexed them before the fork)."""
     if not reach:
         return
     prefixes = sorted(reach, key=len, reverse=True)
@@ -516,7 +517,7 @@ def _reroute_imports(reach: dict[str, str]) -> None:
     sys.path[:] = [moved(p) for p in sys.path]
     for name in ("prefix", "exec_prefix", "base_prefix", "base_exec_prefix"):
         setattr(sys, name, moved(getattr(sys, name)))
-    for module in list(sys.modules.values()):
+    for module in loaded_modules.modules_in(prefixes):
         search = getattr(module, "__path__", None)
         if isinstance(search, list):
             search[:] = [moved(p) for p in search]
@@ -526,8 +527,8 @@ def _reroute_imports(reach: dict[str, str]) -> None:
         loader = getattr(module, "__loader__", None)
         if isinstance(getattr(loader, "path", None), str):
             loader.path = moved(loader.path)
-    sys.path_importer_cache.clear()
-    importlib.invalidate_caches()
+    # The finders cached for the old paths stay: a rerouted path is a new key, and dropping them (240
+    # finders and their folders' listings, pages copied from the parent) took 6-7 ms a child.
 
 
 def _write(path: str, text: str) -> None:
@@ -712,54 +713,12 @@ def _drop_capabilities() -> None:
     _check(_libc.capset(ctypes.byref(header), data), "capset")
 
 
-# The folders a sandboxed child reads, from what the grading process loaded: resolved there before it
-# forks the child (the warm one: once for all its children). A child must list them before it enters
-# the sandbox; resolving each of thousands of module files, or even walking them again in a forked
-# child (every module's refcount a copied page), took 0.02-0.07 s a child. Only the grader's own
-# paths: the install's, and each check's throwaway folders.
-_RESOLVED: dict[str, str] = {}  # a path -> that path resolved
-_INSTALL: tuple[tuple, list[str]] = ((), [])  # ((number of modules, sys.path) when listed, the folders)
-
-
-def _resolved(path: str) -> str:
-    found = _RESOLVED.get(path)
-    if found is None:
-        found = _RESOLVED[path] = os.path.realpath(path)
-    return found
-
-
-def resolve_loaded_folders() -> None:
-    """List the folders of everything loaded so far, here, before the children that need them are forked."""
-    _install_folders()
-
-
-def _install_folders() -> list[str]:
-    """Python's install, the venv and every loaded module's folder, resolved, outermost only; listed again
-    when a module or a sys.path entry was added since."""
-    global _INSTALL
-    key = (len(sys.modules), tuple(sys.path))
-    if _INSTALL[0] != key:
-        files = [getattr(module, "__file__", None) for module in list(sys.modules.values())]
-        found = {sys.base_prefix, sys.prefix, *(p for p in sys.path if p),
-                 *(os.path.dirname(_resolved(file)) for file in files if isinstance(file, str))}
-        _INSTALL = (key, _outermost({_resolved(p) for p in found if os.path.isdir(p)}))
-    return _INSTALL[1]
-
-
-def _outermost(folders: set[str]) -> list[str]:
-    kept: list[str] = []
-    for path in sorted(folders):  # sorted, so a folder comes before its subfolders
-        if not kept or not path.startswith(kept[-1].rstrip("/") + "/"):
-            kept.append(path)
-    return kept
-
-
 def _needed_folders(jail: Jail) -> list[str]:
     """Folders the child reads: Python's install, the venv, the loaded packages, the submission (a hidden
     folder's insides left out: the outermost of a hidden folder's insides is inside it too)."""
     hidden = tuple(os.path.realpath(h).rstrip("/") + "/" for h in jail.hidden)
-    found = {*_install_folders(), *(_resolved(p) for p in jail.readable if os.path.isdir(p))}
-    return [p for p in _outermost(found) if not (p + "/").startswith(hidden)]
+    found = {*loaded_modules.folders(), *(loaded_modules.resolved(p) for p in jail.readable if os.path.isdir(p))}
+    return [p for p in loaded_modules.outermost(found) if not (p + "/").startswith(hidden)]
 
 
 def can_enter(folder: str, uid: int) -> bool:
