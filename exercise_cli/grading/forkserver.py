@@ -20,6 +20,7 @@ from pathlib import Path
 from exercise_cli.errors import EnvironmentProblem
 from exercise_cli.exits import ended
 from exercise_cli.grading.process import GRADER_LOST, GraderLost, airflow_env, install_local_settings, make_throwaway, signal_group
+from exercise_cli.grading.template_db import copy_template_into
 
 _TAIL = 32 * 1024
 
@@ -74,6 +75,7 @@ class ForkServer:
         self.proc = None
         install_local_settings(self.home)
         (self.home / "dags").mkdir()
+        copy_template_into(self.home)  # the warm process's rehearsal grades on it (grading_process/rehearsal.py)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "exercise_cli.grading_process.server"],
             cwd=self.home,

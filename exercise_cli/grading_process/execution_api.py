@@ -41,6 +41,34 @@ def build() -> Any:
     return _api
 
 
+def read_endpoint_sources() -> None:
+    """FastAPI notes where each endpoint is written (file and line, for its error messages) on the endpoint's
+    first request, reading its source (inspect.getsourcelines: 5-10 ms of a check's requests), and keeps it by
+    the function. A warm process reads them once for every child it forks; a cold one has no time to spare."""
+    import fastapi.routing
+
+    note = getattr(fastapi.routing, "_extract_endpoint_context", None)
+    if note is None:
+        return
+    app = build().app
+    routers = [app.router, *getattr(app.router, "versioned_routers", {}).values(), getattr(app, "_latest_version_router", None)]
+    for router in routers:
+        for route in getattr(router, "routes", ()):
+            call = getattr(getattr(route, "dependant", None), "call", None)
+            if call is not None:
+                note(call)
+
+
+def stop_transport() -> None:
+    """Drop the in-process transport, if one started: once nothing holds it, its finalizer (Airflow's) ends the
+    app's lifespan, stops its event loop and joins its thread. The next client starts a new one."""
+    if _api is not None:
+        try:
+            del _api.transport  # a cached value (attrs keeps it in a slot)
+        except AttributeError:
+            pass
+
+
 def client(dag: Any) -> Any:
     """Airflow's in-process client for the supervisor: the transport starts the app's event loop."""
     from airflow.api_fastapi.common.dagbag import dag_bag_from_app

@@ -26,19 +26,24 @@ import sys
 def _warm_up() -> None:
     import airflow.dag_processing.dagbag  # noqa: F401
     import airflow.models.asset  # noqa: F401
-    from airflow import settings
 
     import exercise_cli.grading_process.local_backend  # noqa: F401
+    from exercise_cli.grading_process.execution_api import read_endpoint_sources
     from exercise_cli.grading_process.job import prepare_run
 
     prepare_run()  # builds the Execution API's app, not its transport: that starts a thread, which a fork would lose
+    read_endpoint_sources()
     _import_what_a_check_imports()
     _parse_reference_solution()
     _import_scheduler_step()
+    from exercise_cli.grading_process.rehearsal import rehearse
+    from exercise_cli.grading_process.throwaway_db import release_connections, share_engine
     from exercise_cli.sandbox import loaded_modules
 
+    share_engine()  # each child opens its own DB through this process's engine, and finds what it compiled
+    rehearse()  # grades the reference solution once here: what Airflow does once per process, done for every child
     loaded_modules.refresh()
-    settings.dispose_orm(do_log=False)
+    release_connections()
     # What is loaded now is kept for the process's life: the collector leaves it out of every pass (in
     # this process and in each child, whose passes would otherwise walk, and so copy, all its pages).
     gc.collect()
@@ -149,8 +154,10 @@ def _child(request: dict) -> None:
     os.environ.update(env)
     from airflow import settings
 
+    from exercise_cli.grading_process.throwaway_db import open_own_file
+
     settings.configure_vars()
-    settings.configure_orm()
+    open_own_file()
     from exercise_cli.grading_process.__main__ import run_job
 
     run_job(job_path)
