@@ -223,7 +223,7 @@ class Course:
                               "`exercise list` shows them")
         if wanted in self.built:
             return self.built[wanted]
-        return replace(_load_exercise(self.file, wanted, self.folders[wanted]), live=self.live.get(wanted, ()))
+        return _load_exercise(self.file, wanted, self.folders[wanted], self.live.get(wanted, ()))
 
     def exercises(self) -> list[Exercise]:
         return [self.exercise(i) for i in self.exercise_ids]
@@ -269,10 +269,11 @@ def _read_course(path: Path | None) -> Course:
 
 
 @cache
-def _load_exercise(course: Path | None, exercise_id: str, folder: str) -> Exercise:
+def _load_exercise(course: Path | None, exercise_id: str, folder: str, live: tuple[LiveCase, ...]) -> Exercise:
+    """One record per exercise and process, its live cases in it (a course file's exercises are asked for often)."""
     from exercise_cli.course_build import build_exercise
 
-    return build_exercise(course, exercise_id, folder)
+    return replace(build_exercise(course, exercise_id, folder), live=live)
 
 
 def check_source(check_id: str, exercise: Exercise) -> Path | None:
