@@ -147,3 +147,47 @@ def test_a_spare_child_forked_ahead_takes_the_next_check_and_a_dead_one_costs_no
         wait_for(spare, what="a spare after the dead one")
         last = spare()
     wait_for(lambda: not still_running({last}), timeout=10, what="the last spare to go with the warm process")
+
+
+def test_a_warm_process_stopped_during_its_rehearsal_leaves_no_process(tmp_path: Path) -> None:
+    """Its rehearsal's task children sit in process groups of their own (Airflow's supervisor puts them
+    there), out of reach of the signal that stops the warm process's group: they die with their parent."""
+    import shutil
+    import subprocess
+    import sys
+
+    from exercise_cli.grading.process import airflow_env, install_local_settings, signal_group
+    from exercise_cli.grading.template_db import copy_template_into
+
+    home = tmp_path / "warm"
+    home.mkdir()
+    install_local_settings(home)
+    (home / "dags").mkdir()
+    copy_template_into(home)
+    proc = subprocess.Popen([sys.executable, "-m", "exercise_cli.grading_process.server"], cwd=home,
+                            env=airflow_env(home, home / "dags"), stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    seen: set[int] = set()
+
+    def a_task_child_runs() -> bool:
+        for pid in descendants(proc.pid):
+            seen.add(pid)
+            try:
+                if os.getpgid(pid) != proc.pid:
+                    return True
+            except ProcessLookupError:
+                continue
+        return False
+
+    try:
+        wait_for(a_task_child_runs, timeout=120, what="the rehearsal's first task child")
+        signal_group(proc.pid, signal.SIGTERM)  # as ForkServer.close stops it, then removes its folder
+        proc.wait(timeout=30)
+        shutil.rmtree(home)
+        time.sleep(0.5)  # stopped or not
+        assert still_running(seen) == []
+        time.sleep(2)
+        assert not home.exists()  # nothing wrote there after (an orphaned task made its log folder)
+    finally:
+        signal_group(proc.pid, signal.SIGKILL)
+        proc.wait()
