@@ -151,7 +151,8 @@ def test_a_spare_child_forked_ahead_takes_the_next_check_and_a_dead_one_costs_no
 
 def test_a_warm_process_stopped_during_its_rehearsal_leaves_no_process(tmp_path: Path) -> None:
     """Its rehearsal's task children sit in process groups of their own (Airflow's supervisor puts them
-    there), out of reach of the signal that stops the warm process's group: they die with their parent."""
+    there), out of reach of the signal that stops the warm process's group: they must still end, and
+    write nothing into its folder once it is removed."""
     import shutil
     import subprocess
     import sys
@@ -187,7 +188,7 @@ def test_a_warm_process_stopped_during_its_rehearsal_leaves_no_process(tmp_path:
         time.sleep(0.5)  # stopped or not
         assert still_running(seen) == []
         time.sleep(2)
-        assert not home.exists()  # nothing wrote there after (an orphaned task made its log folder)
+        assert not home.exists()  # nothing wrote there after (an orphan would remake Airflow's log folder)
     finally:
         signal_group(proc.pid, signal.SIGKILL)
         proc.wait()
